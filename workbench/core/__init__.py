@@ -1,0 +1,1 @@
+"""The ACH domain: entities, rating scale, scoring. Standard library + numpy only."""
