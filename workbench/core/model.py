@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import uuid
 from collections.abc import Iterator
 
 import numpy as np
@@ -172,6 +173,8 @@ class Project:
         default_factory=lambda: dict(DEFAULT_LIKELIHOODS)
     )
     next_id: int = 1
+    #: Stable identity of the project across files, exports and rating sheets.
+    uid: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
 
     # -- identity -------------------------------------------------------------
 
