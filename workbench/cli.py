@@ -1,0 +1,348 @@
+"""The ``workbench`` command. Its sub-commands and JSON keys are a contract.
+
+Exit codes: 0 success; 2 bad input or bad usage (one ``error: ...`` line on
+stderr, nothing written); 1 only for a bug. Each sub-command is a function
+registered with :func:`command`; heavy imports (Qt, openpyxl, SQLAlchemy)
+happen inside the command so ``workbench --version`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from workbench import __version__
+from workbench.core.errors import BadInput, WorkbenchError
+
+Handler = Callable[[argparse.Namespace], int]
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
+
+
+def command(name: str, help_text: str) -> Callable[[Callable[[argparse.ArgumentParser], None]], Any]:
+    """Register a sub-command: decorate a function that adds its arguments.
+
+    The decorated function returns the handler, keeping each command's
+    arguments and behaviour side by side.
+    """
+
+    def register(configure: Callable[[argparse.ArgumentParser], Handler]) -> Any:
+        holder: dict[str, Handler] = {}
+
+        def add_arguments(parser: argparse.ArgumentParser) -> None:
+            holder["run"] = configure(parser)
+
+        def run(args: argparse.Namespace) -> int:
+            return holder["run"](args)
+
+        _COMMANDS[name] = (help_text, add_arguments, run)
+        return configure
+
+    return register
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as one ``error:`` line and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"error: {self.prog}: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text)
+    if not path.exists():
+        raise BadInput(f"{text}: no such file")
+    if path.is_dir():
+        raise BadInput(f"{text}: is a folder, not a file")
+    return path
+
+
+def _new_output(text: str, force: bool = False) -> Path:
+    path = Path(text)
+    if path.exists() and not force:
+        raise BadInput(f"{text}: already exists (use --force to replace it)")
+    if not path.parent.exists():
+        raise BadInput(f"{text}: folder {path.parent} does not exist")
+    return path
+
+
+def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - store type
+    from workbench.store import ProjectFile
+
+    return ProjectFile.open(_existing_file(path_text), read_only=read_only)
+
+
+def _create_project_file(project, out: Path, force: bool) -> None:  # noqa: ANN001
+    """Write a new project file, replacing OUT only once the new file is complete."""
+    from workbench.store import ProjectFile
+
+    if out.exists() and force:
+        tmp = out.with_name(out.name + ".new")
+        tmp.unlink(missing_ok=True)
+        try:
+            ProjectFile.create(tmp, project).close()
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    else:
+        try:
+            ProjectFile.create(out, project).close()
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
+
+
+# -- sub-commands ---------------------------------------------------------------
+
+
+@command("example", "write the built-in Belarus case to a project file")
+def _example(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("out", metavar="OUT.achwb")
+    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench.exchange.example import load_example
+
+        out = _new_output(args.out, args.force)
+        _create_project_file(load_example(), out, args.force)
+        print(f"wrote the Belarus example to {out}")
+        return 0
+
+    return run
+
+
+def _layer_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--consensus", action="store_true", help="score the team consensus (the default)"
+    )
+    group.add_argument("--analyst", metavar="NAME", help="score one analyst's ratings")
+
+
+def _layer_of(project, args: argparse.Namespace):  # noqa: ANN001, ANN202
+    from workbench.core.analysis import CONSENSUS
+
+    if getattr(args, "analyst", None):
+        analyst = project.analyst_by_name(args.analyst)
+        if analyst is None:
+            names = ", ".join(a.name for a in project.analysts) or "none"
+            raise BadInput(f"no analyst named {args.analyst!r} (analysts: {names})")
+        return analyst.id
+    return CONSENSUS
+
+
+def score_report(project, layer) -> dict[str, Any]:  # noqa: ANN001
+    """The ``score --json`` document: hypotheses and evidence in matrix order."""
+    from workbench.core.analysis import score_project
+
+    scores = score_project(project, layer)
+    return {
+        "project": project.title,
+        "hypotheses": [
+            {
+                "code": h.code,
+                "title": h.title,
+                "inconsistency": float(scores.inconsistency[j]),
+                "weighted_inconsistency": float(scores.weighted_inconsistency[j]),
+                "consistency": float(scores.consistency[j]),
+                "normalized": float(scores.normalized[j]),
+                "posterior": float(scores.posterior[j]),
+                "rank": int(scores.rank[j]),
+            }
+            for j, h in enumerate(project.hypotheses)
+        ],
+        "evidence": [
+            {
+                "code": e.code,
+                "title": e.title,
+                "diagnosticity": float(scores.diagnosticity[i]),
+                "weighted_diagnosticity": float(scores.weighted_diagnosticity[i]),
+                "active": e.active,
+            }
+            for i, e in enumerate(project.evidence)
+        ],
+    }
+
+
+def _print_score_table(report: dict[str, Any]) -> None:
+    print(report["project"])
+    print()
+    print(f"{'rank':>4}  {'code':<5} {'weighted':>9} {'incons.':>8} {'consist.':>9} "
+          f"{'normal.':>8} {'posterior':>10}  title")
+    for h in sorted(report["hypotheses"], key=lambda h: h["rank"]):
+        print(
+            f"{h['rank']:>4}  {h['code']:<5} {h['weighted_inconsistency']:>9.3f} "
+            f"{h['inconsistency']:>8.0f} {h['consistency']:>9.3f} {h['normalized']:>8.3f} "
+            f"{h['posterior']:>10.4f}  {h['title']}"
+        )
+    print()
+    diagnostic = sorted(report["evidence"], key=lambda e: -e["weighted_diagnosticity"])
+    print("most diagnostic evidence (weighted diagnosticity):")
+    for e in diagnostic[:10]:
+        flag = "" if e["active"] else "  (excluded)"
+        print(f"  {e['code']:<5} {e['weighted_diagnosticity']:>6.3f}  {e['title']}{flag}")
+    silent = [e["code"] for e in report["evidence"] if e["diagnosticity"] == 0]
+    if silent:
+        print(f"non-diagnostic: {', '.join(silent)}")
+
+
+@command("score", "score a project: hypotheses ranked, evidence diagnosticity")
+def _score(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("project", metavar="PROJECT")
+    parser.add_argument("--json", action="store_true", help="print JSON (a stable contract)")
+    _layer_arguments(parser)
+
+    def run(args: argparse.Namespace) -> int:
+        with _open_project(args.project) as pf:
+            report = score_report(pf.project, _layer_of(pf.project, args))
+        if args.json:
+            json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
+            print()
+        else:
+            _print_score_table(report)
+        return 0
+
+    return run
+
+
+def read_any(path: Path, sheet: str | None = None):  # noqa: ANN201
+    """Read a spreadsheet, CSV or PARC file into a core Project, by its kind."""
+    suffix = path.suffix.lower()
+    if suffix == ".achz":
+        from workbench.exchange.parc import read_achz
+
+        return read_achz(path)
+    if suffix in (".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt"):
+        from workbench.exchange.matrix_import import read_matrix
+
+        if suffix == ".xlsx" and sheet is None:
+            from workbench.exchange.workbook_import import is_workbench_workbook, read_workbook
+
+            if is_workbench_workbook(path):
+                return read_workbook(path)
+        return read_matrix(path, sheet=sheet)
+    raise BadInput(f"{path}: cannot import a {suffix or 'extension-less'} file "
+                   "(use .xlsx, .xlsm, .ods, .csv or PARC .achz)")
+
+
+@command("import", "import a matrix (.xlsx, .ods, .csv, PARC .achz) into a new project file")
+def _import(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("source", metavar="IN")
+    parser.add_argument("out", metavar="OUT.achwb")
+    parser.add_argument("--sheet", metavar="NAME", help="the sheet to read (default: the first "
+                        "sheet with an Evidence header)")
+    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+
+    def run(args: argparse.Namespace) -> int:
+        source = _existing_file(args.source)
+        out = _new_output(args.out, args.force)
+        project = read_any(source, args.sheet)
+        _create_project_file(project, out, args.force)
+        print(f"imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
+              f"hypotheses from {source} into {out}")
+        return 0
+
+    return run
+
+
+@command("export", "export a project to .xlsx (live formulas) or .csv")
+def _export(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("project", metavar="PROJECT")
+    parser.add_argument("out", metavar="OUT.xlsx|OUT.csv")
+    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    _layer_arguments(parser)
+
+    def run(args: argparse.Namespace) -> int:
+        out = _new_output(args.out, args.force)
+        suffix = out.suffix.lower()
+        if suffix not in (".xlsx", ".csv"):
+            raise BadInput(f"{args.out}: export writes .xlsx or .csv, not {suffix or 'no extension'}")
+        with _open_project(args.project) as pf:
+            layer = _layer_of(pf.project, args)
+            if suffix == ".xlsx":
+                from workbench.exchange.xlsx_export import export_xlsx
+
+                export_xlsx(pf.project, out, layer=layer, app_version=__version__)
+            else:
+                from workbench.exchange.csv_export import export_csv
+
+                export_csv(pf.project, out, layer=layer)
+        print(f"exported {args.project} to {out}")
+        return 0
+
+    return run
+
+
+# -- the GUI ----------------------------------------------------------------------
+
+
+def _gui(project: str | None) -> int:
+    if project is not None:
+        _existing_file(project)
+    from workbench.ui.preflight import missing_system_libraries
+
+    problem = missing_system_libraries()
+    if problem:
+        raise WorkbenchError(problem)
+    from workbench.ui.app import run_gui
+
+    return run_gui(project)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="workbench",
+        description="ACH Workbench: Analysis of Competing Hypotheses. "
+        "Run with no command (or a PROJECT file) to open the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    gui = sub.add_parser("gui", help="open the window (the default)")
+    gui.add_argument("project", nargs="?", metavar="PROJECT")
+    for name, (help_text, add_arguments, run) in _COMMANDS.items():
+        child = sub.add_parser(name, help=help_text, description=help_text)
+        add_arguments(child)
+        child.set_defaults(handler=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # `workbench [PROJECT]`: anything that is not a command or an option is a project.
+    if not argv or (argv[0] not in _COMMANDS and argv[0] != "gui" and not argv[0].startswith("-")):
+        argv = ["gui", *argv]
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "gui":
+            return _gui(args.project)
+        return args.handler(args)
+    except WorkbenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: keep the details, say so in one line
+        log = _write_crash_log()
+        print(f"error: unexpected internal error ({type(exc).__name__}: {exc}); "
+              f"this is a bug, details in {log}", file=sys.stderr)
+        return 1
+
+
+def _write_crash_log() -> str:
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="workbench-crash-", suffix=".txt", delete=False
+    ) as handle:
+        traceback.print_exc(file=handle)
+        return handle.name

@@ -1,0 +1,130 @@
+"""The built-in worked example, read from its human-readable TOML source.
+
+The case lives in ``resources/example/belarus.toml`` (installed as package
+data) so that analysts can read and review it; this module turns it into a
+core Project and validates it on the way, so a broken edit of the TOML fails
+loudly in the tests instead of shipping a half-rated example.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import tomllib
+from typing import Any
+
+from workbench.core.dates import PartialDate
+from workbench.core.errors import BadInput
+from workbench.core.model import (
+    Analyst,
+    Evidence,
+    EvidenceType,
+    Hypothesis,
+    Milestone,
+    MilestoneStatus,
+    Project,
+    Source,
+)
+from workbench.core.ratings import parse_level, parse_rating
+
+EXAMPLE_RESOURCE = "example/belarus.toml"
+
+
+def example_text() -> str:
+    """The TOML source of the example as shipped with the package."""
+    root = importlib.resources.files("workbench.resources")
+    return root.joinpath(EXAMPLE_RESOURCE).read_text(encoding="utf-8")
+
+
+def load_example() -> Project:
+    """The Belarus case as a fresh Project (new uid each time: each copy is its own analysis)."""
+    return project_from_case(tomllib.loads(example_text()), EXAMPLE_RESOURCE)
+
+
+def project_from_case(case: dict[str, Any], where: str = "case") -> Project:
+    """Build a Project from the case schema used by ``belarus.toml``."""
+    info = case.get("project", {})
+    project = Project(
+        title=info.get("title", "Untitled"),
+        question=info.get("question", ""),
+        description=info.get("description", ""),
+    )
+    analyst = Analyst(project.new_id(), info.get("analyst", "Analyst"))
+    project.add_analyst(analyst)
+
+    source_ids: dict[str, int] = {}
+    for raw in case.get("sources", []):
+        source = Source(
+            id=project.new_id(),
+            author=raw["author"],
+            year=raw.get("year"),
+            title=raw.get("title", ""),
+            link=raw.get("link", ""),
+            citation=raw.get("citation", ""),
+        )
+        project.sources.append(source)
+        source_ids[raw["key"]] = source.id
+
+    hypothesis_ids: dict[str, int] = {}
+    for raw in case.get("hypotheses", []):
+        hypothesis = Hypothesis(
+            id=project.new_id(),
+            code=raw["code"],
+            title=raw["title"],
+            description=raw.get("description", ""),
+            prior=raw.get("prior"),
+        )
+        project.insert_hypothesis(len(project.hypotheses), hypothesis)
+        hypothesis_ids[hypothesis.code] = hypothesis.id
+
+    for raw in case.get("evidence", []):
+        code = raw["code"]
+        place = f"{where}: evidence {code}"
+        source_key = raw.get("source", "")
+        if source_key and source_key not in source_ids:
+            raise BadInput(f"{place}: unknown source {source_key!r}")
+        try:
+            evidence = Evidence(
+                id=project.new_id(),
+                code=code,
+                title=raw["title"],
+                description=raw.get("description", ""),
+                type=EvidenceType.parse(raw.get("type", "")),
+                date=PartialDate.parse(raw.get("date", "")),
+                source_id=source_ids.get(source_key),
+                locator=raw.get("locator", ""),
+                credibility=parse_level(raw.get("credibility")),
+                relevance=parse_level(raw.get("relevance")),
+                active=raw.get("active", True),
+                tags=list(raw.get("tags", [])),
+                notes=raw.get("notes", ""),
+            )
+        except (ValueError, KeyError) as exc:
+            raise BadInput(f"{place}: {exc}") from None
+        project.insert_evidence(len(project.evidence), evidence)
+        rationales = raw.get("rationales", {})
+        for h_code, word in raw.get("ratings", {}).items():
+            if h_code not in hypothesis_ids:
+                raise BadInput(f"{place}: rates unknown hypothesis {h_code}")
+            try:
+                rating = parse_rating(word)
+            except ValueError as exc:
+                raise BadInput(f"{place} x {h_code}: {exc}") from None
+            project.set_rating(
+                analyst.id, evidence.id, hypothesis_ids[h_code], rating, rationales.get(h_code)
+            )
+
+    for raw in case.get("milestones", []):
+        h_code = raw["hypothesis"]
+        if h_code not in hypothesis_ids:
+            raise BadInput(f"{where}: milestone for unknown hypothesis {h_code}")
+        project.milestones.append(
+            Milestone(
+                id=project.new_id(),
+                hypothesis_id=hypothesis_ids[h_code],
+                indicator=raw["indicator"],
+                expected_by=PartialDate.parse(raw.get("expected_by", "")),
+                status=MilestoneStatus(raw.get("status", "pending")),
+                note=raw.get("note", ""),
+            )
+        )
+    return project
