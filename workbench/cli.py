@@ -23,7 +23,7 @@ Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
 
 
-def command(name: str, help_text: str) -> Callable[[Callable[[argparse.ArgumentParser], None]], Any]:
+def command(name: str, help_text: str) -> Callable[[Callable[..., Handler]], Any]:
     """Register a sub-command: decorate a function that adds its arguments.
 
     The decorated function returns the handler, keeping each command's
@@ -172,8 +172,10 @@ def score_report(project, layer) -> dict[str, Any]:  # noqa: ANN001
 def _print_score_table(report: dict[str, Any]) -> None:
     print(report["project"])
     print()
-    print(f"{'rank':>4}  {'code':<5} {'weighted':>9} {'incons.':>8} {'consist.':>9} "
-          f"{'normal.':>8} {'posterior':>10}  title")
+    print(
+        f"{'rank':>4}  {'code':<5} {'weighted':>9} {'incons.':>8} {'consist.':>9} "
+        f"{'normal.':>8} {'posterior':>10}  title"
+    )
     for h in sorted(report["hypotheses"], key=lambda h: h["rank"]):
         print(
             f"{h['rank']:>4}  {h['code']:<5} {h['weighted_inconsistency']:>9.3f} "
@@ -226,16 +228,21 @@ def read_any(path: Path, sheet: str | None = None):  # noqa: ANN201
             if is_workbench_workbook(path):
                 return read_workbook(path)
         return read_matrix(path, sheet=sheet)
-    raise BadInput(f"{path}: cannot import a {suffix or 'extension-less'} file "
-                   "(use .xlsx, .xlsm, .ods, .csv or PARC .achz)")
+    raise BadInput(
+        f"{path}: cannot import a {suffix or 'extension-less'} file "
+        "(use .xlsx, .xlsm, .ods, .csv or PARC .achz)"
+    )
 
 
 @command("import", "import a matrix (.xlsx, .ods, .csv, PARC .achz) into a new project file")
 def _import(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("source", metavar="IN")
     parser.add_argument("out", metavar="OUT.achwb")
-    parser.add_argument("--sheet", metavar="NAME", help="the sheet to read (default: the first "
-                        "sheet with an Evidence header)")
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet to read (default: the first sheet with an Evidence header)",
+    )
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
     def run(args: argparse.Namespace) -> int:
@@ -243,8 +250,10 @@ def _import(parser: argparse.ArgumentParser) -> Handler:
         out = _new_output(args.out, args.force)
         project = read_any(source, args.sheet)
         _create_project_file(project, out, args.force)
-        print(f"imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
-              f"hypotheses from {source} into {out}")
+        print(
+            f"imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
+            f"hypotheses from {source} into {out}"
+        )
         return 0
 
     return run
@@ -261,7 +270,8 @@ def _export(parser: argparse.ArgumentParser) -> Handler:
         out = _new_output(args.out, args.force)
         suffix = out.suffix.lower()
         if suffix not in (".xlsx", ".csv"):
-            raise BadInput(f"{args.out}: export writes .xlsx or .csv, not {suffix or 'no extension'}")
+            kind = suffix or "no extension"
+            raise BadInput(f"{args.out}: export writes .xlsx or .csv, not {kind}")
         with _open_project(args.project) as pf:
             layer = _layer_of(pf.project, args)
             if suffix == ".xlsx":
@@ -332,8 +342,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a bug: keep the details, say so in one line
         log = _write_crash_log()
-        print(f"error: unexpected internal error ({type(exc).__name__}: {exc}); "
-              f"this is a bug, details in {log}", file=sys.stderr)
+        print(
+            f"error: unexpected internal error ({type(exc).__name__}: {exc}); "
+            f"this is a bug, details in {log}",
+            file=sys.stderr,
+        )
         return 1
 
 

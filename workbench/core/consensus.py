@@ -10,7 +10,7 @@ from workbench.core.model import Project
 from workbench.core.ratings import Rating
 
 
-class SpreadLevel(str, enum.Enum):
+class SpreadLevel(enum.StrEnum):
     AGREEMENT = "agreement"
     MILD = "mild"
     LARGE = "large"

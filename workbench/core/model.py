@@ -20,7 +20,7 @@ from workbench.core.dates import PartialDate
 from workbench.core.ratings import DEFAULT_LIKELIHOODS, Level, Rating, evidence_weight
 
 
-class EvidenceType(str, enum.Enum):
+class EvidenceType(enum.StrEnum):
     EVENT = "event"
     STATEMENT = "statement"
     EXPERT_ASSESSMENT = "expert_assessment"
@@ -41,8 +41,7 @@ class EvidenceType(str, enum.Enum):
             if key in (member.value, member.label.lower(), member.value.replace("_", " ")):
                 return member
         raise ValueError(
-            f"{str(text).strip()!r} is not an evidence type "
-            f"(use {', '.join(m.label for m in cls)})"
+            f"{str(text).strip()!r} is not an evidence type (use {', '.join(m.label for m in cls)})"
         )
 
 
@@ -55,7 +54,7 @@ _TYPE_LABELS = {
 }
 
 
-class MilestoneStatus(str, enum.Enum):
+class MilestoneStatus(enum.StrEnum):
     PENDING = "pending"
     OBSERVED = "observed"
     CONTRADICTED = "contradicted"
@@ -355,7 +354,9 @@ class Project:
 
     def remove_hypothesis(
         self, hypothesis_id: int
-    ) -> tuple[int, Hypothesis, dict[int, np.ndarray], dict[tuple[int, int, int], str], list[Milestone]]:
+    ) -> tuple[
+        int, Hypothesis, dict[int, np.ndarray], dict[tuple[int, int, int], str], list[Milestone]
+    ]:
         index = self.hypothesis_index(hypothesis_id)
         columns = {aid: grid[:, index].copy() for aid, grid in self.layers.items()}
         for aid, grid in self.layers.items():

@@ -78,12 +78,24 @@ DEFAULT_LIKELIHOODS: dict[Rating, float] = {
 }
 
 _SPELLINGS: dict[str, Rating] = {
-    "cc": Rating.CC, "++": Rating.CC, "very consistent": Rating.CC,
-    "c": Rating.C, "+": Rating.C, "consistent": Rating.C,
-    "n": Rating.N, "0": Rating.N, "neutral": Rating.N,
-    "i": Rating.I, "-": Rating.I, "inconsistent": Rating.I,
-    "ii": Rating.II, "--": Rating.II, "very inconsistent": Rating.II,
-    "na": Rating.NA, "n/a": Rating.NA, "not applicable": Rating.NA,
+    "cc": Rating.CC,
+    "++": Rating.CC,
+    "very consistent": Rating.CC,
+    "c": Rating.C,
+    "+": Rating.C,
+    "consistent": Rating.C,
+    "n": Rating.N,
+    "0": Rating.N,
+    "neutral": Rating.N,
+    "i": Rating.I,
+    "-": Rating.I,
+    "inconsistent": Rating.I,
+    "ii": Rating.II,
+    "--": Rating.II,
+    "very inconsistent": Rating.II,
+    "na": Rating.NA,
+    "n/a": Rating.NA,
+    "not applicable": Rating.NA,
 }
 
 ACCEPTED_RATING_SPELLINGS = (
@@ -142,9 +154,13 @@ LEVEL_WEIGHTS: dict[Level, float] = {
 }
 
 _LEVEL_SPELLINGS: dict[str, Level] = {
-    "l": Level.LOW, "low": Level.LOW,
-    "m": Level.MEDIUM, "med": Level.MEDIUM, "medium": Level.MEDIUM,
-    "h": Level.HIGH, "high": Level.HIGH,
+    "l": Level.LOW,
+    "low": Level.LOW,
+    "m": Level.MEDIUM,
+    "med": Level.MEDIUM,
+    "medium": Level.MEDIUM,
+    "h": Level.HIGH,
+    "high": Level.HIGH,
 }
 
 ACCEPTED_LEVEL_SPELLINGS = "Low, L; Medium, Med, M; High, H; or empty (Medium)"
