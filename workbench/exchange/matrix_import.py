@@ -1,0 +1,350 @@
+"""Import a plain ACH matrix from a spreadsheet someone made by hand (issue 2).
+
+The rules an analyst can rely on: the first row with a cell ``Evidence`` is the
+header; the columns after it are hypotheses, except the optional columns named
+below; each following non-empty row is an evidence item, up to our own score
+rows. Every problem is reported with the file, sheet and cell (``Matrix!E7``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+
+from workbench.core.dates import BadDate, PartialDate
+from workbench.core.errors import BadInput
+from workbench.core.model import Analyst, Evidence, EvidenceType, Hypothesis, Project, Source
+from workbench.core.ratings import (
+    ACCEPTED_LEVEL_SPELLINGS,
+    ACCEPTED_RATING_SPELLINGS,
+    BadLevel,
+    BadRating,
+    Level,
+    parse_level,
+    parse_rating,
+)
+from workbench.exchange import safety
+from workbench.exchange.spreadsheet_reader import Row, Sheet, column_letters, open_sheets
+
+#: Column headers that describe the evidence rather than name a hypothesis.
+FIELD_COLUMNS = ("id", "credibility", "relevance", "type", "date", "source", "notes", "active")
+#: Column-A labels of the score rows under our own exported matrix: the evidence ends there.
+SCORE_LABELS = frozenset({"inconsistency", "weighted inconsistency", "consistency", "normalized"})
+
+_HYPOTHESIS_HEADER = re.compile(r"^\s*([Hh]\d+)\s*:\s*(.*)$", re.DOTALL)
+_EVIDENCE_CODE = re.compile(r"^[Ee]\d+$")
+_TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "included", "active"})
+_FALSE_WORDS = frozenset({"false", "no", "n", "0", "excluded", "inactive"})
+
+
+def _key(value: object) -> str:
+    return " ".join(str(value).split()).casefold()
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text the analyst sees (``3`` not ``3.0``, dates as ISO)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _shown(value: object) -> str:
+    """A bad value quoted in a message, cut short so a 1 MB cell stays readable."""
+    text = cell_text(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+@dataclasses.dataclass
+class MatrixLayout:
+    """Where things are in a sheet: 0-based header row and column indices."""
+
+    header_row: int
+    evidence_column: int
+    fields: dict[str, int]
+    hypothesis_columns: list[int]
+    width: int
+
+
+def find_layout(sheet: Sheet) -> MatrixLayout | None:
+    """The header row and its columns, or None if the sheet has no Evidence cell."""
+    for r, row in enumerate(sheet.rows):
+        keys = [_key(v) if isinstance(v, str) else "" for v in row]
+        if "evidence" not in keys:
+            continue
+        evidence_column = keys.index("evidence")
+        fields: dict[str, int] = {}
+        hypotheses: list[int] = []
+        for c, key in enumerate(keys):
+            if c == evidence_column or not key:
+                continue
+            if key in FIELD_COLUMNS:
+                if key in fields:
+                    raise BadInput(
+                        f"{sheet.where(r, c)}: a second {cell_text(row[c])!r} column "
+                        f"(the first is column {column_letters(fields[key])})"
+                    )
+                fields[key] = c
+            elif c > evidence_column:
+                hypotheses.append(c)
+        width = max((c + 1 for c, v in enumerate(row) if cell_text(v)), default=0)
+        return MatrixLayout(r, evidence_column, fields, hypotheses, width)
+    return None
+
+
+def read_matrix(path: str | Path, *, sheet: str | None = None, analyst: str = "Analyst") -> Project:
+    """Read a plain matrix (xlsx, xlsm, ods or csv) into a new one-analyst project."""
+    path = Path(path)
+    seen: list[str] = []
+    for table in open_sheets(path, sheet):
+        layout = find_layout(table)
+        if layout is not None:
+            return matrix_from_sheet(table, layout, title=path.stem, analyst=analyst)
+        seen.append(table.name or "")
+    where = f" in sheets {', '.join(seen)}" if any(seen) else ""
+    raise BadInput(f"{path.name}: no row with an 'Evidence' header cell{where}")
+
+
+def matrix_from_sheet(
+    sheet: Sheet, layout: MatrixLayout, *, title: str, analyst: str = "Analyst"
+) -> Project:
+    """Build the project from a sheet whose header has been found."""
+    project = Project(title=title)
+    header = sheet.rows[layout.header_row]
+    project.hypotheses = _hypotheses(sheet, layout, header, project)
+    _EvidenceReader(sheet, layout, project, analyst).read()
+    return project
+
+
+def _hypotheses(
+    sheet: Sheet, layout: MatrixLayout, header: Row, project: Project
+) -> list[Hypothesis]:
+    safety.check_hypothesis_count(
+        len(layout.hypothesis_columns), sheet.where_row(layout.header_row)
+    )
+    if not layout.hypothesis_columns:
+        raise BadInput(
+            f"{sheet.where(layout.header_row, layout.evidence_column)}: no hypothesis columns "
+            "after the 'Evidence' header (one column per hypothesis, headed by its title)"
+        )
+    parsed: list[tuple[str | None, str]] = []
+    first_use: dict[str, int] = {}
+    for c in layout.hypothesis_columns:
+        text = cell_text(header[c])
+        safety.check_cell_text(text, sheet.where(layout.header_row, c))
+        match = _HYPOTHESIS_HEADER.match(text)
+        code, title = (match.group(1).upper(), match.group(2).strip()) if match else (None, text)
+        if code is not None:
+            if code in first_use:
+                raise BadInput(
+                    f"{sheet.where(layout.header_row, c)}: hypothesis code {code} is used twice "
+                    f"(also in {column_letters(first_use[code])}{layout.header_row + 1})"
+                )
+            first_use[code] = c
+        parsed.append((code, title))
+    codes = _fill_codes([code for code, _ in parsed], "H")
+    return [
+        Hypothesis(project.new_id(), code, title)
+        for code, (_, title) in zip(codes, parsed, strict=True)
+    ]
+
+
+def _fill_codes(given: list[str | None], prefix: str) -> list[str]:
+    """Keep the codes given; number the rest 1.. in order, skipping codes in use."""
+    taken = {c.casefold() for c in given if c}
+    out: list[str] = []
+    number = 0
+    for code in given:
+        if code:
+            out.append(code)
+            continue
+        number += 1
+        while f"{prefix}{number}".casefold() in taken:
+            number += 1
+        out.append(f"{prefix}{number}")
+    return out
+
+
+class _EvidenceReader:
+    """Reads the rows under the header; one instance per import."""
+
+    def __init__(self, sheet: Sheet, layout: MatrixLayout, project: Project, analyst: str) -> None:
+        self.sheet = sheet
+        self.analyst_name = analyst
+        self.layout = layout
+        self.project = project
+        self.sources: dict[str, Source] = {}
+        # Text spellings seen so far -> Rating: most cells repeat a handful of
+        # codes, so one dict lookup per cell replaces a parse. Only strings are
+        # cached, because False == 0 would otherwise alias a numeric Neutral.
+        self.rating_cache: dict[object, int] = {}
+
+    def read(self) -> None:
+        layout, rows = self.layout, self.sheet.rows
+        label_columns = {0, min(layout.evidence_column, layout.fields.get("id", 10**9))}
+        items: list[tuple[int, str | None, Evidence]] = []
+        grid: list[list[int]] = []
+        for r in range(layout.header_row + 1, len(rows)):
+            row = rows[r]
+            if any(c < len(row) and _key(row[c]) in SCORE_LABELS for c in label_columns):
+                break
+            if not any(v != "" and v is not None and cell_text(v) != "" for v in row):
+                continue
+            if self.sheet.is_csv:
+                self._check_width(r, row)
+            row = row + [""] * (layout.width - len(row)) if len(row) < layout.width else row
+            code, evidence = self._evidence(r, row)
+            items.append((r, code, evidence))
+            grid.append(self._ratings(r, row))
+        self._assign_codes(items)
+        self.project.evidence = [evidence for _, _, evidence in items]
+        shape = (len(items), len(self.project.hypotheses))
+        layer = np.array(grid, dtype=np.int8).reshape(shape)
+        analyst = Analyst(self.project.new_id(), self.analyst_name)
+        self.project.sources = list(self.sources.values())
+        self.project.add_analyst(analyst, layer)
+
+    def _check_width(self, r: int, row: Row) -> None:
+        for c in range(len(row) - 1, self.layout.width - 1, -1):
+            if cell_text(row[c]):
+                raise BadInput(
+                    f"{self.sheet.where(r, c)}: this row has more cells than the header "
+                    f"(which ends at column {column_letters(self.layout.width - 1)}); "
+                    "is there an unquoted delimiter in a text?"
+                )
+
+    def _text(self, r: int, c: int | None, row: Row) -> str:
+        if c is None:
+            return ""
+        text = cell_text(row[c])
+        safety.check_cell_text(text, self.sheet.where(r, c))
+        return text
+
+    def _evidence(self, r: int, row: Row) -> tuple[str | None, Evidence]:
+        fields = self.layout.fields
+        code = self._code(r, fields.get("id"), row)
+        evidence = Evidence(
+            self.project.new_id(), "", self._text(r, self.layout.evidence_column, row)
+        )
+        evidence.notes = self._text(r, fields.get("notes"), row)
+        for name in ("credibility", "relevance"):
+            if name in fields:
+                setattr(evidence, name, self._level(r, fields[name], row))
+        if "type" in fields:
+            try:
+                evidence.type = EvidenceType.parse(row[fields["type"]])
+            except ValueError as err:
+                raise BadInput(f"{self.sheet.where(r, fields['type'])}: {err}") from None
+        if "date" in fields:
+            evidence.date = self._date(r, fields["date"], row)
+        if "active" in fields:
+            evidence.active = self._active(r, fields["active"], row)
+        source_text = self._text(r, fields.get("source"), row)
+        if source_text:
+            evidence.source_id = self._source(source_text).id
+        return code, evidence
+
+    def _code(self, r: int, c: int | None, row: Row) -> str | None:
+        text = self._text(r, c, row)
+        if not text:
+            return None
+        if text.isdigit():
+            return f"E{int(text)}"
+        return text.upper() if _EVIDENCE_CODE.match(text) else text
+
+    def _level(self, r: int, c: int, row: Row) -> Level:
+        try:
+            return parse_level(row[c])
+        except BadLevel:
+            raise BadInput(
+                f"{self.sheet.where(r, c)}: {_shown(row[c])} is not a weight "
+                f"(accepted: {ACCEPTED_LEVEL_SPELLINGS})"
+            ) from None
+
+    def _date(self, r: int, c: int, row: Row) -> PartialDate | None:
+        value = row[c]
+        try:
+            if isinstance(value, dt.date):  # datetime is a date too
+                return PartialDate.from_date(value)
+            if isinstance(value, float | int) and not isinstance(value, bool):
+                if float(value).is_integer():
+                    return PartialDate(int(value))  # a bare year typed as a number
+                raise BadDate(f"{cell_text(value)!r} is not a date")
+            return PartialDate.parse(cell_text(value))
+        except BadDate as err:
+            raise BadInput(
+                f"{self.sheet.where(r, c)}: {err} (use YYYY, YYYY-MM or YYYY-MM-DD)"
+                if "YYYY" not in str(err)
+                else f"{self.sheet.where(r, c)}: {err}"
+            ) from None
+
+    def _active(self, r: int, c: int, row: Row) -> bool:
+        value = row[c]
+        if isinstance(value, bool):
+            return value
+        key = _key(cell_text(value))
+        if key == "" or key in _TRUE_WORDS:
+            return True
+        if key in _FALSE_WORDS:
+            return False
+        raise BadInput(
+            f"{self.sheet.where(r, c)}: {_shown(value)} is not TRUE or FALSE "
+            "(Active says whether the evidence counts in the scores)"
+        )
+
+    def _source(self, text: str) -> Source:
+        key = _key(text)
+        if key not in self.sources:
+            self.sources[key] = Source(self.project.new_id(), author=text)
+        return self.sources[key]
+
+    def _ratings(self, r: int, row: Row) -> list[int]:
+        cache = self.rating_cache
+        columns = self.layout.hypothesis_columns
+        try:
+            return [cache[row[c]] for c in columns]
+        except (KeyError, TypeError):
+            return [self._rating(r, c, row[c]) for c in columns]
+
+    def _rating(self, r: int, c: int, value: object) -> int:
+        cached = self.rating_cache.get(value) if isinstance(value, str) else None
+        if cached is not None:
+            return cached
+        try:
+            rating = int(parse_rating(value))
+        except BadRating:
+            raise BadInput(
+                f"{self.sheet.where(r, c)}: {_shown(value)} is not a rating "
+                f"(accepted: {ACCEPTED_RATING_SPELLINGS})"
+            ) from None
+        if isinstance(value, str):
+            self.rating_cache[value] = rating
+        return rating
+
+    def _assign_codes(self, items: list[tuple[int, str | None, Evidence]]) -> None:
+        first_use: dict[str, int] = {}
+        id_column = self.layout.fields.get("id", self.layout.evidence_column)
+        for r, code, _ in items:
+            if code is None:
+                continue
+            key = code.casefold()
+            if key in first_use:
+                raise BadInput(
+                    f"{self.sheet.where(r, id_column)}: evidence code {code} is used twice "
+                    f"(also in {column_letters(id_column)}{first_use[key] + 1})"
+                )
+            first_use[key] = r
+        codes = _fill_codes([code for _, code, _ in items], "E")
+        for (_, _, evidence), code in zip(items, codes, strict=True):
+            evidence.code = code

@@ -1,0 +1,165 @@
+"""Guards that run before any untrusted file is parsed.
+
+Spreadsheets and PARC files arrive by e-mail from other teams, so an import must
+never be the way to exhaust memory or disk. Every check here runs on sizes we
+can learn cheaply (zip directory, bounded decompression) before a parser sees
+the bytes, and every refusal is a :class:`BadInput` naming the file.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+
+from workbench.core.errors import BadInput
+
+#: A real matrix of 10,000 x 50 is a few tens of MB unpacked; 200 MB is far beyond.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: Spreadsheet XML compresses well (about 10-30x); a bomb compresses thousands of times.
+MAX_COMPRESSION_RATIO = 100
+#: Ratios are only meaningful for members large enough to matter.
+RATIO_CHECK_MIN_BYTES = 1024 * 1024
+#: A CSV or PARC file bigger than this on disk is not a matrix anyone typed.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+#: Excel's own limit on the characters in one cell.
+MAX_CELL_CHARS = 32_767
+#: Heuer's matrices have a handful of hypotheses; 1,000 columns is certainly a wrong sheet.
+MAX_HYPOTHESES = 1_000
+
+_CHUNK = 1024 * 1024
+
+
+def check_file_size(path: Path, limit: int = MAX_FILE_BYTES) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise BadInput(f"{path.name}: cannot read the file ({err.strerror or err})") from None
+    if size > limit:
+        raise BadInput(
+            f"{path.name}: the file is {size / 1e6:.0f} MB; files over "
+            f"{limit / 1e6:.0f} MB are refused"
+        )
+
+
+def check_zip_container(path: Path, kind: str = "spreadsheet") -> None:
+    """Refuse a file that is not a zip, or whose members would unpack too large.
+
+    The declared sizes in the zip directory are checked first (cheap), then each
+    member is actually inflated in bounded chunks, because a crafted zip can
+    declare small sizes and still inflate to gigabytes.
+    """
+    check_file_size(path)
+    if not zipfile.is_zipfile(path):
+        raise BadInput(f"{path.name}: not a valid {kind} file (it is not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            declared = sum(m.file_size for m in members)
+            if declared > MAX_UNPACKED_BYTES:
+                raise BadInput(
+                    f"{path.name}: refusing to unpack {declared / 1e6:.0f} MB "
+                    f"(limit {MAX_UNPACKED_BYTES / 1e6:.0f} MB); the file may be a zip bomb"
+                )
+            for member in members:
+                _check_ratio(path, member.filename, member.file_size, member.compress_size)
+            budget = MAX_UNPACKED_BYTES
+            for member in members:
+                budget -= _inflate_bounded(archive, member, budget, path)
+    except BadInput:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
+        raise BadInput(f"{path.name}: damaged {kind} file ({err})") from None
+
+
+def _check_ratio(path: Path, name: str, unpacked: int, packed: int) -> None:
+    if unpacked < RATIO_CHECK_MIN_BYTES:
+        return
+    ratio = unpacked / max(packed, 1)
+    if ratio > MAX_COMPRESSION_RATIO:
+        raise BadInput(
+            f"{path.name}: member {name} would expand {ratio:.0f} times "
+            f"(limit {MAX_COMPRESSION_RATIO}); the file may be a zip bomb"
+        )
+
+
+def _inflate_bounded(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int, path: Path
+) -> int:
+    """Inflate one member without keeping it; return its true size."""
+    total = 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > budget:
+                raise BadInput(
+                    f"{path.name}: member {member.filename} unpacks beyond "
+                    f"{MAX_UNPACKED_BYTES / 1e6:.0f} MB; the file may be a zip bomb"
+                )
+    _check_ratio(path, member.filename, total, member.compress_size)
+    return total
+
+
+def read_gzip_bounded(path: Path, limit: int = MAX_UNPACKED_BYTES) -> bytes:
+    """Gunzip a file in chunks, refusing it as soon as the output passes ``limit``."""
+    check_file_size(path)
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    parts: list[bytes] = []
+    total = 0
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                data = chunk
+                while data:
+                    out = inflater.decompress(data, _CHUNK)
+                    total += len(out)
+                    if total > limit:
+                        raise BadInput(
+                            f"{path.name}: unpacks beyond {limit / 1e6:.0f} MB; "
+                            "the file may be a compression bomb"
+                        )
+                    parts.append(out)
+                    data = inflater.unconsumed_tail
+                if inflater.eof:
+                    break
+            tail = inflater.flush()
+    except zlib.error as err:
+        raise BadInput(f"{path.name}: not a gzip-compressed file ({err})") from None
+    if not inflater.eof:
+        raise BadInput(f"{path.name}: the compressed data is truncated")
+    parts.append(tail)
+    return b"".join(parts)
+
+
+def parse_xml(data: bytes | str, where: str) -> Element:
+    """Parse untrusted XML with DTDs, entities and external references forbidden."""
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DefusedXmlException:
+        raise BadInput(
+            f"{where}: the XML declares a DTD or entities, which are refused "
+            "(they can be used to exhaust memory)"
+        ) from None
+    except ParseError as err:
+        raise BadInput(f"{where}: not well-formed XML ({err})") from None
+
+
+def check_cell_text(text: str, where: str) -> None:
+    """Refuse a cell longer than Excel itself allows (``where`` names it)."""
+    if len(text) > MAX_CELL_CHARS:
+        raise BadInput(
+            f"{where}: the cell holds {len(text):,} characters; "
+            f"the limit is {MAX_CELL_CHARS:,} (Excel's own)"
+        )
+
+
+def check_hypothesis_count(count: int, where: str) -> None:
+    if count > MAX_HYPOTHESES:
+        raise BadInput(
+            f"{where}: {count:,} hypothesis columns; at most {MAX_HYPOTHESES:,} are accepted "
+            "(is this the right sheet?)"
+        )
