@@ -294,9 +294,9 @@ def _export(parser: argparse.ArgumentParser) -> Handler:
 def _gui(project: str | None) -> int:
     if project is not None:
         _existing_file(project)
-    from workbench.ui.preflight import missing_system_libraries
+    from workbench.ui.preflight import gui_start_problem
 
-    problem = missing_system_libraries()
+    problem = gui_start_problem()
     if problem:
         raise WorkbenchError(problem)
     from workbench.ui.app import run_gui
