@@ -321,8 +321,8 @@ class Project:
         notes = {k: v for k, v in self.rationales.items() if k[1] == evidence_id}
         for key in notes:
             del self.rationales[key]
-        for key in [k for k in self.overrides if k[0] == evidence_id]:
-            del self.overrides[key]
+        for cell in [k for k in self.overrides if k[0] == evidence_id]:
+            del self.overrides[cell]
         return index, self.evidence.pop(index), rows, notes
 
     def move_evidence(self, evidence_id: int, new_index: int) -> int:
@@ -364,8 +364,8 @@ class Project:
         notes = {k: v for k, v in self.rationales.items() if k[2] == hypothesis_id}
         for key in notes:
             del self.rationales[key]
-        for key in [k for k in self.overrides if k[1] == hypothesis_id]:
-            del self.overrides[key]
+        for cell in [k for k in self.overrides if k[1] == hypothesis_id]:
+            del self.overrides[cell]
         milestones = [m for m in self.milestones if m.hypothesis_id == hypothesis_id]
         self.milestones = [m for m in self.milestones if m.hypothesis_id != hypothesis_id]
         return index, self.hypotheses.pop(index), columns, notes, milestones
