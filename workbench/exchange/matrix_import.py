@@ -28,14 +28,14 @@ from workbench.core.ratings import (
     parse_rating,
 )
 from workbench.exchange import safety
+from workbench.exchange import workbook_layout as book_layout
 from workbench.exchange.spreadsheet_reader import Row, Sheet, column_letters, open_sheets
 
 #: Column headers that describe the evidence rather than name a hypothesis.
 FIELD_COLUMNS = ("id", "credibility", "relevance", "type", "date", "source", "notes", "active")
 #: Column-A labels of the score rows under our own exported matrix: the evidence ends there.
-SCORE_LABELS = frozenset({"inconsistency", "weighted inconsistency", "consistency", "normalized"})
+SCORE_LABELS = frozenset(label.casefold() for label in book_layout.SCORE_ROW_LABELS)
 
-_HYPOTHESIS_HEADER = re.compile(r"^\s*([Hh]\d+)\s*:\s*(.*)$", re.DOTALL)
 _EVIDENCE_CODE = re.compile(r"^[Ee]\d+$")
 _TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "included", "active"})
 _FALSE_WORDS = frozenset({"false", "no", "n", "0", "excluded", "inactive"})
@@ -77,9 +77,10 @@ class MatrixLayout:
     width: int
 
 
-def find_layout(sheet: Sheet) -> MatrixLayout | None:
+def find_layout(sheet: Sheet, first_row: int = 0) -> MatrixLayout | None:
     """The header row and its columns, or None if the sheet has no Evidence cell."""
-    for r, row in enumerate(sheet.rows):
+    for r in range(first_row, len(sheet.rows)):
+        row = sheet.rows[r]
         keys = [_key(v) if isinstance(v, str) else "" for v in row]
         if "evidence" not in keys:
             continue
@@ -143,8 +144,7 @@ def _hypotheses(
     for c in layout.hypothesis_columns:
         text = cell_text(header[c])
         safety.check_cell_text(text, sheet.where(layout.header_row, c))
-        match = _HYPOTHESIS_HEADER.match(text)
-        code, title = (match.group(1).upper(), match.group(2).strip()) if match else (None, text)
+        code, title = book_layout.parse_hypothesis_header(text)
         if code is not None:
             if code in first_use:
                 raise BadInput(
