@@ -100,6 +100,42 @@ def _changes_columns(edit: Edit) -> bool:
     return type(edit).__name__ in ("AddAnalyst", "RemoveAnalyst")
 
 
+def _cell_keys(edit: Edit) -> frozenset | None:
+    """The cells a rating edit sets, or None for any other kind of edit."""
+    if isinstance(edit, SetRating):
+        return frozenset({(edit.analyst_id, edit.evidence_id, edit.hypothesis_id)})
+    if isinstance(edit, SetOverride):
+        return frozenset({(None, edit.evidence_id, edit.hypothesis_id)})
+    if isinstance(edit, Batch):
+        keys: set = set()
+        for part in edit.edits:
+            part_keys = _cell_keys(part)
+            if part_keys is None:
+                return None
+            keys |= part_keys
+        return frozenset(keys)
+    return None
+
+
+def _ratings_of(edit: Edit) -> dict:
+    if isinstance(edit, SetRating):
+        key = (edit.analyst_id, edit.evidence_id, edit.hypothesis_id)
+        return {key: (edit.rating, edit.rationale)}
+    if isinstance(edit, SetOverride):
+        return {(None, edit.evidence_id, edit.hypothesis_id): edit.override}
+    if isinstance(edit, Batch):
+        out: dict = {}
+        for part in edit.edits:
+            out.update(_ratings_of(part))
+        return out
+    return {}
+
+
+def _same_ratings(inverse: Edit, edit: Edit) -> bool:
+    """True when the merged step ends where it began (c, c on a CC cell): drop it."""
+    return _ratings_of(inverse) == _ratings_of(edit)
+
+
 class EditCommand(QUndoCommand):
     """One undo step. The edit is applied by :meth:`Document.do` before the push,
     so a failing edit never reaches the stack; the first ``redo`` is a no-op."""
@@ -119,22 +155,16 @@ class EditCommand(QUndoCommand):
         """Fold a second key press (c then c) into the first: one undo step."""
         if not isinstance(other, EditCommand) or not other._merge:
             return False
-        mine, theirs = self.edit, other.edit
-        if not (isinstance(mine, SetRating) and isinstance(theirs, SetRating)):
+        mine = _cell_keys(self.edit)
+        if mine is None or mine != _cell_keys(other.edit):
             return False
-        same_cell = (mine.analyst_id, mine.evidence_id, mine.hypothesis_id) == (
-            theirs.analyst_id,
-            theirs.evidence_id,
-            theirs.hypothesis_id,
-        )
-        if not same_cell:
-            return False
-        self.edit = dataclasses.replace(theirs, rationale=mine.rationale)
-        before = self.inverse.rating if isinstance(self.inverse, SetRating) else None
-        cell = other.text().split(":")[0]
-        if before is not None:
-            self.setText(f"{cell}: {before.code or 'blank'} -> {theirs.rating.code or 'blank'}")
-            self.setObsolete(before == theirs.rating and mine.rationale is None)
+        self.edit = other.edit
+        before, after = self.text(), other.text()
+        if " -> " in before and " -> " in after:
+            self.setText(before.split(" -> ")[0] + " -> " + after.split(" -> ")[-1])
+        else:
+            self.setText(after)
+        self.setObsolete(_same_ratings(self.inverse, other.edit))
         return True
 
     def redo(self) -> None:

@@ -1,0 +1,71 @@
+"""Error dialogs and the import preview.
+
+A WorkbenchError is the user's problem, told in one sentence; anything else
+is our bug, said plainly with the details folded away. Neither ever leaves
+a traceback on the screen or changes the open project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+from collections.abc import Iterator
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from workbench.core.errors import WorkbenchError
+
+
+def show_error(parent: QWidget | None, message: str, title: str = "ACH Workbench") -> None:
+    ok = QMessageBox.StandardButton.Ok
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, ok, parent)
+    box.setObjectName("errorDialog")
+    box.exec()
+
+
+def show_bug(parent: QWidget | None, error: BaseException) -> None:
+    """An unexpected exception: say it is a bug, keep the details one click away."""
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "ACH Workbench: unexpected error",
+        "Something went wrong that should not have (a bug in ACH Workbench). "
+        "Your project file is safe: every change up to now is saved.\n\n"
+        f"{type(error).__name__}: {error}",
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setObjectName("bugDialog")
+    box.setDetailedText("".join(traceback.format_exception(error)))
+    box.exec()
+
+
+def report(parent: QWidget | None, error: BaseException) -> None:
+    if isinstance(error, WorkbenchError):
+        show_error(parent, str(error))
+    else:
+        show_bug(parent, error)
+
+
+@contextlib.contextmanager
+def reporting(parent: QWidget | None) -> Iterator[None]:
+    """Run a user action; any failure becomes a dialog instead of a traceback."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - the last line of defence of a user action
+        report(parent, error)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, detail: str = "") -> bool:
+    """Ask before a change the user should look at first (an import into the project)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        text,
+        QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setObjectName("confirmDialog")
+    if detail:
+        box.setInformativeText(detail)
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
+    return box.exec() == QMessageBox.StandardButton.Ok

@@ -1,0 +1,472 @@
+"""Table models of the matrix and its score footer, served from numpy.
+
+The model reads ratings from ``Document.codes`` and scores from
+``Document.scores`` for the cells Qt asks about (only the visible ones), so
+no per-cell Python object exists and a 5,000 x 40 matrix scrolls freely.
+Rows are shown in ``row_order``: a numpy array of project row indices after
+sorting and filtering. Typing a rating never re-sorts (rows jumping under
+the cursor would be maddening); the order is rebuilt when asked or when the
+structure changes.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from workbench.core.model import Evidence
+from workbench.core.ratings import Rating
+from workbench.ui import palette
+from workbench.ui.document import Document
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Leading columns before the hypotheses.
+CODE, TITLE, CREDIBILITY, RELEVANCE, DIAGNOSTICITY = range(5)
+LEADING = 5
+LEADING_HEADERS = ("ID", "Evidence", "Cred.", "Rel.", "Diagnosticity")
+LEADING_TIPS = (
+    "The evidence code; stays with the item when rows move.",
+    "What was observed or reported.",
+    "Credibility: how far the source can be trusted (Low, Medium, High).",
+    "Relevance: how much the item bears on the question (Low, Medium, High).",
+    "Weighted diagnosticity: how strongly the item separates the hypotheses, times its "
+    "weight. 0 means it rates every hypothesis alike and cannot tell them apart.",
+)
+
+#: Role carrying the Rating code index of a cell (int), for the delegate and tests.
+RatingRole = Qt.ItemDataRole.UserRole + 1
+#: Role: True when the cell has a rationale.
+HasRationaleRole = Qt.ItemDataRole.UserRole + 2
+#: Role: the project row index of a view row.
+ProjectRowRole = Qt.ItemDataRole.UserRole + 3
+
+
+class SortKey(enum.StrEnum):
+    MATRIX = "Matrix order"
+    DIAGNOSTICITY = "Weighted diagnosticity"
+    DATE = "Date"
+    TYPE = "Type"
+    CREDIBILITY = "Credibility"
+
+
+def _matches(evidence: Evidence, words: list[str], sources: dict[int, str]) -> bool:
+    haystack = " ".join(
+        (
+            evidence.code,
+            evidence.title,
+            evidence.description,
+            evidence.notes,
+            evidence.locator,
+            " ".join("#" + t for t in evidence.tags),
+            sources.get(evidence.source_id or -1, ""),
+        )
+    ).casefold()
+    return all(word in haystack for word in words)
+
+
+class MatrixModel(QAbstractTableModel):
+    """Evidence rows x (leading columns + hypotheses) of the current layer."""
+
+    def __init__(self, document: Document, parent: Any = None):
+        super().__init__(parent)
+        self.document = document
+        self.row_order = np.zeros(0, dtype=np.int64)
+        self.sort_key = SortKey.MATRIX
+        self.filter_text = ""
+        self._rationale_cells: set[tuple[int, int]] = set()
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        document.projectReplaced.connect(self._reset)
+        document.structureChanged.connect(self._reset)
+        document.cellsChanged.connect(self._cells_changed)
+        document.detailsChanged.connect(self._details_changed)
+        document.scoresChanged.connect(self._scores_changed)
+        if document.is_open:
+            self._rebuild()
+
+    # -- order and filter ------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        doc = self.document
+        if not doc.is_open:
+            self.row_order = np.zeros(0, dtype=np.int64)
+            self._rationale_cells = set()
+            return
+        project = doc.project
+        n = len(project.evidence)
+        rows = np.arange(n, dtype=np.int64)
+        words = self.filter_text.casefold().split()
+        if words:
+            sources = {s.id: s.cite() for s in project.sources}
+            keep = [_matches(e, words, sources) for e in project.evidence]
+            rows = rows[np.asarray(keep, dtype=bool)] if n else rows
+        rows = rows[self._sort_positions(rows)]
+        self.row_order = rows
+        self._collect_rationales()
+
+    def _sort_positions(self, rows: np.ndarray) -> np.ndarray:
+        doc = self.document
+        evidence = doc.project.evidence
+        if self.sort_key is SortKey.MATRIX or rows.size == 0:
+            return np.arange(rows.size)
+        if self.sort_key is SortKey.DIAGNOSTICITY:
+            key = -doc.scores.weighted_diagnosticity[rows]
+        elif self.sort_key is SortKey.DATE:
+            # Undated evidence goes last; PartialDate.ordinal() orders partial dates.
+            key = np.array(
+                [evidence[r].date.ordinal() if evidence[r].date else np.inf for r in rows]
+            )
+        elif self.sort_key is SortKey.TYPE:
+            names = [evidence[r].type.label for r in rows]
+            return np.array(sorted(range(len(rows)), key=lambda i: names[i]), dtype=np.int64)
+        else:
+            key = -np.array([int(evidence[r].credibility) for r in rows])
+        return np.argsort(key, kind="stable")
+
+    def set_sort(self, key: SortKey) -> None:
+        self.sort_key = key
+        self._reset()
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text
+        self._reset()
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self._rebuild()
+        self.endResetModel()
+
+    def _collect_rationales(self) -> None:
+        doc = self.document
+        analyst = doc.editing_analyst()
+        project = doc.project
+        if analyst is None:
+            keys = {k for k, o in project.overrides.items() if o.note}
+        else:
+            notes = project.rationales.items()
+            keys = {(e, h) for (a, e, h), text in notes if a == analyst and text}
+        self._rationale_cells = keys
+
+    # -- mapping ---------------------------------------------------------------
+
+    def project_row(self, view_row: int) -> int:
+        return int(self.row_order[view_row])
+
+    def view_row(self, project_row: int) -> int:
+        """The view row showing a project row, or -1 when it is filtered out."""
+        hits = np.flatnonzero(self.row_order == project_row)
+        return int(hits[0]) if hits.size else -1
+
+    @staticmethod
+    def hypothesis_column(view_column: int) -> int:
+        """The hypothesis index of a view column, or -1 for a leading column."""
+        return view_column - LEADING if view_column >= LEADING else -1
+
+    # -- signals from the document --------------------------------------------
+
+    def _cells_changed(self, first: int, last: int) -> None:
+        self._collect_rationales()
+        rows = np.flatnonzero((self.row_order >= first) & (self.row_order <= last))
+        if rows.size:
+            self.dataChanged.emit(
+                self.index(int(rows.min()), 0),
+                self.index(int(rows.max()), self.columnCount() - 1),
+            )
+
+    def _scores_changed(self) -> None:
+        # Diagnosticity of every row may change when weights or a rating change.
+        if self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, DIAGNOSTICITY), self.index(self.rowCount() - 1, DIAGNOSTICITY)
+            )
+        if self.columnCount() > LEADING:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, LEADING, self.columnCount() - 1)
+
+    def _details_changed(self) -> None:
+        if self.columnCount():
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+
+    # -- QAbstractTableModel -----------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid():
+            return 0
+        return int(self.row_order.size)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid() or not self.document.is_open:
+            return 0
+        return LEADING + len(self.document.project.hypotheses)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < self.row_order.size and 0 <= column < self.columnCount()):
+            return None
+        project_row = int(self.row_order[row])
+        if column >= LEADING:
+            return self._rating_data(project_row, column - LEADING, role)
+        return self._leading_data(project_row, column, role)
+
+    def _rating_data(self, row: int, col: int, role: int) -> Any:
+        doc = self.document
+        code = int(doc.codes[row, col])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return Rating(code).code
+        if role == RatingRole:
+            return code
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return palette.FILL_BY_CODE[code]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if not doc.active[row]:
+                return palette.muted_text()
+            return palette.TEXT_BY_CODE[code]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == HasRationaleRole:
+            project = doc.project
+            return (project.evidence[row].id, project.hypotheses[col].id) in self._rationale_cells
+        if role == ProjectRowRole:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._rating_tip(row, col, code)
+        return None
+
+    def _rating_tip(self, row: int, col: int, code: int) -> str:
+        doc = self.document
+        project = doc.project
+        evidence, hypothesis = project.evidence[row], project.hypotheses[col]
+        rating = Rating(code)
+        head = f"{evidence.code} x {hypothesis.code}: {rating.label}"
+        if rating is not Rating.BLANK:
+            head += f" ({rating.code})"
+        note = doc.rationale(row, col)
+        lines = [head]
+        if note:
+            lines.append(note)
+        if not evidence.active:
+            lines.append("Excluded from scoring.")
+        return "\n".join(lines)
+
+    def _leading_data(self, row: int, column: int, role: int) -> Any:
+        doc = self.document
+        evidence = doc.project.evidence[row]
+        excluded = not doc.active[row]
+        non_diagnostic = doc.scores.diagnosticity[row] == 0
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == CODE:
+                return evidence.code
+            if column == TITLE:
+                return evidence.title
+            if column == CREDIBILITY:
+                return evidence.credibility.label
+            if column == RELEVANCE:
+                return evidence.relevance.label
+            if excluded:
+                return "excluded"
+            if non_diagnostic:
+                return "0 · non-diagnostic"
+            return f"{doc.scores.weighted_diagnosticity[row]:.2f}"
+        if role == ProjectRowRole:
+            return row
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if excluded or (column == DIAGNOSTICITY and non_diagnostic):
+                return palette.muted_text()
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return palette.excluded_fill() if excluded else None
+        if role == Qt.ItemDataRole.FontRole:
+            if excluded or (column == DIAGNOSTICITY and non_diagnostic):
+                return self._italic
+            if column == CODE:
+                return self._bold
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column == TITLE:
+                return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            if column == DIAGNOSTICITY:
+                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._leading_tip(row, column, evidence)
+        return None
+
+    def _leading_tip(self, row: int, column: int, evidence: Evidence) -> str:
+        doc = self.document
+        if column == DIAGNOSTICITY:
+            if not evidence.active:
+                return f"{evidence.code} is excluded: it counts in no score."
+            d, w = doc.scores.diagnosticity[row], doc.weights[row]
+            if d == 0:
+                return (
+                    f"{evidence.code} rates every hypothesis alike, so it cannot tell them "
+                    "apart (diagnosticity 0)."
+                )
+            return f"Diagnosticity {d:.2f} x weight {w:.2f} = {d * w:.2f}."
+        if column in (CREDIBILITY, RELEVANCE):
+            return f"Weight of {evidence.code}: {evidence.weight:.2f} (credibility x relevance)."
+        parts = [f"{evidence.code}: {evidence.title}"]
+        if evidence.date:
+            parts.append(f"Date: {evidence.date}")
+        parts.append(f"Type: {evidence.type.label}")
+        source = doc.project.source_by_id(evidence.source_id)
+        if source:
+            where = f", {evidence.locator}" if evidence.locator else ""
+            parts.append(f"Source: {source.cite()}{where}")
+        if evidence.tags:
+            parts.append("Tags: " + ", ".join(evidence.tags))
+        if not evidence.active:
+            parts.append("Excluded from scoring.")
+        return "\n".join(parts)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < self.rowCount():
+                return str(section + 1)
+            return None
+        if not (0 <= section < self.columnCount()):
+            return None
+        if section < LEADING:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return LEADING_HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return LEADING_TIPS[section]
+            return None
+        col = section - LEADING
+        hypothesis = self.document.project.hypotheses[col]
+        scores = self.document.scores
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{hypothesis.code}\n{hypothesis.title}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = f"{hypothesis.code}: {hypothesis.title}\nRank {scores.rank[col]}"
+            if hypothesis.description:
+                text += f"\n\n{hypothesis.description}"
+            return text
+        if role == Qt.ItemDataRole.FontRole and scores.rank.size and scores.rank[col] == 1:
+            return self._bold
+        return None
+
+
+#: The score rows under the matrix, with the one-sentence tooltip of each.
+FOOTER_ROWS = (
+    (
+        "Inconsistency",
+        "inconsistency",
+        "How much evidence argues against the hypothesis: the sum of I (1) and II (2) "
+        "ratings, ignoring weights.",
+    ),
+    (
+        "Weighted inconsistency",
+        "weighted_inconsistency",
+        "Inconsistency with each item weighted by credibility x relevance; lowest ranks first.",
+    ),
+    (
+        "Normalized",
+        "normalized",
+        "Weighted inconsistency divided by the weight of the evidence rated against it, "
+        "so hypotheses rated on different amounts of evidence compare fairly.",
+    ),
+    (
+        "Posterior",
+        "posterior",
+        "The probability of the hypothesis given all active evidence, reading each rating "
+        "as a likelihood (Bayesian view).",
+    ),
+)
+
+
+class ScoreFooterModel(QAbstractTableModel):
+    """The score rows, column-aligned with :class:`MatrixModel`."""
+
+    def __init__(self, document: Document, parent: Any = None):
+        super().__init__(parent)
+        self.document = document
+        self._bold = QFont()
+        self._bold.setBold(True)
+        document.projectReplaced.connect(self._reset)
+        document.structureChanged.connect(self._reset)
+        document.scoresChanged.connect(self._scores_changed)
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def _scores_changed(self) -> None:
+        if self.columnCount() > LEADING:
+            self.dataChanged.emit(
+                self.index(0, LEADING), self.index(self.rowCount() - 1, self.columnCount() - 1)
+            )
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(FOOTER_ROWS)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid() or not self.document.is_open:
+            return 0
+        return LEADING + len(self.document.project.hypotheses)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled
+
+    def value(self, row: int, col: int) -> float:
+        return float(getattr(self.document.scores, FOOTER_ROWS[row][1])[col])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(FOOTER_ROWS) and 0 <= column < self.columnCount()):
+            return None
+        name, _attr, tip = FOOTER_ROWS[row]
+        leader = self.document.scores.leader
+        if column < LEADING:
+            if role == Qt.ItemDataRole.DisplayRole and column == TITLE:
+                return name
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tip
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            if role == Qt.ItemDataRole.FontRole and column == TITLE:
+                return self._bold
+            return None
+        col = column - LEADING
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self.value(row, col)
+            if FOOTER_ROWS[row][1] == "inconsistency":
+                return f"{value:g}"
+            if FOOTER_ROWS[row][1] == "posterior":
+                return f"{value:.1%}"
+            return f"{value:.2f}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.BackgroundRole and col == leader:
+            return palette.leader_fill()
+        if role == Qt.ItemDataRole.FontRole and col == leader:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            hypothesis = self.document.project.hypotheses[col]
+            rank = self.document.scores.rank[col]
+            return f"{name} of {hypothesis.code}: {self.value(row, col):.4g} (rank {rank}).\n{tip}"
+        return None
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        return None

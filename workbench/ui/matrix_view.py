@@ -1,0 +1,475 @@
+"""The matrix on screen: keyboard rating, picker, context menu, copy and paste.
+
+Keys follow the analyst's shorthand: c, cc, n, i, ii, +, ++, -, --, 0, a (or
+n then a) for NA, Delete/Backspace for blank. A single key applies at once;
+a second key within 600 ms on the same cells upgrades it (c -> cc) and the
+two presses stay ONE undo step (``QUndoCommand.mergeWith``), so fast typing
+never waits for a timer and slow typing never guesses.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QElapsedTimer, QEvent, QModelIndex, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+    QPolygon,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHeaderView,
+    QInputDialog,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QWidget,
+)
+
+from workbench.core.edits import Batch, Edit, MoveHypothesis, SetOverride, SetRating, UpdateEvidence
+from workbench.core.errors import WorkbenchError
+from workbench.core.model import ConsensusOverride
+from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
+from workbench.ui import palette
+from workbench.ui.dialogs import reporting
+from workbench.ui.document import Document
+from workbench.ui.matrix_model import LEADING, HasRationaleRole, MatrixModel, RatingRole
+
+#: How long a first key waits for its partner (c then c = CC).
+SEQUENCE_MS = 600
+
+_SINGLE = {
+    "c": Rating.C,
+    "+": Rating.C,
+    "i": Rating.I,
+    "-": Rating.I,
+    "n": Rating.N,
+    "0": Rating.N,
+    "a": Rating.NA,
+}
+_PAIRS = {
+    ("c", "c"): Rating.CC,
+    ("+", "+"): Rating.CC,
+    ("i", "i"): Rating.II,
+    ("-", "-"): Rating.II,
+    ("n", "a"): Rating.NA,
+}
+#: Menu order: the scale from consistent to inconsistent, then NA and blank.
+MENU_RATINGS = (Rating.CC, Rating.C, Rating.N, Rating.I, Rating.II, Rating.NA, Rating.BLANK)
+_KEY_HINT = {
+    Rating.CC: "cc",
+    Rating.C: "c",
+    Rating.N: "n",
+    Rating.I: "i",
+    Rating.II: "ii",
+    Rating.NA: "a",
+    Rating.BLANK: "Del",
+}
+
+
+class RatingDelegate(QStyledItemDelegate):
+    """Rating cells: the colour fill, the code, a corner mark for a rationale,
+    and a focus frame that never hides the colour (a selection wash would)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if index.column() < LEADING:
+            super().paint(painter, option, index)
+            return
+        rect = option.rect
+        fill = index.data(Qt.ItemDataRole.BackgroundRole)
+        painter.save()
+        painter.fillRect(rect, fill if fill is not None else option.palette.base())
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if text:
+            color = index.data(Qt.ItemDataRole.ForegroundRole) or option.palette.text().color()
+            painter.setPen(color)
+            font = option.font
+            font.setBold(True)
+            painter.setFont(font)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        if index.data(HasRationaleRole):
+            size = 7
+            top_right = rect.topRight()
+            corner = QPolygon(
+                [top_right, top_right + QPoint(-size, 0), top_right + QPoint(0, size)]
+            )
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#444444") if fill is not None else option.palette.text())
+            painter.drawPolygon(corner)
+        if selected:
+            highlight = option.palette.color(QPalette.ColorRole.Highlight)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(highlight, 3))
+            painter.drawRect(rect.adjusted(1, 1, -2, -2))
+        painter.restore()
+
+
+class RatingPicker(QFrame):
+    """A compact popup of the seven choices, coloured as in the matrix."""
+
+    picked = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setObjectName("ratingPicker")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
+        for i, rating in enumerate(MENU_RATINGS):
+            button = QToolButton(self)
+            button.setObjectName(f"pick-{rating.code or 'blank'}")
+            button.setText(rating.code or "–")
+            button.setToolTip(f"{rating.label} ({_KEY_HINT[rating]})")
+            button.setFixedSize(40, 30)
+            fill = palette.RATING_FILL.get(rating)
+            if fill is not None:
+                text = palette.RATING_TEXT[rating].name()
+                button.setStyleSheet(
+                    f"QToolButton {{ background: {fill.name()}; color: {text}; font-weight: bold;"
+                    " border: 1px solid #888; border-radius: 3px; }"
+                    "QToolButton:hover { border: 2px solid palette(highlight); }"
+                )
+            button.clicked.connect(lambda _=False, r=rating: self._pick(r))
+            layout.addWidget(button, 0, i)
+
+    def _pick(self, rating: Rating) -> None:
+        self.picked.emit(rating)
+        self.close()
+
+
+class MatrixView(QTableView):
+    """The evidence x hypotheses grid of the open document."""
+
+    editEvidenceRequested = Signal(int)  # noqa: N815 - project row
+    editHypothesisRequested = Signal(int)  # noqa: N815 - hypothesis column
+    deleteEvidenceRequested = Signal()  # noqa: N815
+    sortHypothesesRequested = Signal()  # noqa: N815
+
+    def __init__(self, document: Document, model: MatrixModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("matrixView")
+        self.document = document
+        self.setModel(model)
+        self.setItemDelegate(RatingDelegate(self))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setTabKeyNavigation(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._cell_menu)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(26)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        header.setMinimumHeight(58)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.sectionMoved.connect(self._section_moved)
+        self._last_key = ""
+        self._last_cells: tuple = ()
+        self._clock = QElapsedTimer()
+        self.doubleClicked.connect(self._open_picker)
+        model.modelReset.connect(self.apply_default_widths)
+
+    @property
+    def matrix(self) -> MatrixModel:
+        model = self.model()
+        assert isinstance(model, MatrixModel)
+        return model
+
+    def apply_default_widths(self) -> None:
+        """Spread a small matrix over the window; a wide one gets compact columns."""
+        hypotheses = self.matrix.columnCount() - LEADING
+        fixed = (56, 0, 68, 68, 136)
+        available = max(self.viewport().width(), 900) - sum(fixed)
+        rating = 112
+        if hypotheses:
+            rating = int(min(170, max(96, (available - 380) / hypotheses)))
+        title = int(min(560, max(300, available - rating * hypotheses)))
+        for column, width in enumerate(fixed):
+            self.setColumnWidth(column, width or title)
+        for column in range(LEADING, LEADING + hypotheses):
+            self.setColumnWidth(column, rating)
+
+    # -- which cells ------------------------------------------------------------
+
+    def rating_cells(self) -> list[tuple[int, int]]:
+        """(project row, hypothesis column) of the selected rating cells, else the current one."""
+        model = self.matrix
+        indexes = [i for i in self.selectionModel().selectedIndexes() if i.column() >= LEADING]
+        if not indexes:
+            current = self.currentIndex()
+            indexes = [current] if current.isValid() and current.column() >= LEADING else []
+        return sorted({(model.project_row(i.row()), i.column() - LEADING) for i in indexes})
+
+    def current_project_row(self) -> int:
+        current = self.currentIndex()
+        return self.matrix.project_row(current.row()) if current.isValid() else -1
+
+    def current_hypothesis(self) -> int:
+        current = self.currentIndex()
+        return current.column() - LEADING if current.isValid() else -1
+
+    # -- rating ------------------------------------------------------------------
+
+    def rate(self, rating: Rating, merge: bool = False) -> None:
+        cells = self.rating_cells()
+        if not cells:
+            return
+        with reporting(self):
+            edits = tuple(self.document.rating_edit(r, c, rating) for r, c in cells)
+            if len(edits) == 1:
+                self.document.do(edits[0], merge=merge)
+            else:
+                text = f"Rate {len(edits)} cells: {rating.code or 'blank'}"
+                self.document.do(Batch(edits, text), merge=merge)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not modifiers:
+            self._last_key = ""
+            self.rate(Rating.BLANK)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            up = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+            self._step(-1 if up else 1, 0)
+            return
+        text = event.text().lower()
+        plain = not (modifiers & ~Qt.KeyboardModifier.ShiftModifier)
+        if plain and text in _SINGLE and self.currentIndex().column() >= LEADING:
+            self._type(text)
+            return
+        super().keyPressEvent(event)
+
+    def _type(self, char: str) -> None:
+        cells = tuple(self.rating_cells())
+        pair = (self._last_key, char)
+        recent = self._clock.isValid() and self._clock.elapsed() <= SEQUENCE_MS
+        if pair in _PAIRS and recent and cells == self._last_cells:
+            self._last_key = ""
+            self.rate(_PAIRS[pair], merge=True)
+            return
+        self._last_key, self._last_cells = char, cells
+        self._clock.restart()
+        self.rate(_SINGLE[char])
+
+    def event(self, event: QEvent) -> bool:
+        # Tab moves right inside the matrix (as in a spreadsheet) instead of leaving it.
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_Tab:
+                self._step(0, 1)
+                return True
+            if event.key() == Qt.Key.Key_Backtab:
+                self._step(0, -1)
+                return True
+        return super().event(event)
+
+    def _step(self, rows: int, columns: int) -> None:
+        self._last_key = ""
+        current = self.currentIndex()
+        model = self.matrix
+        if not current.isValid():
+            if model.rowCount() and model.columnCount() > LEADING:
+                self.setCurrentIndex(model.index(0, LEADING))
+            return
+        row = min(max(current.row() + rows, 0), model.rowCount() - 1)
+        column = min(max(current.column() + columns, 0), model.columnCount() - 1)
+        self.setCurrentIndex(model.index(row, column))
+
+    # -- mouse ------------------------------------------------------------------------
+
+    def _open_picker(self, index: QModelIndex) -> None:
+        if index.column() < LEADING:
+            self.editEvidenceRequested.emit(self.matrix.project_row(index.row()))
+            return
+        picker = RatingPicker(self)
+        picker.picked.connect(self.rate)
+        rect = self.visualRect(index)
+        picker.adjustSize()
+        picker.move(self.viewport().mapToGlobal(rect.bottomLeft()))
+        picker.show()
+        self._picker = picker
+
+    def _cell_menu(self, position: QPoint) -> None:
+        index = self.indexAt(position)
+        if not index.isValid():
+            return
+        menu = self.build_cell_menu(index)
+        menu.exec(self.viewport().mapToGlobal(position))
+
+    def build_cell_menu(self, index: QModelIndex) -> QMenu:
+        menu = QMenu(self)
+        menu.setObjectName("cellMenu")
+        project_row = self.matrix.project_row(index.row())
+        evidence = self.document.project.evidence[project_row]
+        if index.column() >= LEADING:
+            for rating in MENU_RATINGS:
+                name = f"{rating.code} — {rating.label}" if rating.code else "Clear rating"
+                action = menu.addAction(f"{name}\t{_KEY_HINT[rating]}")
+                action.setObjectName(f"rate-{rating.code or 'blank'}")
+                action.triggered.connect(lambda _=False, r=rating: self.rate(r))
+            menu.addSeparator()
+            rationale = menu.addAction("Rationale…")
+            rationale.setObjectName("editRationale")
+            rationale.triggered.connect(self.edit_rationale)
+        verb = "Include" if not evidence.active else "Exclude"
+        toggle = menu.addAction(f"{verb} {evidence.code}")
+        toggle.setObjectName("toggleEvidence")
+        toggle.triggered.connect(lambda: self._set_active(project_row, not evidence.active))
+        edit = menu.addAction(f"Edit {evidence.code}…")
+        edit.setObjectName("editEvidence")
+        edit.triggered.connect(lambda: self.editEvidenceRequested.emit(project_row))
+        delete = menu.addAction(f"Delete {evidence.code}")
+        delete.setObjectName("deleteEvidence")
+        delete.triggered.connect(self.deleteEvidenceRequested.emit)
+        return menu
+
+    def _set_active(self, project_row: int, active: bool) -> None:
+        evidence = self.document.project.evidence[project_row]
+        with reporting(self):
+            self.document.do(UpdateEvidence(evidence.id, {"active": active}))
+
+    def edit_rationale(self) -> None:
+        row, column = self.current_project_row(), self.current_hypothesis()
+        if row < 0 or column < 0:
+            return
+        project = self.document.project
+        cell = f"{project.evidence[row].code} x {project.hypotheses[column].code}"
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Rationale", f"Why this rating for {cell}?", self.document.rationale(row, column)
+        )
+        if ok:
+            with reporting(self):
+                self.document.do(rationale_edit(self.document, row, column, text.strip()))
+
+    def _header_menu(self, position: QPoint) -> None:
+        section = self.horizontalHeader().logicalIndexAt(position)
+        menu = QMenu(self)
+        if section >= LEADING:
+            column = section - LEADING
+            edit = menu.addAction("Edit hypothesis…")
+            edit.triggered.connect(lambda: self.editHypothesisRequested.emit(column))
+        ranked = menu.addAction("Sort hypotheses by rank")
+        ranked.triggered.connect(self.sortHypothesesRequested.emit)
+        menu.exec(self.horizontalHeader().mapToGlobal(position))
+
+    def _section_moved(self, logical: int, old_visual: int, new_visual: int) -> None:
+        """A dragged hypothesis header becomes a MoveHypothesis edit; the header
+        itself snaps back because the model reorders its columns instead."""
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        header.moveSection(new_visual, old_visual)
+        header.blockSignals(False)
+        if logical < LEADING or new_visual < LEADING:
+            return
+        hypothesis = self.document.project.hypotheses[logical - LEADING]
+        with reporting(self):
+            self.document.do(MoveHypothesis(hypothesis.id, new_visual - LEADING))
+
+    # -- clipboard ------------------------------------------------------------------------
+
+    def copy_selection(self) -> str:
+        """Copy the selected block as tab-separated text (what spreadsheets paste)."""
+        indexes = self.selectionModel().selectedIndexes() or [self.currentIndex()]
+        indexes = [i for i in indexes if i.isValid()]
+        if not indexes:
+            return ""
+        rows = sorted({i.row() for i in indexes})
+        columns = sorted({i.column() for i in indexes})
+        chosen = {(i.row(), i.column()) for i in indexes}
+        model = self.matrix
+        lines = []
+        for row in rows:
+            cells = []
+            for column in columns:
+                value = model.index(row, column).data() if (row, column) in chosen else ""
+                cells.append(str(value or "").replace("\t", " ").replace("\n", " "))
+            lines.append("\t".join(cells))
+        text = "\n".join(lines)
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def paste(self, text: str | None = None) -> None:
+        """Paste ratings from tab-separated text at the current cell, as one undo step."""
+        with reporting(self):
+            text = QGuiApplication.clipboard().text() if text is None else text
+            self.document.do(self._paste_edit(text))
+
+    def _paste_edit(self, text: str) -> Edit:
+        current = self.currentIndex()
+        if not current.isValid() or current.column() < LEADING:
+            raise WorkbenchError("Select the top-left rating cell to paste into first.")
+        lines = [line.split("\t") for line in text.rstrip("\r\n").replace("\r\n", "\n").split("\n")]
+        if not text.strip():
+            raise WorkbenchError("The clipboard holds no ratings to paste.")
+        model = self.matrix
+        top, left = current.row(), current.column()
+        height, width = len(lines), max(len(line) for line in lines)
+        if top + height > model.rowCount() or left + width > model.columnCount():
+            raise WorkbenchError(
+                f"The pasted block ({height} x {width}) runs past the edge of the matrix; "
+                "select a cell further up or left."
+            )
+        edits = []
+        for i, line in enumerate(lines):
+            for j, raw in enumerate(line):
+                try:
+                    rating = parse_rating(raw)
+                except BadRating as error:
+                    raise WorkbenchError(
+                        f"Clipboard line {i + 1}, column {j + 1}: {error} "
+                        f"(use {ACCEPTED_RATING_SPELLINGS})."
+                    ) from None
+                row = model.project_row(top + i)
+                edits.append(self.document.rating_edit(row, left + j - LEADING, rating))
+        return Batch(tuple(edits), f"Paste {len(edits)} ratings")
+
+    def visual_rect_of(self, row: int, column: int) -> QRect:
+        return self.visualRect(self.matrix.index(row, column))
+
+
+def rationale_edit(document: Document, row: int, column: int, text: str) -> Edit:
+    """The edit that sets the rationale of one cell on the layer being edited."""
+    project = document.project
+    evidence_id, hypothesis_id = project.evidence[row].id, project.hypotheses[column].id
+    analyst = document.editing_analyst()
+    if analyst is None:
+        current = project.overrides.get((evidence_id, hypothesis_id))
+        rating = current.rating if current else Rating(int(document.codes[row, column]))
+        return SetOverride(evidence_id, hypothesis_id, ConsensusOverride(rating, text))
+    rating = project.rating(analyst, evidence_id, hypothesis_id)
+    return SetRating(analyst, evidence_id, hypothesis_id, rating, text)
+
+
+def make_clipboard_actions(view: MatrixView) -> tuple[QAction, QAction]:
+    copy = QAction("&Copy", view)
+    copy.setObjectName("actionCopy")
+    copy.setShortcut(QKeySequence.StandardKey.Copy)
+    copy.triggered.connect(view.copy_selection)
+    paste = QAction("&Paste", view)
+    paste.setObjectName("actionPaste")
+    paste.setShortcut(QKeySequence.StandardKey.Paste)
+    paste.triggered.connect(lambda: view.paste())
+    return copy, paste
+
+
+__all__ = ["MatrixView", "RatingDelegate", "RatingPicker", "RatingRole", "rationale_edit"]

@@ -1,0 +1,71 @@
+"""Rating colours: ColorBrewer RdBu, diverging and colour-blind safe.
+
+Blue is consistent, red inconsistent, near-white neutral. The same colours
+read on a dim projector and in print; the two saturated ends carry white text
+so the code stays legible. Blank cells take the view's base colour so an
+unrated matrix looks empty, not grey.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from workbench.core.ratings import Rating
+
+#: Cell fill of each rating (BLANK has none: the view's base colour shows).
+RATING_FILL: dict[Rating, QColor] = {
+    Rating.CC: QColor("#2166AC"),
+    Rating.C: QColor("#92C5DE"),
+    Rating.N: QColor("#F7F7F7"),
+    Rating.I: QColor("#F4A582"),
+    Rating.II: QColor("#B2182B"),
+    Rating.NA: QColor("#D9D9D9"),
+}
+
+#: Code colour on each fill.
+RATING_TEXT: dict[Rating, QColor] = {
+    Rating.CC: QColor("#FFFFFF"),
+    Rating.C: QColor("#1A1A1A"),
+    Rating.N: QColor("#1A1A1A"),
+    Rating.I: QColor("#1A1A1A"),
+    Rating.II: QColor("#FFFFFF"),
+    Rating.NA: QColor("#6B6B6B"),
+}
+
+#: Indexed by the int8 code so the model looks colours up without an enum call.
+FILL_BY_CODE: list[QColor | None] = [RATING_FILL.get(Rating(i)) for i in range(len(Rating))]
+TEXT_BY_CODE: list[QColor | None] = [RATING_TEXT.get(Rating(i)) for i in range(len(Rating))]
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    """True when the window background is dark (the system's dark mode)."""
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def muted_text(palette: QPalette | None = None) -> QColor:
+    """Text for excluded or non-diagnostic evidence: readable, clearly secondary."""
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+
+
+def excluded_fill(palette: QPalette | None = None) -> QColor:
+    """A grey wash over an excluded row, visible in light and dark mode."""
+    palette = palette or QApplication.palette()
+    base = palette.color(QPalette.ColorRole.Base)
+    return base.darker(112) if not is_dark(palette) else base.lighter(135)
+
+
+def footer_fill(palette: QPalette | None = None) -> QColor:
+    """The score footer's background, set apart from the matrix rows."""
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorRole.AlternateBase)
+
+
+def leader_fill(palette: QPalette | None = None) -> QColor:
+    """Marks the rank-1 hypothesis in the footer (a soft highlight tint)."""
+    palette = palette or QApplication.palette()
+    tint = QColor(palette.color(QPalette.ColorRole.Highlight))
+    tint.setAlpha(60)
+    return tint
