@@ -1,0 +1,71 @@
+"""Store the workbench's own numbers as the cached results of the score formulas.
+
+openpyxl writes formulas with an empty result, so any reader that does not
+recalculate (previewers, mail clients, pandas, our own importer) would see
+blanks. This fills each ``<v>`` of the named cells in one sheet of a saved
+workbook. Excel and LibreOffice recalculate on load anyway.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_EMPTY_RESULT = re.compile(rb'(<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*(?:/>|>\s*</v>)')
+
+
+def sheet_member(archive: zipfile.ZipFile, title: str) -> str:
+    """The zip member holding the sheet called ``title``."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+    for sheet in book.iter(f"{_MAIN_NS}sheet"):
+        if sheet.get("name") == title:
+            target = targets[sheet.get(f"{_REL_NS}id")]
+            return target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    raise KeyError(title)
+
+
+def write_cached_values(path: Path, sheet_title: str, values: dict[str, float]) -> None:
+    """Rewrite ``path`` in place with ``values`` (cell -> number) as formula results.
+
+    Only formula cells whose result is empty are touched. ``path`` is the
+    exporter's temporary file, so rewriting it in place is safe.
+    """
+    if not values:
+        return
+    patched = path.with_name(path.name + ".cached")
+    try:
+        with (
+            zipfile.ZipFile(path) as source,
+            zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            member = sheet_member(source, sheet_title)
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename == member:
+                    data = _fill(data, values)
+                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+        shutil.move(patched, path)
+    finally:
+        patched.unlink(missing_ok=True)
+
+
+def _fill(xml: bytes, values: dict[str, float]) -> bytes:
+    def result(match: re.Match[bytes]) -> bytes:
+        value = values.get(match.group(2).decode("ascii"))
+        if value is None:
+            return match.group(0)
+        return match.group(1) + b"<v>" + repr(float(value)).encode("ascii") + b"</v>"
+
+    # Score rows come last in the sheet: search only from the first score cell on.
+    first = min(values, key=lambda cell: int(re.sub(r"[A-Z]+", "", cell)))
+    start = xml.find(f'<c r="{first}"'.encode("ascii"))
+    start = 0 if start < 0 else start
+    return xml[:start] + _EMPTY_RESULT.sub(result, xml[start:])

@@ -1,0 +1,68 @@
+"""Cells for the exported workbook: user text that always stays text.
+
+Every string an analyst typed (titles, notes, rationales, tags...) goes through
+:func:`text` before it reaches a sheet. openpyxl turns any string beginning
+with ``=`` into a formula, and Excel or LibreOffice would then run it: an
+evidence title ``=HYPERLINK("http://...")`` must arrive as those characters,
+not as a live link. ``+``, ``-`` and ``@`` also start formulas when a user edits
+the cell, so they get the same explicit string type.
+"""
+
+from __future__ import annotations
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from workbench.exchange.output_file import ExportError
+
+#: Characters that make a spreadsheet program read a typed cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@")
+#: Excel refuses longer cells.
+MAX_CELL_CHARS = 32_767
+
+
+def clean_text(value: str, where: str) -> str:
+    """Remove control characters XML cannot hold; refuse text Excel would truncate.
+
+    Control characters (other than tab and line breaks) cannot be stored in an
+    .xlsx at all, so dropping them is the only way to write the file; they are
+    invisible in the application too.
+    """
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(value) > MAX_CELL_CHARS:
+        raise ExportError(
+            f"{where} has {len(value):,} characters; a spreadsheet cell holds at most "
+            f"{MAX_CELL_CHARS:,}. Shorten it before exporting."
+        )
+    return value
+
+
+def text(sheet: WriteOnlyWorksheet, value: str | None, where: str, style: str | None = None):
+    """A cell value for user text: plain ``str`` when safe, an explicit string cell otherwise.
+
+    ``where`` names the field for error messages (e.g. ``"E12 notes"``). Returns
+    None for empty text so blank cells stay blank.
+    """
+    if not value:
+        return _styled(sheet, None, style) if style else None
+    value = clean_text(value, where)
+    if value.startswith(FORMULA_TRIGGERS):
+        cell = WriteOnlyCell(sheet, value)
+        # Assigned after the value because openpyxl's setter guesses "f" for "=...".
+        cell.data_type = "s"
+        if style:
+            cell.style = style
+        return cell
+    return _styled(sheet, value, style) if style else value
+
+
+def styled(sheet: WriteOnlyWorksheet, value: object, style: str) -> WriteOnlyCell:
+    """A non-user value (number, code, label) with a named style."""
+    return _styled(sheet, value, style)
+
+
+def _styled(sheet: WriteOnlyWorksheet, value: object, style: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    cell.style = style
+    return cell

@@ -1,0 +1,101 @@
+"""Export a project to an Excel workbook a team can read, edit and send back.
+
+The layout (sheet names, headers, rows) is in :mod:`workbook_layout`, shared
+with the importer. Sheets are streamed with openpyxl's write-only mode, which
+keeps a 10,000-row matrix fast and small in memory; write-only sheets still
+carry conditional formatting, drop-downs, comments, charts and print setup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from openpyxl import Workbook
+
+from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes, score_project
+from workbench.core.model import Project
+from workbench.exchange import workbook_layout as layout
+from workbench.exchange.output_file import ExportError, replacing
+from workbench.exchange.xlsx_about import write_about
+from workbench.exchange.xlsx_cached import write_cached_values
+from workbench.exchange.xlsx_matrix import write_matrix
+from workbench.exchange.xlsx_styles import register_styles
+from workbench.exchange.xlsx_tables import (
+    comment_texts,
+    write_evidence,
+    write_hypotheses,
+    write_metadata,
+    write_milestones,
+    write_rationales,
+    write_scores,
+    write_sources,
+)
+
+
+def layer_description(project: Project, layer: LayerKey) -> tuple[str, str | None]:
+    """(note for readers, analyst name or None) of the layer being exported."""
+    if layer == CONSENSUS:
+        count = len(project.analysts)
+        if count == 1:
+            return f"Ratings of {project.analysts[0].name}", None
+        return f"Team consensus of {count} analysts", None
+    analyst = next((a for a in project.analysts if a.id == int(layer)), None)
+    if analyst is None:
+        raise ExportError(f"There is no analyst {layer!r} in this project to export")
+    return f"Ratings of {analyst.name}", analyst.name
+
+
+def export_xlsx(
+    project: Project,
+    path: str | os.PathLike[str],
+    *,
+    layer: LayerKey = CONSENSUS,
+    app_version: str,
+    exported_at: dt.datetime | None = None,
+) -> None:
+    """Write ``project`` as an .xlsx at ``path``, replacing it only once complete.
+
+    ``layer`` chooses whose ratings the Matrix shows (the team consensus or one
+    analyst id); the Rationales sheet always carries every analyst's notes.
+    """
+    layer_note, analyst_name = layer_description(project, layer)
+    codes = layer_codes(project, layer)
+    scores = score_project(project, layer)
+    when = (exported_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    analyst_id = None if layer == CONSENSUS else int(layer)
+
+    workbook = Workbook(write_only=True)
+    register_styles(workbook)
+    sheets = {title: workbook.create_sheet(title) for title in layout.SHEET_ORDER}
+    cached = write_matrix(
+        sheets[layout.MATRIX_SHEET],
+        project,
+        codes,
+        scores,
+        comment_texts(project, codes, analyst_id),
+        layer_note,
+    )
+    write_evidence(sheets[layout.EVIDENCE_SHEET], project, scores)
+    write_hypotheses(sheets[layout.HYPOTHESES_SHEET], project)
+    write_scores(sheets[layout.SCORES_SHEET], project, scores)
+    write_sources(sheets[layout.SOURCES_SHEET], project)
+    write_milestones(sheets[layout.MILESTONES_SHEET], project)
+    write_rationales(sheets[layout.RATIONALES_SHEET], project)
+    write_about(workbook, sheets[layout.ABOUT_SHEET], project, stamp, app_version, layer_note)
+    meta = [
+        (layout.META_FORMAT, layout.FORMAT_NAME),
+        (layout.META_FORMAT_VERSION, layout.FORMAT_VERSION),
+        (layout.META_PROJECT_ID, project.uid),
+        (layout.META_EXPORTED_AT, stamp),
+        (layout.META_APP_VERSION, app_version),
+        (layout.META_LAYER, analyst_name or layout.CONSENSUS_LAYER_NAME),
+    ]
+    if analyst_name is not None:
+        meta.append((layout.META_ANALYST, analyst_name))
+    write_metadata(sheets[layout.META_SHEET], meta)
+
+    with replacing(path) as temp:
+        workbook.save(temp)
+        write_cached_values(temp, layout.MATRIX_SHEET, cached)

@@ -1,0 +1,147 @@
+"""The Matrix sheet: the analyst's matrix, editable, with live score rows underneath."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.utils import get_column_letter
+
+from workbench.core.model import Project
+from workbench.core.ratings import Rating
+from workbench.core.scoring import MatrixScores
+from workbench.exchange import workbook_layout as layout
+from workbench.exchange import xlsx_styles as st
+from workbench.exchange.xlsx_cells import clean_text, styled, text
+from workbench.exchange.xlsx_formulas import score_formulas
+
+_CODES = [Rating(i).code or None for i in range(len(Rating))]
+ID_WIDTH = 9
+TITLE_WIDTH = 50
+LEVEL_WIDTH = 11
+HYPOTHESIS_WIDTH = 15
+LINE_HEIGHT = 15.0
+
+
+def _lines(length: int, width: float, cap: int) -> int:
+    """Estimated wrapped lines of ``length`` characters in a column ``width`` wide."""
+    # Proportional text runs about 1.15 characters per unit of column width.
+    return max(1, min(cap, math.ceil(length / (width * 1.15))))
+
+
+def write_matrix(
+    sheet,
+    project: Project,
+    codes: np.ndarray,
+    scores: MatrixScores,
+    comments: dict[tuple[int, int], str],
+    layer_note: str,
+) -> dict[str, float]:
+    """Write the whole Matrix sheet; return the cached value of every score cell.
+
+    ``comments`` maps (row index, column index) of the matrix to the text of the
+    rating cell's comment (the rationales). The returned mapping (cell -> value)
+    lets the exporter store the workbench's own numbers as the formulas' results.
+    """
+    n_evidence, n_hypotheses = len(project.evidence), len(project.hypotheses)
+    first, last = layout.MATRIX_FIRST_EVIDENCE_ROW, layout.evidence_row(max(n_evidence, 1) - 1)
+    _set_up(sheet, project, n_evidence, n_hypotheses, first, last)
+
+    sheet.append([text(sheet, project.title, "The project title", st.TITLE)])
+    sheet.append([text(sheet, project.question, "The key question", st.SUBTITLE)])
+    sheet.append([styled(sheet, layer_note, st.SUBTITLE)])
+    header = [styled(sheet, name, st.HEADER) for name in layout.MATRIX_LEADING_HEADERS]
+    for h in project.hypotheses:
+        title = layout.hypothesis_header(h.code, h.title)
+        header.append(text(sheet, title, f"Hypothesis {h.code} title", st.HEADER))
+    header.append(styled(sheet, layout.ACTIVE_HEADER, st.HEADER))
+    sheet.append(header)
+
+    for r, item in enumerate(project.evidence):
+        row = [
+            text(sheet, item.code, "An evidence code", st.CODE),
+            text(sheet, item.title, f"Evidence {item.code} title", st.WRAPPED),
+            styled(sheet, item.credibility.label, st.CENTRED),
+            styled(sheet, item.relevance.label, st.CENTRED),
+        ]
+        for c, code in enumerate(codes[r].tolist()):
+            cell = WriteOnlyCell(sheet, _CODES[code])
+            cell.style = st.RATING
+            note = comments.get((r, c))
+            if note:
+                cell.comment = _comment(note, f"{item.code} x {project.hypotheses[c].code}")
+            row.append(cell)
+        row.append(1 if item.active else 0)
+        sheet.append(row)
+    if n_evidence == 0:
+        sheet.append([])
+    sheet.append([])
+
+    cached: dict[str, float] = {}
+    formulas = {
+        c: score_formulas(layout.hypothesis_column(c), n_evidence, n_hypotheses)
+        for c in range(n_hypotheses)
+    }
+    values = {
+        layout.INCONSISTENCY_LABEL: scores.inconsistency,
+        layout.WEIGHTED_INCONSISTENCY_LABEL: scores.weighted_inconsistency,
+        layout.CONSISTENCY_LABEL: scores.consistency,
+        layout.NORMALIZED_LABEL: scores.normalized,
+    }
+    for k, label in enumerate(layout.SCORE_ROW_LABELS):
+        row_number = layout.first_score_row(n_evidence) + k
+        row = [styled(sheet, label, st.SCORE_LABEL)]
+        row += [styled(sheet, None, st.SCORE_LABEL) for _ in range(layout.RELEVANCE_COLUMN - 1)]
+        for c in range(n_hypotheses):
+            row.append(styled(sheet, formulas[c][label], st.SCORE))
+            cell = f"{get_column_letter(layout.hypothesis_column(c))}{row_number}"
+            cached[cell] = float(values[label][c])
+        sheet.append(row)
+    return cached
+
+
+def _set_up(sheet, project: Project, n_evidence: int, n_hypotheses: int, first: int, last: int):
+    """Everything a write-only sheet needs before its first row."""
+    st.set_widths(
+        sheet,
+        {
+            layout.ID_COLUMN: ID_WIDTH,
+            layout.EVIDENCE_COLUMN: TITLE_WIDTH,
+            layout.CREDIBILITY_COLUMN: LEVEL_WIDTH,
+            layout.RELEVANCE_COLUMN: LEVEL_WIDTH,
+        },
+    )
+    for c in range(n_hypotheses):
+        st.set_widths(sheet, {layout.hypothesis_column(c): HYPOTHESIS_WIDTH})
+    active = get_column_letter(layout.active_column(n_hypotheses))
+    sheet.column_dimensions[active].hidden = True
+    sheet.column_dimensions[active].width = 7
+
+    longest = max((len(h.title) + len(h.code) + 2 for h in project.hypotheses), default=0)
+    header_lines = max(2, _lines(longest, HYPOTHESIS_WIDTH, cap=8))
+    sheet.row_dimensions[layout.MATRIX_HEADER_ROW].height = LINE_HEIGHT * header_lines
+    sheet.row_dimensions[layout.MATRIX_TITLE_ROW].height = 21
+    for r, item in enumerate(project.evidence):
+        lines = _lines(len(item.title), TITLE_WIDTH, cap=10)
+        if lines > 1:
+            sheet.row_dimensions[layout.evidence_row(r)].height = LINE_HEIGHT * lines
+
+    sheet.freeze_panes = f"{get_column_letter(layout.CREDIBILITY_COLUMN)}{first}"
+    st.add_rating_colours(sheet, first, last, n_hypotheses)
+    st.add_drop_downs(sheet, first, last, n_hypotheses)
+    st.landscape_fit_to_width(
+        sheet, repeat_rows=f"{layout.MATRIX_HEADER_ROW}:{layout.MATRIX_HEADER_ROW}"
+    )
+    last_col = get_column_letter(max(layout.active_column(n_hypotheses) - 1, 4))
+    sheet.auto_filter.ref = f"A{layout.MATRIX_HEADER_ROW}:{last_col}{last}"
+
+
+def _comment(note: str, where: str) -> Comment:
+    body = clean_text(note, f"The rationale of {where}")
+    lines = sum(_lines(len(part), 40, cap=40) for part in body.split("\n"))
+    comment = Comment(body, "ACH Workbench")
+    comment.width = 300
+    comment.height = min(400, 20 + 15 * lines)
+    return comment

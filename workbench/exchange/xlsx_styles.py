@@ -1,0 +1,170 @@
+"""Named styles, rating colours, drop-downs and print setup of the exported workbook.
+
+Styles are registered once as named styles and cells refer to them by name:
+creating a Font/Fill object per cell would make a 5,000-row export several
+times slower and the file bigger. Rating colours are conditional formatting,
+not cell fills, so they follow the rating when a team edits the sheet.
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from workbench.exchange import workbook_layout as layout
+
+#: Colour-blind-safe diverging palette (ColorBrewer RdBu), the same as the window:
+#: code -> (fill, text colour).
+RATING_COLOURS: dict[str, tuple[str, str]] = {
+    "CC": ("2166AC", "FFFFFF"),
+    "C": ("92C5DE", "000000"),
+    "N": ("F7F7F7", "000000"),
+    "I": ("F4A582", "000000"),
+    "II": ("B2182B", "FFFFFF"),
+    "NA": ("D9D9D9", "808080"),
+}
+EXCLUDED_TEXT = "A6A6A6"
+HEADER_FILL = "DDE4EE"
+
+TITLE = "ACH title"
+SUBTITLE = "ACH subtitle"
+HEADER = "ACH header"
+CODE = "ACH code"
+WRAPPED = "ACH wrapped"
+CENTRED = "ACH centred"
+RATING = "ACH rating"
+SCORE_LABEL = "ACH score label"
+SCORE = "ACH score"
+NUMBER = "ACH number"
+PERCENT = "ACH percent"
+NOTE = "ACH note"
+
+
+def register_styles(workbook: Workbook) -> None:
+    """Add every named style the exporter uses; call once per workbook."""
+    thin = Side(style="thin", color="8EA0B8")
+    top = Alignment(vertical="top")
+    styles = [
+        NamedStyle(TITLE, font=Font(bold=True, size=14)),
+        NamedStyle(
+            SUBTITLE,
+            font=Font(italic=True, size=11, color="404040"),
+            alignment=Alignment(vertical="top", wrap_text=False),
+        ),
+        NamedStyle(
+            HEADER,
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor=HEADER_FILL),
+            border=Border(bottom=thin),
+            alignment=Alignment(vertical="bottom", wrap_text=True),
+        ),
+        NamedStyle(CODE, font=Font(bold=True), alignment=top),
+        NamedStyle(WRAPPED, alignment=Alignment(vertical="top", wrap_text=True)),
+        NamedStyle(CENTRED, alignment=Alignment(horizontal="center", vertical="top")),
+        NamedStyle(RATING, alignment=Alignment(horizontal="center", vertical="center")),
+        NamedStyle(SCORE_LABEL, font=Font(bold=True), border=Border(top=thin)),
+        NamedStyle(
+            SCORE,
+            font=Font(bold=True),
+            border=Border(top=thin),
+            number_format="0.000",
+            alignment=Alignment(horizontal="center"),
+        ),
+        NamedStyle(NUMBER, number_format="0.000", alignment=top),
+        NamedStyle(PERCENT, number_format="0.0%", alignment=top),
+        NamedStyle(
+            NOTE,
+            font=Font(italic=True, color="404040"),
+            alignment=Alignment(vertical="top", wrap_text=True),
+        ),
+    ]
+    for style in styles:
+        workbook.add_named_style(style)
+
+
+def add_rating_colours(sheet, first_row: int, last_row: int, n_hypotheses: int) -> None:
+    """Colour ratings by code and grey out excluded rows, live with the sheet's contents.
+
+    The exclusion rule comes first and stops the others, so an excluded row reads
+    grey whatever its ratings; it looks at the hidden Active column, so a team
+    that switches a row back on sees it coloured again.
+    """
+    active = get_column_letter(layout.active_column(n_hypotheses))
+    last_col = get_column_letter(layout.active_column(n_hypotheses) - 1)
+    first_col = get_column_letter(layout.FIRST_HYPOTHESIS_COLUMN)
+    excluded = FormulaRule(
+        formula=[f"${active}{first_row}=0"],
+        font=Font(italic=True, color=EXCLUDED_TEXT),
+        fill=PatternFill("solid", fgColor="FFFFFF", bgColor="FFFFFF"),
+        stopIfTrue=True,
+    )
+    leading = f"A{first_row}:{get_column_letter(layout.RELEVANCE_COLUMN)}{last_row}"
+    sheet.conditional_formatting.add(leading, excluded)
+    if n_hypotheses == 0:
+        return
+    ratings = f"{first_col}{first_row}:{last_col}{last_row}"
+    sheet.conditional_formatting.add(ratings, excluded)
+    for code, (fill, text) in RATING_COLOURS.items():
+        sheet.conditional_formatting.add(
+            ratings,
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{code}"'],
+                fill=PatternFill("solid", fgColor=fill, bgColor=fill),
+                font=Font(color=text, bold=code in ("CC", "II")),
+            ),
+        )
+
+
+def add_drop_downs(sheet, first_row: int, last_row: int, n_hypotheses: int) -> None:
+    """Rating cells offer the scale, credibility/relevance cells Low/Medium/High."""
+    rating = DataValidation(
+        type="list",
+        formula1=layout.RATING_SCALE_NAME,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Not a rating",
+        error="Use CC, C, N, I, II or NA, or leave the cell empty.",
+        promptTitle="Rating",
+        prompt="CC very consistent, C consistent, N neutral, I inconsistent, "
+        "II very inconsistent, NA not applicable",
+        showInputMessage=False,
+    )
+    level = DataValidation(
+        type="list",
+        formula1=layout.WEIGHT_LEVELS_NAME,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Not a weight",
+        error="Use Low, Medium or High (empty counts as Medium).",
+    )
+    cred = get_column_letter(layout.CREDIBILITY_COLUMN)
+    rel = get_column_letter(layout.RELEVANCE_COLUMN)
+    level.add(f"{cred}{first_row}:{rel}{last_row}")
+    sheet.data_validations.append(level)
+    if n_hypotheses:
+        first_col = get_column_letter(layout.FIRST_HYPOTHESIS_COLUMN)
+        last_col = get_column_letter(layout.active_column(n_hypotheses) - 1)
+        rating.add(f"{first_col}{first_row}:{last_col}{last_row}")
+        sheet.data_validations.append(rating)
+
+
+def landscape_fit_to_width(sheet, repeat_rows: str | None = None) -> None:
+    """Print across one page width, as many pages down as needed."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    if repeat_rows:
+        sheet.print_title_rows = repeat_rows
+
+
+def set_widths(sheet, widths: dict[int, float]) -> None:
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
