@@ -1,0 +1,203 @@
+"""Import a PARC ACH 2.0 project (``.achz``), the tool most analysts used before.
+
+An ``.achz`` is gzip-compressed UTF-16 XML. Only the elements below are known;
+anything else is kept as ``[PARC TAG] value`` in the evidence notes (or the
+hypothesis description), so an unfamiliar file version loses nothing silently
+and never stops the import. The file is unpacked with a size cap and parsed
+with DTDs and entities forbidden (see :mod:`workbench.exchange.safety`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import numpy as np
+
+from workbench.core.dates import PartialDate
+from workbench.core.errors import BadInput
+from workbench.core.model import Analyst, Evidence, EvidenceType, Hypothesis, Project, Source
+from workbench.core.ratings import BadLevel, BadRating, Level, Rating, parse_level, parse_rating
+from workbench.exchange import safety
+
+#: PARC writes a rating as letters separated by a space: "I I" is very inconsistent.
+PARC_RATINGS: dict[str, Rating] = {
+    "CC": Rating.CC,
+    "C": Rating.C,
+    "N": Rating.N,
+    "I": Rating.I,
+    "II": Rating.II,
+    "NA": Rating.NA,
+    "": Rating.BLANK,
+}
+_EVIDENCE_TAGS = frozenset(
+    {"NAME", "NOTES", "LINK", "TYPE", "CODE", "DATE", "FLAG", "CREDIBILITY", "RELEVANCE", "VALUES"}
+)
+_TRUE = frozenset({"true", "yes", "1", "y"})
+
+
+def _tag(element: Element) -> str:
+    """Element name without a namespace, upper-case (PARC writes upper-case tags)."""
+    return element.tag.rsplit("}", 1)[-1].upper() if isinstance(element.tag, str) else ""
+
+
+def _text(element: Element | None) -> str:
+    if element is None:
+        return ""
+    return "".join(element.itertext()).strip()
+
+
+def _child(element: Element, name: str) -> Element | None:
+    return next((c for c in element if _tag(c) == name), None)
+
+
+def _find_all(root: Element, name: str) -> list[Element]:
+    return [e for e in root.iter() if _tag(e) == name]
+
+
+def decode_xml(data: bytes, file_name: str) -> str:
+    """PARC writes UTF-16 with a byte-order mark; accept UTF-8 and BOM-less UTF-16 too."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif data[:2] == b"<\x00":
+        encoding = "utf-16-le"
+    elif data[:2] == b"\x00<":
+        encoding = "utf-16-be"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise BadInput(f"{file_name}: the project text is not valid {encoding.upper()}") from None
+
+
+def read_parc(path: str | Path, *, analyst: str = "Analyst") -> Project:
+    """Read a PARC ACH 2.0 ``.achz`` (or its uncompressed XML) into a new project."""
+    path = Path(path)
+    if not path.exists():
+        raise BadInput(f"{path.name}: no such file")
+    with path.open("rb") as stream:
+        magic = stream.read(2)
+    if magic == b"\x1f\x8b":
+        data = safety.read_gzip_bounded(path)
+    else:
+        safety.check_file_size(path)
+        data = path.read_bytes()
+    root = safety.parse_xml(decode_xml(data, path.name), path.name)
+    return _ParcReader(path, root, analyst).read()
+
+
+class _ParcReader:
+    def __init__(self, path: Path, root: Element, analyst: str) -> None:
+        self.path = path
+        self.root = root
+        self.analyst = analyst
+        self.sources: dict[str, Source] = {}
+
+    def read(self) -> Project:
+        titles = _find_all(self.root, "PROJECT-TITLE")
+        title = _text(titles[0]) if titles else ""
+        project = Project(title=title or self.path.stem)
+        # root.iter() includes the root itself, so a bare <MATRIX> file works too.
+        matrix = next(iter(_find_all(self.root, "MATRIX")), None)
+        if matrix is None:
+            raise BadInput(f"{self.path.name}: no MATRIX element; is this a PARC ACH file?")
+        for element in (c for c in matrix if _tag(c) == "HYPOTHESIS"):
+            project.hypotheses.append(self._hypothesis(project, element))
+        safety.check_hypothesis_count(len(project.hypotheses), self.path.name)
+        rows: list[list[int]] = []
+        for number, element in enumerate((c for c in matrix if _tag(c) == "EVIDENCE"), 1):
+            evidence, ratings = self._evidence(project, element, number)
+            project.evidence.append(evidence)
+            rows.append(ratings)
+        layer = np.array(rows, dtype=np.int8).reshape(len(rows), len(project.hypotheses))
+        project.sources = list(self.sources.values())
+        project.add_analyst(Analyst(project.new_id(), self.analyst), layer)
+        return project
+
+    def _hypothesis(self, project: Project, element: Element) -> Hypothesis:
+        number = len(project.hypotheses) + 1
+        extra = [f"[PARC {_tag(c)}] {_text(c)}" for c in element if _tag(c) != "NAME" and _text(c)]
+        title = _text(_child(element, "NAME")) or (_text(element) if not len(element) else "")
+        self._check(title, f"hypothesis {number}")
+        return Hypothesis(project.new_id(), f"H{number}", title, "\n".join(extra))
+
+    def _check(self, text: str, what: str) -> None:
+        safety.check_cell_text(text, f"{self.path.name}: {what}")
+
+    def _evidence(
+        self, project: Project, element: Element, number: int
+    ) -> tuple[Evidence, list[int]]:
+        code = f"E{number}"
+        fields = {_tag(c): _text(c) for c in element}
+        notes = [fields.get("NOTES", "")]
+        evidence = Evidence(project.new_id(), code, fields.get("NAME", ""))
+        for name, value in fields.items():
+            self._check(value, f"{code} {name}")
+        for child in element:
+            if _tag(child) not in _EVIDENCE_TAGS and _text(child):
+                notes.append(f"[PARC {_tag(child)}] {_text(child)}")
+        kind = fields.get("TYPE", "")
+        try:
+            evidence.type = EvidenceType.parse(kind)
+        except ValueError:
+            # PARC's type list is free text ("Intelligence report"); keep the words.
+            notes.append(f"[PARC TYPE] {kind}")
+        evidence.credibility = self._level(fields.get("CREDIBILITY", ""), "CREDIBILITY", notes)
+        evidence.relevance = self._level(fields.get("RELEVANCE", ""), "RELEVANCE", notes)
+        evidence.date = self._date(fields.get("DATE", ""), notes)
+        if fields.get("CODE"):
+            evidence.tags.append(fields["CODE"])
+        if fields.get("FLAG", "").casefold() in _TRUE:
+            evidence.tags.append("flagged")
+        link = fields.get("LINK", "")
+        if link:
+            evidence.source_id = self._source(project, link).id
+        evidence.notes = "\n".join(n for n in notes if n)
+        return evidence, self._ratings(fields.get("VALUES", ""), len(project.hypotheses), code)
+
+    def _level(self, text: str, tag: str, notes: list[str]) -> Level:
+        try:
+            return parse_level(text)
+        except BadLevel:
+            notes.append(f"[PARC {tag}] {text}")
+            return Level.MEDIUM
+
+    def _date(self, text: str, notes: list[str]) -> PartialDate | None:
+        """Epoch milliseconds, 0 meaning no date."""
+        if not text or text == "0":
+            return None
+        try:
+            moment = dt.datetime.fromtimestamp(int(text) / 1000, tz=dt.UTC)
+            return PartialDate.from_date(moment.date())
+        except (ValueError, OverflowError, OSError):
+            notes.append(f"[PARC DATE] {text}")
+            return None
+
+    def _ratings(self, text: str, n_hypotheses: int, code: str) -> list[int]:
+        values = [v.strip() for v in text.split(",")] if text.strip() else []
+        if len(values) > n_hypotheses and any(values[n_hypotheses:]):
+            raise BadInput(
+                f"{self.path.name}: evidence {code} has {len(values)} ratings "
+                f"but the matrix has {n_hypotheses} hypotheses"
+            )
+        ratings = []
+        for position, value in enumerate(values[:n_hypotheses], 1):
+            squeezed = "".join(value.split()).upper()
+            if squeezed in PARC_RATINGS:
+                ratings.append(int(PARC_RATINGS[squeezed]))
+                continue
+            try:
+                ratings.append(int(parse_rating(value)))
+            except BadRating:
+                raise BadInput(
+                    f"{self.path.name}: evidence {code}, hypothesis H{position}: "
+                    f"{value!r} is not a PARC rating (C C, C, N, I, I I, NA)"
+                ) from None
+        return ratings + [int(Rating.BLANK)] * (n_hypotheses - len(ratings))
+
+    def _source(self, project: Project, link: str) -> Source:
+        if link not in self.sources:
+            self.sources[link] = Source(project.new_id(), author=link, link=link)
+        return self.sources[link]
