@@ -139,8 +139,8 @@ def current_step(project: Project, codes: np.ndarray) -> StepStatus:
         listed = ", ".join(non_diagnostic[:5]) + (" ..." if len(non_diagnostic) > 5 else "")
         return StepStatus(
             4,
-            f"{len(non_diagnostic)} active item(s) do not tell the hypotheses apart "
-            f"({listed}): exclude them or reconsider the hypotheses.",
+            f"{_count(len(non_diagnostic), 'active item does', 'active items do')} not tell "
+            f"the hypotheses apart ({listed}): exclude them or reconsider the hypotheses.",
             non_diagnostic=non_diagnostic,
             milestones_due=milestones_due,
         )
@@ -154,3 +154,7 @@ def current_step(project: Project, codes: np.ndarray) -> StepStatus:
     if milestones_due:
         reason += " No milestones yet: list what to watch for (step 8)."
     return StepStatus(5, reason, milestones_due=milestones_due)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
