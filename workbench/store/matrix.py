@@ -1,0 +1,155 @@
+"""Ratings between the ``rating`` table and the Project's numpy layers, in bulk.
+
+A 10,000 x 50 project rated by ten analysts has five million ratings. They
+are never turned into Python objects: loading streams the DBAPI cursor
+straight into a numpy record array and scatters it into the int8 layers with
+fancy indexing; saving takes ``np.nonzero`` of each layer and feeds the rows
+to ``executemany`` in chunks, sorted by the table's key so SQLite appends to
+its B-tree instead of splitting pages. Only non-blank ratings are stored
+(plus blank cells that carry a rationale).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from workbench.core.model import Project
+from workbench.core.ratings import Rating
+
+_RATING_RECORD = np.dtype([("e", np.int64), ("h", np.int64), ("a", np.int64), ("c", np.int8)])
+
+_INSERT = "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code) VALUES (?, ?, ?, ?)"
+_UPSERT_RATIONALE = (
+    "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code, rationale)"
+    " VALUES (?, ?, ?, 0, ?)"
+    " ON CONFLICT (evidence_id, hypothesis_id, analyst_id)"
+    " DO UPDATE SET rationale = excluded.rationale"
+)
+
+#: Evidence rows per executemany chunk when saving whole layers.
+_CHUNK_ROWS = 2000
+
+
+class CorruptRatings(ValueError):
+    """Ratings that do not fit the project (unknown ids or codes)."""
+
+
+def _index_of(ids: list[int], size: int) -> np.ndarray:
+    """Lookup table id -> position (-1 where the id is not in ``ids``)."""
+    table = np.full(size, -1, dtype=np.int64)
+    if ids:
+        table[np.asarray(ids, dtype=np.int64)] = np.arange(len(ids))
+    return table
+
+
+def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarray]:
+    """Every analyst's layer, read in one pass over the rating table."""
+    cursor = raw.execute("SELECT evidence_id, hypothesis_id, analyst_id, code FROM rating")
+    records = np.fromiter(cursor, dtype=_RATING_RECORD)
+    analysts = [a.id for a in project.analysts]
+    shape = (len(analysts), len(project.evidence), len(project.hypotheses))
+    stack = np.zeros(shape, dtype=np.int8)
+    if len(records):
+        top = int(max(records["e"].max(), records["h"].max(), records["a"].max())) + 1
+        size = max(top, project.next_id)
+        rows = _index_of([e.id for e in project.evidence], size)[records["e"]]
+        cols = _index_of([h.id for h in project.hypotheses], size)[records["h"]]
+        layer = _index_of(analysts, size)[records["a"]]
+        codes = records["c"]
+        if (rows < 0).any() or (cols < 0).any() or (layer < 0).any():
+            raise CorruptRatings(
+                "a rating refers to evidence, a hypothesis or an analyst not in it"
+            )
+        if (codes < Rating.BLANK).any() or (codes > Rating.CC).any():
+            raise CorruptRatings("a rating code is out of range")
+        stack[layer, rows, cols] = codes
+    return {aid: stack[k] for k, aid in enumerate(analysts)}
+
+
+def load_rationales(raw: sqlite3.Connection) -> dict[tuple[int, int, int], str]:
+    cursor = raw.execute(
+        "SELECT analyst_id, evidence_id, hypothesis_id, rationale FROM rating"
+        " WHERE rationale IS NOT NULL"
+    )
+    return {(a, e, h): text for a, e, h, text in cursor}
+
+
+def _block_rows(
+    project: Project, analyst_ids: Iterable[int], rows: np.ndarray, cols: np.ndarray
+) -> Iterator[tuple[int, int, int, int]]:
+    """(evidence, hypothesis, analyst, code) of the non-blank cells of a block, key-sorted."""
+    evidence_ids = np.asarray([project.evidence[r].id for r in rows.tolist()], dtype=np.int64)
+    hypothesis_ids = np.asarray([project.hypotheses[c].id for c in cols.tolist()], dtype=np.int64)
+    for start in range(0, len(rows), _CHUNK_ROWS):
+        parts = []
+        chunk = rows[start : start + _CHUNK_ROWS]
+        for aid in analyst_ids:
+            grid = project.layers[aid][np.ix_(chunk, cols)]
+            r, c = np.nonzero(grid)
+            e = evidence_ids[start + r]
+            h = hypothesis_ids[c]
+            parts.append((e, h, np.full(len(r), aid, dtype=np.int64), grid[r, c]))
+        if not parts:
+            return
+        e, h, a, codes = (np.concatenate(column) for column in zip(*parts, strict=True))
+        order = np.lexsort((a, h, e))
+        yield from zip(
+            e[order].tolist(),
+            h[order].tolist(),
+            a[order].tolist(),
+            codes[order].astype(np.int64).tolist(),
+            strict=True,
+        )
+
+
+def insert_block(
+    raw: sqlite3.Connection,
+    project: Project,
+    analyst_ids: list[int],
+    rows: np.ndarray | None = None,
+    cols: np.ndarray | None = None,
+) -> None:
+    """Insert the ratings and rationales of a block of the matrix (default: all of it).
+
+    The block must have no rows in the table yet (a new row, column or analyst).
+    """
+    if rows is None:
+        rows = np.arange(len(project.evidence))
+    if cols is None:
+        cols = np.arange(len(project.hypotheses))
+    raw.executemany(_INSERT, _block_rows(project, analyst_ids, rows, cols))
+    evidence_ids = {project.evidence[r].id for r in rows.tolist()}
+    hypothesis_ids = {project.hypotheses[c].id for c in cols.tolist()}
+    wanted = set(analyst_ids)
+    raw.executemany(
+        _UPSERT_RATIONALE,
+        (
+            (e, h, a, text)
+            for (a, e, h), text in project.rationales.items()
+            if a in wanted and e in evidence_ids and h in hypothesis_ids
+        ),
+    )
+
+
+def write_cells(
+    raw: sqlite3.Connection, project: Project, cells: Iterable[tuple[int, int, int]]
+) -> None:
+    """Make the rows of some (analyst, evidence, hypothesis) cells match the project."""
+    for analyst_id, evidence_id, hypothesis_id in cells:
+        code = int(project.rating(analyst_id, evidence_id, hypothesis_id))
+        rationale = project.rationales.get((analyst_id, evidence_id, hypothesis_id)) or None
+        if code == Rating.BLANK and rationale is None:
+            raw.execute(
+                "DELETE FROM rating WHERE evidence_id = ? AND hypothesis_id = ? AND analyst_id = ?",
+                (evidence_id, hypothesis_id, analyst_id),
+            )
+        else:
+            raw.execute(
+                "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code, rationale)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (evidence_id, hypothesis_id, analyst_id)"
+                " DO UPDATE SET code = excluded.code, rationale = excluded.rationale",
+                (evidence_id, hypothesis_id, analyst_id, code, rationale),
+            )

@@ -1,0 +1,123 @@
+"""Bringing project files of older schema versions up to date, safely.
+
+Alembic runs from code (no alembic.ini to install or find): the Config is
+built here and the open connection handed to ``migrations/env.py``. Before a
+file is changed, a complete copy is made next to it with SQLite's backup API
+(``name.achwb.bak-schema1``), and the upgrade runs in one transaction with
+foreign keys off (batch mode copies tables), checked afterwards with
+``PRAGMA foreign_key_check``. A read-only open migrates an in-memory copy
+instead, so looking at an old file never changes it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine
+
+from workbench.core.errors import ProjectFileError
+from workbench.store.connection import connect_file, make_engine
+
+#: Alembic revision id of each schema version.
+REVISIONS = {1: "schema1", 2: "schema2"}
+
+
+def _config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "workbench.store:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run the migrations up to ``target`` in one transaction on ``engine``."""
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), target)
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise ProjectFileError(
+                f"the upgrade left {len(broken)} broken references in table {broken[0][0]}"
+            )
+
+
+def stamp_head(connection: Connection) -> None:
+    """Record in a new file (made from the mapping) that it is at the newest revision."""
+    command.stamp(_config(connection), "head")
+
+
+def _backup_path(path: Path, version: int) -> Path:
+    candidate = path.with_name(f"{path.name}.bak-schema{version}")
+    number = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.bak-schema{version}-{number}")
+        number += 1
+    return candidate
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """A consistent single-file copy of ``source`` at ``target``, which must not exist.
+
+    Written to a temporary file and linked into place, so ``target`` is
+    either complete or absent. The copy uses the rollback journal, so it is
+    self-contained (no ``-wal`` file to carry along).
+    """
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        copy = sqlite3.connect(tmp_name)
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+        with open(tmp_name, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.link(tmp_name, target)
+    finally:
+        os.unlink(tmp_name)
+
+
+def migrate_file(path: Path, version: int) -> Path:
+    """Upgrade the file at ``path`` from ``version`` in place; returns the backup's path."""
+    backup = _backup_path(path, version)
+    source = connect_file(path, read_only=True)
+    try:
+        copy_database(source, backup)
+    except OSError as error:
+        raise ProjectFileError(
+            f"{path} needs upgrading, but its backup {backup} could not be written "
+            f"({error.strerror}); nothing was changed"
+        ) from None
+    finally:
+        source.close()
+    engine = make_engine(
+        lambda: connect_file(path, read_only=False), read_only=False, foreign_keys=False
+    )
+    try:
+        upgrade(engine)
+    except ProjectFileError as error:
+        raise ProjectFileError(
+            f"{path} could not be upgraded: {error}; it was left as it was"
+        ) from None
+    finally:
+        engine.dispose()
+    return backup
+
+
+def migrated_copy(path: Path) -> sqlite3.Connection:
+    """An in-memory, upgraded copy of an older file, for read-only viewing."""
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    source = connect_file(path, read_only=True)
+    try:
+        source.backup(memory)
+    finally:
+        source.close()
+    engine = make_engine(lambda: memory, read_only=False, foreign_keys=False)
+    upgrade(engine)
+    # dispose() would close the shared in-memory connection with the pool.
+    return memory

@@ -1,0 +1,303 @@
+"""ProjectFile: an open ``.achwb`` project, always in step with its in-memory Project.
+
+There is no "Save": :meth:`ProjectFile.apply` changes the project and commits
+the change in one transaction before it returns, so a crash loses at most the
+edit being made. Opening checks the file read-only first (see
+:mod:`workbench.store.checks`), takes the ``.lock`` sidecar, migrates an
+older schema after backing the file up, and loads everything into a core
+Project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from workbench.core.edits import Edit
+from workbench.core.errors import ProjectFileError
+from workbench.core.model import Project
+from workbench.store import changelog, checks, migrate, snapshot
+from workbench.store.changelog import ChangeRecord
+from workbench.store.connection import connect_file, make_engine, use_wal
+from workbench.store.errors import FileInUse, NotAProject, ReadOnlyFile
+from workbench.store.lock import ProjectLock, read_holder
+from workbench.store.matrix import CorruptRatings
+from workbench.store.persist import Unit, apply_and_persist, undo_applied
+from workbench.store.schema import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    Base,
+    ProjectRow,
+    SettingRow,
+)
+
+
+def _reason(error: BaseException) -> str:
+    original = getattr(error, "orig", None)
+    return str(original if original is not None else error)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a new directory entry (a created or renamed file) survive a power cut."""
+    with contextlib.suppress(OSError):  # not possible on every platform/file system
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class ProjectFile:
+    """One project file opened for editing (or read-only). Use ``create`` or ``open``."""
+
+    def __init__(
+        self,
+        path: Path,
+        project: Project,
+        engine: Engine,
+        lock: ProjectLock | None,
+        backup: Path | None = None,
+    ) -> None:
+        self.path = path
+        self.project = project
+        self._engine: Engine | None = engine
+        self._lock = lock
+        self._mutex = threading.RLock()
+        #: The copy made before migrating an older file, when that happened on open.
+        self.backup = backup
+
+    # -- opening --------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], project: Project) -> ProjectFile:
+        """Write ``project`` to a new file at ``path`` and keep it open for editing.
+
+        Refuses to replace an existing file. The file is built under a
+        temporary name and linked into place, so ``path`` is never half made.
+        """
+        path = Path(path).absolute()
+        if path.exists():
+            raise ProjectFileError(f"{path} already exists; choose another name")
+        if not path.parent.is_dir():
+            raise ProjectFileError(f"{path.parent} is not a folder")
+        lock = ProjectLock(path)
+        try:
+            cls._build(path, project)
+            engine = make_engine(lambda: connect_file(path, read_only=False), read_only=False)
+            use_wal(engine)
+        except BaseException:
+            lock.release()
+            raise
+        return cls(path, project, engine, lock)
+
+    @staticmethod
+    def _build(path: Path, project: Project) -> None:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            engine = make_engine(lambda: connect_file(tmp, read_only=False), read_only=False)
+            try:
+                with engine.begin() as connection:
+                    connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                    connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    Base.metadata.create_all(connection)
+                    migrate.stamp_head(connection)
+                    with Session(bind=connection) as session:
+                        snapshot.write_project(session, project)
+                        session.flush()
+            finally:
+                engine.dispose()
+            os.link(tmp, path)
+            _fsync_folder(path.parent)
+        except FileExistsError:
+            raise ProjectFileError(f"{path} already exists; choose another name") from None
+        except (OSError, SQLAlchemyError) as error:
+            raise ProjectFileError(f"{path} could not be written ({_reason(error)})") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], read_only: bool = False) -> ProjectFile:
+        """Open an existing project; raises a ProjectFileError saying why it cannot be.
+
+        ``read_only=True`` takes no lock and never writes: an older file is
+        upgraded in memory only, and :meth:`apply` refuses edits.
+        """
+        path = Path(path).absolute()
+        version = checks.inspect_file(path)
+        if read_only:
+            if version < SCHEMA_VERSION:
+                memory = migrate.migrated_copy(path)
+                engine = make_engine(lambda: memory, read_only=True)
+            else:
+                engine = make_engine(lambda: connect_file(path, read_only=True), read_only=True)
+            return cls(path, cls._load(path, engine), engine, None)
+        lock = ProjectLock(path)
+        try:
+            backup = migrate.migrate_file(path, version) if version < SCHEMA_VERSION else None
+            engine = make_engine(lambda: connect_file(path, read_only=False), read_only=False)
+            use_wal(engine)
+            return cls(path, cls._load(path, engine), engine, lock, backup)
+        except BaseException:
+            lock.release()
+            raise
+
+    @staticmethod
+    def _load(path: Path, engine: Engine) -> Project:
+        try:
+            with Session(bind=engine) as session, session.begin():
+                return snapshot.load_project(session)
+        except (DBAPIError, sqlite3.DatabaseError) as error:
+            engine.dispose()
+            raise NotAProject(path, _reason(error)) from None
+        except (snapshot.MissingProject, CorruptRatings, ValueError, KeyError) as error:
+            engine.dispose()
+            raise NotAProject(path, f"its contents are damaged: {error}") from None
+
+    # -- editing ----------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self._lock is None
+
+    def _session(self) -> Session:
+        if self._engine is None:
+            raise ProjectFileError(f"{self.path} is closed")
+        return Session(bind=self._engine)
+
+    def apply(self, edit: Edit, analyst_id: int | None = None) -> Edit:
+        """Apply ``edit`` to :attr:`project` and store it durably; returns the inverse.
+
+        The change and its change-log entry are one transaction. If storing
+        fails, the transaction is rolled back, the in-memory project is put
+        back as it was, and ProjectFileError is raised (an error from the edit
+        itself, such as an unknown id, is re-raised as it is).
+        """
+        if self.read_only:
+            raise ReadOnlyFile(self.path)
+        with self._mutex:
+            label = edit.label(self.project)
+            analyst = next((a.name for a in self.project.analysts if a.id == analyst_id), None)
+            when = changelog.utc_now()
+            unit: Unit | None = None
+            try:
+                with self._session() as session, session.begin():
+                    unit = Unit(session, self.project)
+                    inverse = apply_and_persist(edit, unit)
+                    session.execute(
+                        update(ProjectRow)
+                        .where(ProjectRow.id == 1, ProjectRow.next_id != self.project.next_id)
+                        .values(next_id=self.project.next_id)
+                    )
+                    changelog.record(session, when, analyst, label, type(edit).__name__)
+            except (SQLAlchemyError, sqlite3.Error, OSError) as error:
+                if unit is not None:
+                    undo_applied(unit)
+                raise ProjectFileError(
+                    f"{self.path}: the change “{label}” could not be saved ({_reason(error)}); "
+                    "it was undone"
+                ) from error
+            except BaseException:
+                if unit is not None:
+                    undo_applied(unit)
+                raise
+            return inverse
+
+    # -- settings, log, copies ----------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self._mutex, self._session() as session, session.begin():
+            text = session.scalar(select(SettingRow.value).where(SettingRow.key == key))
+        return default if text is None else json.loads(text)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a small JSON-able value; ``None`` removes the setting."""
+        if self.read_only:
+            raise ReadOnlyFile(self.path)
+        with self._mutex, self._session() as session, session.begin():
+            if value is None:
+                session.execute(delete(SettingRow).where(SettingRow.key == key))
+                return
+            text = json.dumps(value)
+            statement = sqlite_insert(SettingRow).values(key=key, value=text)
+            session.execute(
+                statement.on_conflict_do_update(index_elements=["key"], set_={"value": text})
+            )
+
+    def change_log(self, limit: int = 200) -> list[ChangeRecord]:
+        """The latest ``limit`` changes, newest first."""
+        with self._mutex, self._session() as session, session.begin():
+            return changelog.read(session, limit)
+
+    def save_copy(self, path: str | os.PathLike[str]) -> None:
+        """Write a complete, self-contained copy of the project to ``path``.
+
+        The copy keeps the project's uid (it is the same analysis). An
+        existing file at ``path`` is replaced, unless it is this project or
+        a project someone has open.
+        """
+        target = Path(path).absolute()
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise ProjectFileError(f"{target} is this project itself; choose another name")
+        holder = read_holder(target)
+        if holder is not None:
+            raise FileInUse(target, holder)
+        with self._mutex:
+            if self._engine is None:
+                raise ProjectFileError(f"{self.path} is closed")
+            with self._engine.connect() as connection:
+                raw = connection.connection.driver_connection
+                assert isinstance(raw, sqlite3.Connection)
+                staging = target.with_name(f".{target.name}.copy")
+                staging.unlink(missing_ok=True)
+                try:
+                    migrate.copy_database(raw, staging)
+                    for leftover in ("-wal", "-shm", "-journal"):
+                        target.with_name(target.name + leftover).unlink(missing_ok=True)
+                    os.replace(staging, target)
+                    _fsync_folder(target.parent)
+                except OSError as error:
+                    raise ProjectFileError(
+                        f"{target} could not be written ({error.strerror})"
+                    ) from None
+                finally:
+                    staging.unlink(missing_ok=True)
+
+    # -- closing ------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the file (the WAL is folded back into it) and release the lock."""
+        with self._mutex:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+            if self._lock is not None:
+                self._lock.release()
+
+    def __enter__(self) -> ProjectFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "editing"
+        return f"<ProjectFile {self.path} ({mode})>"

@@ -1,0 +1,173 @@
+"""Translation between core entities and table rows, in one place.
+
+Both directions live side by side so a new field is added to the file format
+in one module: ``*_values`` gives the column values to write, ``*_from``
+rebuilds the core object from a loaded row. Enums are stored by their value
+(or lower-case name for levels) and dates as text, so the file reads well in
+any SQLite browser.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from workbench.core.dates import PartialDate
+from workbench.core.model import (
+    Analyst,
+    ConsensusOverride,
+    Evidence,
+    EvidenceType,
+    Hypothesis,
+    Milestone,
+    MilestoneStatus,
+    Project,
+    Source,
+)
+from workbench.core.ratings import Level, Rating
+from workbench.store.schema import (
+    AnalystRow,
+    ConsensusOverrideRow,
+    EvidenceRow,
+    HypothesisRow,
+    MilestoneRow,
+    SourceRow,
+)
+
+Values = dict[str, Any]
+
+
+def _date_text(value: PartialDate | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def likelihoods_json(likelihoods: dict[Rating, float]) -> str:
+    return json.dumps({Rating(k).name: float(v) for k, v in likelihoods.items()})
+
+
+def likelihoods_from(text: str) -> dict[Rating, float]:
+    return {Rating[name]: float(value) for name, value in json.loads(text).items()}
+
+
+def project_values(project: Project) -> Values:
+    return {
+        "id": 1,
+        "uid": project.uid,
+        "title": project.title,
+        "question": project.question,
+        "description": project.description,
+        "likelihoods": likelihoods_json(project.likelihoods),
+        "next_id": project.next_id,
+    }
+
+
+def hypothesis_values(item: Hypothesis, position: int) -> Values:
+    return {
+        "id": item.id,
+        "position": position,
+        "code": item.code,
+        "title": item.title,
+        "description": item.description,
+        "prior": item.prior,
+    }
+
+
+def hypothesis_from(row: HypothesisRow) -> Hypothesis:
+    return Hypothesis(row.id, row.code, row.title, row.description, row.prior)
+
+
+def evidence_values(item: Evidence, position: int) -> Values:
+    return {
+        "id": item.id,
+        "position": position,
+        "code": item.code,
+        "title": item.title,
+        "description": item.description,
+        "type": EvidenceType(item.type).value,
+        "date": _date_text(item.date),
+        "source_id": item.source_id,
+        "locator": item.locator,
+        "credibility": Level(item.credibility).name.lower(),
+        "relevance": Level(item.relevance).name.lower(),
+        "active": bool(item.active),
+        "tags": json.dumps(list(item.tags)),
+        "notes": item.notes,
+    }
+
+
+def evidence_from(row: EvidenceRow) -> Evidence:
+    return Evidence(
+        id=row.id,
+        code=row.code,
+        title=row.title,
+        description=row.description,
+        type=EvidenceType(row.type),
+        date=PartialDate.parse(row.date) if row.date else None,
+        source_id=row.source_id,
+        locator=row.locator,
+        credibility=Level[row.credibility.upper()],
+        relevance=Level[row.relevance.upper()],
+        active=bool(row.active),
+        tags=[str(tag) for tag in json.loads(row.tags)],
+        notes=row.notes,
+    )
+
+
+def source_values(item: Source, position: int) -> Values:
+    return {
+        "id": item.id,
+        "position": position,
+        "author": item.author,
+        "year": item.year,
+        "title": item.title,
+        "link": item.link,
+        "citation": item.citation,
+    }
+
+
+def source_from(row: SourceRow) -> Source:
+    return Source(row.id, row.author, row.year, row.title, row.link, row.citation)
+
+
+def analyst_values(item: Analyst, position: int) -> Values:
+    return {"id": item.id, "position": position, "name": item.name}
+
+
+def analyst_from(row: AnalystRow) -> Analyst:
+    return Analyst(row.id, row.name)
+
+
+def milestone_values(item: Milestone, position: int) -> Values:
+    return {
+        "id": item.id,
+        "position": position,
+        "hypothesis_id": item.hypothesis_id,
+        "indicator": item.indicator,
+        "expected_by": _date_text(item.expected_by),
+        "status": MilestoneStatus(item.status).value,
+        "note": item.note,
+    }
+
+
+def milestone_from(row: MilestoneRow) -> Milestone:
+    return Milestone(
+        id=row.id,
+        hypothesis_id=row.hypothesis_id,
+        indicator=row.indicator,
+        expected_by=PartialDate.parse(row.expected_by) if row.expected_by else None,
+        status=MilestoneStatus(row.status),
+        note=row.note,
+    )
+
+
+def override_values(evidence_id: int, hypothesis_id: int, value: ConsensusOverride) -> Values:
+    return {
+        "evidence_id": evidence_id,
+        "hypothesis_id": hypothesis_id,
+        "code": int(value.rating),
+        "note": value.note,
+    }
+
+
+def override_from(row: ConsensusOverrideRow) -> tuple[tuple[int, int], ConsensusOverride]:
+    return (row.evidence_id, row.hypothesis_id), ConsensusOverride(Rating(row.code), row.note)

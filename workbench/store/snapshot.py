@@ -1,0 +1,92 @@
+"""A whole Project to and from the tables: used when a file is created and opened.
+
+Entities (a few thousand rows at most) go through the typed ORM; ratings go
+through :mod:`workbench.store.matrix` on the raw DBAPI connection, because
+five million ORM objects would take minutes and gigabytes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from workbench.core.model import Project
+from workbench.store import matrix, rows
+from workbench.store.schema import (
+    AnalystRow,
+    ConsensusOverrideRow,
+    EvidenceRow,
+    HypothesisRow,
+    MilestoneRow,
+    ProjectRow,
+    SourceRow,
+)
+
+
+class MissingProject(ValueError):
+    """The file has the tables but not the project row."""
+
+
+def raw_connection(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection under the session's (already begun) transaction."""
+    raw = session.connection().connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
+def write_project(session: Session, project: Project) -> None:
+    """Insert every part of ``project`` into empty tables."""
+    session.execute(insert(ProjectRow), [rows.project_values(project)])
+    tables: list[tuple[Any, list[Any], Callable[[Any, int], rows.Values]]] = [
+        (SourceRow, project.sources, rows.source_values),
+        (HypothesisRow, project.hypotheses, rows.hypothesis_values),
+        (EvidenceRow, project.evidence, rows.evidence_values),
+        (AnalystRow, project.analysts, rows.analyst_values),
+        (MilestoneRow, project.milestones, rows.milestone_values),
+    ]
+    for row_class, items, values in tables:
+        if items:
+            session.execute(insert(row_class), [values(item, i) for i, item in enumerate(items)])
+    if project.overrides:
+        session.execute(
+            insert(ConsensusOverrideRow),
+            [rows.override_values(e, h, value) for (e, h), value in project.overrides.items()],
+        )
+    matrix.insert_block(raw_connection(session), project, [a.id for a in project.analysts])
+
+
+def load_project(session: Session) -> Project:
+    """The Project stored in the file, with its layers filled from the rating table."""
+    head = session.get(ProjectRow, 1)
+    if head is None:
+        raise MissingProject("the project record is missing")
+
+    def ordered(row_class: Any) -> list[Any]:
+        return list(session.scalars(select(row_class).order_by(row_class.position, row_class.id)))
+
+    project = Project(
+        title=head.title,
+        question=head.question,
+        description=head.description,
+        hypotheses=[rows.hypothesis_from(r) for r in ordered(HypothesisRow)],
+        evidence=[rows.evidence_from(r) for r in ordered(EvidenceRow)],
+        sources=[rows.source_from(r) for r in ordered(SourceRow)],
+        analysts=[rows.analyst_from(r) for r in ordered(AnalystRow)],
+        milestones=[rows.milestone_from(r) for r in ordered(MilestoneRow)],
+        likelihoods=rows.likelihoods_from(head.likelihoods),
+        next_id=head.next_id,
+        uid=head.uid,
+    )
+    session.expunge_all()  # the rows were only needed to build the entities
+    project.overrides = dict(
+        rows.override_from(r) for r in session.scalars(select(ConsensusOverrideRow))
+    )
+    session.expunge_all()
+    raw = raw_connection(session)
+    project.layers = matrix.load_layers(raw, project)
+    project.rationales = matrix.load_rationales(raw)
+    return project
