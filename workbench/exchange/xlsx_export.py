@@ -8,6 +8,7 @@ carry conditional formatting, drop-downs, comments, charts and print setup.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 
@@ -16,7 +17,8 @@ from openpyxl import Workbook
 from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes, score_project
 from workbench.core.model import Project
 from workbench.exchange import workbook_layout as layout
-from workbench.exchange.output_file import ExportError, replacing
+from workbench.exchange.export_layer import layer_description
+from workbench.exchange.output_file import replacing
 from workbench.exchange.xlsx_about import write_about
 from workbench.exchange.xlsx_cached import write_cached_values
 from workbench.exchange.xlsx_matrix import write_matrix
@@ -33,19 +35,6 @@ from workbench.exchange.xlsx_tables import (
 )
 
 
-def layer_description(project: Project, layer: LayerKey) -> tuple[str, str | None]:
-    """(note for readers, analyst name or None) of the layer being exported."""
-    if layer == CONSENSUS:
-        count = len(project.analysts)
-        if count == 1:
-            return f"Ratings of {project.analysts[0].name}", None
-        return f"Team consensus of {count} analysts", None
-    analyst = next((a for a in project.analysts if a.id == int(layer)), None)
-    if analyst is None:
-        raise ExportError(f"There is no analyst {layer!r} in this project to export")
-    return f"Ratings of {analyst.name}", analyst.name
-
-
 def export_xlsx(
     project: Project,
     path: str | os.PathLike[str],
@@ -59,14 +48,46 @@ def export_xlsx(
     ``layer`` chooses whose ratings the Matrix shows (the team consensus or one
     analyst id); the Rationales sheet always carries every analyst's notes.
     """
+    layer_description(project, layer)  # an unknown analyst is refused before any work
+    when = (exported_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    workbook = Workbook(write_only=True)
+    try:
+        cached = _write_sheets(workbook, project, layer, stamp, app_version)
+        with replacing(path) as temp:
+            workbook.save(temp)
+            write_cached_values(temp, layout.MATRIX_SHEET, cached)
+    except BaseException:
+        _discard(workbook)
+        raise
+
+
+def _discard(workbook: Workbook) -> None:
+    """Close the sheets' streams and delete their temporary files after a failure.
+
+    Write-only sheets stream into temporary files of openpyxl's own; without
+    this they would stay open (and on disk) until the program exits.
+    """
+    for sheet in workbook.worksheets:
+        rows, writer = getattr(sheet, "_rows", None), getattr(sheet, "_writer", None)
+        with contextlib.suppress(Exception):
+            if rows is not None:
+                rows.close()
+        with contextlib.suppress(Exception):
+            if writer is not None:
+                writer.close()
+                writer.cleanup()
+
+
+def _write_sheets(
+    workbook: Workbook, project: Project, layer: LayerKey, stamp: str, app_version: str
+) -> dict[str, float]:
+    """Fill every sheet; returns the cached values of the Matrix score cells."""
     layer_note, analyst_name = layer_description(project, layer)
     codes = layer_codes(project, layer)
     scores = score_project(project, layer)
-    when = (exported_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     analyst_id = None if layer == CONSENSUS else int(layer)
-
-    workbook = Workbook(write_only=True)
     register_styles(workbook)
     sheets = {title: workbook.create_sheet(title) for title in layout.SHEET_ORDER}
     cached = write_matrix(
@@ -96,6 +117,4 @@ def export_xlsx(
         meta.append((layout.META_ANALYST, analyst_name))
     write_metadata(sheets[layout.META_SHEET], meta)
 
-    with replacing(path) as temp:
-        workbook.save(temp)
-        write_cached_values(temp, layout.MATRIX_SHEET, cached)
+    return cached
