@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -10,6 +12,7 @@ from PySide6.QtGui import QColor, QPalette
 from workbench.core.edits import SetRating, UpdateHypothesis
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
+from workbench.store import ProjectFile
 from workbench.ui.document import Document
 from workbench.ui.scores_panel import (
     LEADER_COLOUR,
@@ -22,26 +25,11 @@ from workbench.ui.scores_panel import (
 C, CC, I, II, N = Rating.C, Rating.CC, Rating.I, Rating.II, Rating.N
 
 
-class MemoryProjectFile:
-    """The ProjectFile surface the Document uses, kept in memory for widget tests."""
-
-    def __init__(self, project: Project):
-        self.project = project
-        self.read_only = False
-        self.path = "memory.achwb"
-        self._settings: dict[str, str] = {}
-
-    def apply(self, edit, analyst_id=None):
-        return edit.apply(self.project)
-
-    def get_setting(self, key, default=None):
-        return self._settings.get(key, default)
-
-    def set_setting(self, key, value):
-        self._settings[key] = value
-
-    def close(self):
-        pass
+def open_document(project: Project, folder: Path) -> Document:
+    """A Document over a real project file written from ``project``."""
+    path = folder / f"{project.title}.achwb"
+    ProjectFile.create(path, project).close()
+    return Document(ProjectFile.open(path))
 
 
 def small_project() -> Project:
@@ -62,8 +50,10 @@ def small_project() -> Project:
 
 
 @pytest.fixture
-def document(qtbot):
-    return Document(MemoryProjectFile(small_project()))
+def document(qtbot, tmp_path):
+    document = open_document(small_project(), tmp_path)
+    yield document
+    document.close()
 
 
 @pytest.fixture
@@ -170,16 +160,18 @@ def test_dark_palette_is_followed(panel):
     assert panel.bars.opts["brushes"][1].color().lightness() < 140
 
 
-def test_a_project_without_hypotheses_shows_a_note(qtbot):
+def test_a_project_without_hypotheses_shows_a_note(qtbot, tmp_path):
     project = Project(title="Empty")
     project.add_analyst(Analyst(project.new_id(), "Ann"))
-    widget = ScoresPanel(Document(MemoryProjectFile(project)))
+    document = open_document(project, tmp_path)
+    widget = ScoresPanel(document)
     qtbot.addWidget(widget)
     widget.show()
     assert widget.empty_note.isVisible()
     assert not widget.plot.isVisible()
     assert widget.bar_labels() == []
     assert widget.table_model.rowCount() == 0
+    document.close()
 
 
 def test_long_titles_are_shortened_for_the_axis():

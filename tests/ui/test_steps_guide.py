@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -10,32 +12,18 @@ from workbench.core.edits import AddAnalyst, AddMilestone, SetRating, UpdateEvid
 from workbench.core.model import Analyst, Evidence, Hypothesis, Milestone, Project
 from workbench.core.ratings import Rating
 from workbench.core.steps import HEUER_STEPS
+from workbench.store import ProjectFile
 from workbench.ui.document import Document
 from workbench.ui.steps_guide import DONE_MARK, StepsGuide
 
 C, I, N, BLANK = Rating.C, Rating.I, Rating.N, Rating.BLANK
 
 
-class MemoryProjectFile:
-    """The ProjectFile surface the Document uses, kept in memory for widget tests."""
-
-    def __init__(self, project: Project):
-        self.project = project
-        self.read_only = False
-        self.path = "memory.achwb"
-        self._settings: dict[str, str] = {}
-
-    def apply(self, edit, analyst_id=None):
-        return edit.apply(self.project)
-
-    def get_setting(self, key, default=None):
-        return self._settings.get(key, default)
-
-    def set_setting(self, key, value):
-        self._settings[key] = value
-
-    def close(self):
-        pass
+def open_document(project: Project, folder: Path) -> Document:
+    """A Document over a real project file written from ``project``."""
+    path = folder / f"{project.title}.achwb"
+    ProjectFile.create(path, project).close()
+    return Document(ProjectFile.open(path))
 
 
 def project_with(rows: list[list[Rating]], n_hypotheses: int = 3) -> Project:
@@ -53,16 +41,21 @@ def project_with(rows: list[list[Rating]], n_hypotheses: int = 3) -> Project:
 
 
 @pytest.fixture
-def make_guide(qtbot):
+def make_guide(qtbot, tmp_path):
+    documents: list[Document] = []
+
     def make(project: Project) -> tuple[StepsGuide, Document]:
-        document = Document(MemoryProjectFile(project))
+        document = open_document(project, tmp_path)
+        documents.append(document)
         guide = StepsGuide(document)
         qtbot.addWidget(guide)
         guide.resize(360, 700)
         guide.show()
         return guide, document
 
-    return make
+    yield make
+    for document in documents:
+        document.close()
 
 
 def test_all_eight_steps_are_listed_in_order(make_guide):
