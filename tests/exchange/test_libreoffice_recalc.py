@@ -1,0 +1,152 @@
+"""The exported score formulas, recalculated by LibreOffice, equal the workbench's scores.
+
+LibreOffice normally trusts the cached results of an .xlsx ("never recalculate"),
+which would make this test compare our cached numbers with themselves. The
+conversion runs with a throwaway profile whose settings force recalculation on
+load, and one test plants wrong cached results to prove they are replaced.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from export_sample_projects import FORMULA_LIKE, formula_like_project, random_project
+
+from workbench.core.analysis import score_project
+from workbench.core.model import Project
+from workbench.exchange import workbook_layout as layout
+from workbench.exchange.example import load_example
+from workbench.exchange.xlsx_cached import sheet_member
+from workbench.exchange.xlsx_export import export_xlsx
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(
+        shutil.which("soffice") is None,
+        reason="LibreOffice (soffice) is not installed here; .ci/run installs it",
+    ),
+]
+
+FIELDS = ("inconsistency", "weighted_inconsistency", "consistency", "normalized")
+ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+@pytest.fixture(scope="module")
+def recalculate(tmp_path_factory):
+    """A function converting an .xlsx through LibreOffice with forced recalculation."""
+    profile = tmp_path_factory.mktemp("lo-profile")
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
+
+    def run(source: Path) -> Path:
+        out = source.parent / "recalculated"
+        out.mkdir(exist_ok=True)
+        command = [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(source),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+        result = out / source.name
+        assert result.exists(), f"soffice failed: {done.stdout} {done.stderr}"
+        return result
+
+    return run
+
+
+def _recalculated_scores(path: Path, project: Project) -> dict[str, list[float]]:
+    sheet = openpyxl.load_workbook(path, data_only=True)[layout.MATRIX_SHEET]
+    first = layout.first_score_row(len(project.evidence))
+    got = {}
+    for k, (label, field) in enumerate(zip(layout.SCORE_ROW_LABELS, FIELDS, strict=True)):
+        assert sheet.cell(first + k, 1).value == label
+        got[field] = [
+            sheet.cell(first + k, layout.hypothesis_column(c)).value
+            for c in range(len(project.hypotheses))
+        ]
+    return got
+
+
+def _assert_equal_scores(path: Path, project: Project) -> None:
+    scores = score_project(project)
+    got = _recalculated_scores(path, project)
+    for field in FIELDS:
+        want = getattr(scores, field).tolist()
+        assert got[field] == pytest.approx(want, abs=1e-9, rel=0), field
+
+
+def _plant_wrong_results(path: Path, wrong: float) -> int:
+    """Replace every cached formula result in the Matrix sheet by ``wrong``."""
+    with zipfile.ZipFile(path) as archive:
+        member = sheet_member(archive, layout.MATRIX_SHEET)
+        contents = {info: archive.read(info.filename) for info in archive.infolist()}
+    count = 0
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in contents.items():
+            if info.filename == member:
+                data, count = re.subn(rb"(</f>)<v>[^<]*</v>", rb"\g<1><v>%r</v>" % wrong, data)
+            archive.writestr(info, data)
+    return count
+
+
+@pytest.mark.parametrize(
+    "project",
+    [
+        pytest.param(load_example(), id="belarus"),
+        pytest.param(random_project(42, n_evidence=60, n_hypotheses=7), id="random"),
+        pytest.param(random_project(43, n_evidence=40, n_hypotheses=5, n_analysts=3), id="team"),
+    ],
+)
+def test_recalculated_formulas_equal_the_workbench_scores(project, tmp_path, recalculate):
+    source = tmp_path / "export.xlsx"
+    export_xlsx(project, source, app_version="test")
+    assert _plant_wrong_results(source, 12345.0) == 4 * len(project.hypotheses)
+    _assert_equal_scores(recalculate(source), project)
+
+
+def test_forcing_works_a_wrong_cached_value_is_replaced(tmp_path, recalculate):
+    project = random_project(8, n_evidence=12, n_hypotheses=3)
+    source = tmp_path / "export.xlsx"
+    export_xlsx(project, source, app_version="test")
+    _plant_wrong_results(source, -777.0)
+    planted = _recalculated_scores(source, project)
+    assert all(v == -777.0 for values in planted.values() for v in values)
+    recalculated = _recalculated_scores(recalculate(source), project)
+    assert all(v != -777.0 for values in recalculated.values() for v in values)
+
+
+def test_formula_like_text_is_still_text_after_libreoffice(tmp_path, recalculate):
+    project = formula_like_project()
+    source = tmp_path / "export.xlsx"
+    export_xlsx(project, source, app_version="test")
+    book = openpyxl.load_workbook(recalculate(source))
+    matrix, evidence = book[layout.MATRIX_SHEET], book[layout.EVIDENCE_SHEET]
+    assert matrix.cell(layout.MATRIX_TITLE_ROW, 1).value == FORMULA_LIKE[0]
+    for i, text in enumerate(FORMULA_LIKE):
+        title = matrix.cell(layout.evidence_row(i), layout.EVIDENCE_COLUMN)
+        notes = evidence.cell(
+            layout.TABLE_FIRST_ROW + i, layout.EVIDENCE_HEADERS.index("Notes") + 1
+        )
+        header = matrix.cell(layout.MATRIX_HEADER_ROW, layout.hypothesis_column(i))
+        for cell, want in ((title, text), (notes, text), (header, f"H{i + 1}: {text}")):
+            assert (cell.value, cell.data_type) == (want, "s"), cell.coordinate
