@@ -180,7 +180,8 @@ class _ParcReader:
         if len(values) > n_hypotheses and any(values[n_hypotheses:]):
             raise BadInput(
                 f"{self.path.name}: evidence {code} has {len(values)} ratings "
-                f"but the matrix has {n_hypotheses} hypotheses"
+                f"but the matrix has {n_hypotheses} "
+                + ("hypothesis" if n_hypotheses == 1 else "hypotheses")
             )
         ratings = []
         for position, value in enumerate(values[:n_hypotheses], 1):
