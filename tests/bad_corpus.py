@@ -1,0 +1,363 @@
+"""Build the hostile-input corpus: files a careless or malicious sender could hand us.
+
+Nothing here is committed as a binary blob; every file is made by code, so the
+corpus is reproducible and reviewable. The tests build it into a temporary
+folder; ``python tests/bad_corpus.py [FOLDER]`` writes it to ``tests/data/bad``
+(git-ignored) for poking at by hand.
+
+Each :class:`BadFile` says what the file is, which CLI commands should refuse
+it, and which place (sheet, cell, row) the refusal must name besides the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import io
+import random
+import sqlite3
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+
+#: Deterministic "random" content: a failure can be reproduced byte for byte.
+_SEED = 20_260_127
+
+#: Commands that read a project file, and the one that reads a spreadsheet/CSV/PARC file.
+PROJECT_COMMANDS = ("score", "export")
+IMPORT_COMMANDS = ("import",)
+
+
+@dataclasses.dataclass(frozen=True)
+class BadFile:
+    """One hostile file, how it is made and what a refusal must mention."""
+
+    name: str
+    description: str
+    make: Callable[[Path], None]
+    #: CLI sub-commands that take this file as their input.
+    commands: tuple[str, ...]
+    #: Text the error must contain besides the file name (a sheet and cell), if any.
+    where: str | None = None
+
+    @property
+    def is_project(self) -> bool:
+        return self.commands == PROJECT_COMMANDS
+
+
+# -- project files -----------------------------------------------------------------
+
+
+def make_real_project(path: Path) -> None:
+    """A genuine project file (the built-in example), written through the store."""
+    from workbench.exchange.example import load_example
+    from workbench.store import ProjectFile
+
+    ProjectFile.create(path, load_example()).close()
+
+
+def _random_bytes(size: int, salt: int) -> bytes:
+    return random.Random(_SEED + salt).randbytes(size)
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _random_project(path: Path) -> None:
+    path.write_bytes(_random_bytes(64 * 1024, 1))
+
+
+def _truncated_project(path: Path) -> None:
+    """A real project cut in half, as a copy interrupted by a full disk would leave it."""
+    whole = path.with_name(path.name + ".whole")
+    make_real_project(whole)
+    data = whole.read_bytes()
+    whole.unlink()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _foreign_sqlite(path: Path) -> None:
+    """Some other program's database: valid SQLite, none of our tables."""
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT, title TEXT)")
+        db.execute("CREATE TABLE moz_bookmarks (id INTEGER PRIMARY KEY, fk INTEGER, title TEXT)")
+        db.executemany(
+            "INSERT INTO moz_places (url, title) VALUES (?, ?)",
+            [(f"https://example.org/{i}", f"page {i}") for i in range(50)],
+        )
+    db.close()
+
+
+def claim_newer_schema(path: Path) -> None:
+    """Make a real project file say it was written by a future version."""
+    from workbench.store import schema
+
+    future = schema.SCHEMA_VERSION + 97
+    db = sqlite3.connect(path)
+    try:
+        db.execute(f"PRAGMA user_version = {future}")
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if "alembic_version" in tables:
+            db.execute("UPDATE alembic_version SET version_num = ?", (f"{future:04d}_future",))
+        db.commit()
+    finally:
+        db.close()
+
+
+def _newer_project(path: Path) -> None:
+    make_real_project(path)
+    claim_newer_schema(path)
+
+
+# -- spreadsheets --------------------------------------------------------------------
+
+_HYPOTHESES = ("H1: Accident", "H2: Sabotage", "H3: Test gone wrong")
+
+
+def _matrix_book(rows: list[list[object]], header: list[object] | None = None) -> openpyxl.Workbook:
+    """A plain matrix laid out like our export: title, question, header on row 4."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Matrix"
+    sheet.append(["Why did the plant fail?"])
+    sheet.append(["Key question: what caused the outage?"])
+    sheet.append([])
+    sheet.append(header or ["ID", "Evidence", "Credibility", "Relevance", *_HYPOTHESES])
+    for row in rows:
+        sheet.append(row)
+    return book
+
+
+def _good_rows() -> list[list[object]]:
+    return [
+        ["E1", "Operator log shows a manual override", "High", "Medium", "C", "I", "CC"],
+        ["E2", "No intrusion alerts that night", "Medium", "High", "C", "II", "N"],
+        ["E3", "Spare parts were recently replaced", "Low", "Low", "N", "N", "C"],
+    ]
+
+
+def _save(book: openpyxl.Workbook, path: Path) -> None:
+    book.save(path)
+
+
+def _not_a_zip(path: Path) -> None:
+    path.write_text("ID,Evidence,H1\nE1,this is CSV text saved as .xlsx,C\n", encoding="utf-8")
+
+
+def _zip_bomb(path: Path) -> None:
+    """A workbook whose sheet inflates to 300 MB from a file of a few hundred KB."""
+    buffer = io.BytesIO()
+    _save(_matrix_book(_good_rows()), buffer)  # type: ignore[arg-type]
+    with zipfile.ZipFile(buffer) as good, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in good.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                continue
+            out.writestr(item, good.read(item.filename))
+        chunk = b"<row><c><v>0</v></c></row>" * 40_000  # ~1 MB of one repeated row
+        with out.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range(300):
+                member.write(chunk)
+
+
+_LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + "".join(
+        f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'
+        for i in range(1, 10)
+    )
+    + "]>\n"
+)
+
+
+def _entity_bomb_sheet(path: Path) -> None:
+    """Billion laughs: the sheet XML declares nested entities and uses the deepest."""
+    buffer = io.BytesIO()
+    _save(_matrix_book(_good_rows()), buffer)  # type: ignore[arg-type]
+    with zipfile.ZipFile(buffer) as good:
+        sheet_xml = good.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        body = sheet_xml.split("?>", 1)[1] if sheet_xml.startswith("<?xml") else sheet_xml
+        # The bomb goes into the title cell A1 as an inline string.
+        bomb_cell = '<c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c>'
+        start = body.index('<c r="A1"')
+        end = body.index("</c>", start) + len("</c>")
+        body = body[:start] + bomb_cell + body[end:]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in good.infolist():
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    out.writestr(item.filename, _LAUGHS + body)
+                else:
+                    out.writestr(item, good.read(item.filename))
+
+
+def _no_evidence_header(path: Path) -> None:
+    header = ["ID", "Item", "Credibility", "Relevance", *_HYPOTHESES]
+    _save(_matrix_book(_good_rows(), header), path)
+
+
+def _unknown_rating(path: Path) -> None:
+    rows = _good_rows()
+    rows[1][5] = "Maybe"  # F6: E2 x H2
+    _save(_matrix_book(rows), path)
+
+
+def _unknown_weight(path: Path) -> None:
+    rows = _good_rows()
+    rows[2][2] = "Very trustworthy"  # C7: E3's credibility
+    _save(_matrix_book(rows), path)
+
+
+def _megabyte_cell(path: Path) -> None:
+    rows = _good_rows()
+    rows[0][1] = "All work and no play makes Jack a dull boy. " * 23_000  # B5, ~1 MB
+    _save(_matrix_book(rows), path)
+
+
+def _two_thousand_columns(path: Path) -> None:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Matrix")
+    sheet.append(["ID", "Evidence", *(f"H{j}: hypothesis {j}" for j in range(1, 2001))])
+    for i in range(1, 4):
+        sheet.append([f"E{i}", f"evidence {i}", *(["C", "I", "N", "II"] * 500)])
+    book.save(path)
+
+
+# -- CSV -----------------------------------------------------------------------------
+
+
+def _binary_csv(path: Path) -> None:
+    path.write_bytes(b"ID,Evidence,H1\x00\x00\x01\x02" + _random_bytes(4096, 2))
+
+
+def _ragged_csv(path: Path) -> None:
+    path.write_text(
+        "ID,Evidence,H1: Accident,H2: Sabotage\n"
+        "E1,Operator log shows an override,C,I\n"
+        "E2,No alerts, none at all,N,C\n"  # an unquoted comma shifts this row: E3 is extra
+        "E3,Parts replaced,N,N\n",
+        encoding="utf-8",
+    )
+
+
+# -- PARC .achz ----------------------------------------------------------------------
+
+_PARC_XML = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<ACH version="2.0.5"><Project name="Outage"><Hypotheses>'
+    '<Hypothesis id="1" name="Accident"/><Hypothesis id="2" name="Sabotage"/>'
+    "</Hypotheses><Evidence>"
+    + "".join(
+        f'<Item id="{i}" name="evidence {i}" credibility="High" relevance="Medium">'
+        f'<Rating hypothesis="1" value="C"/><Rating hypothesis="2" value="I"/></Item>'
+        for i in range(1, 200)
+    )
+    + "</Evidence></Project></ACH>\n"
+)
+
+
+def _achz_not_gzip(path: Path) -> None:
+    """A zip archive named .achz (neither gzip nor XML), as a mixed-up attachment would be."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.xml", _PARC_XML)
+
+
+def _achz_gzip_of_garbage(path: Path) -> None:
+    path.write_bytes(gzip.compress(_random_bytes(32 * 1024, 3), mtime=0))
+
+
+def _achz_truncated(path: Path) -> None:
+    data = gzip.compress(_PARC_XML.encode("utf-8"), mtime=0)
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _achz_entity_bomb(path: Path) -> None:
+    xml = _LAUGHS.replace("lolz", "ACH") + (
+        '<ACH version="2.0.5"><Project name="&lol9;"><Hypotheses>'
+        '<Hypothesis id="1" name="&lol9;"/></Hypotheses></Project></ACH>\n'
+    )
+    path.write_bytes(gzip.compress(xml.encode("utf-8"), mtime=0))
+
+
+# -- the corpus ----------------------------------------------------------------------
+
+CORPUS: tuple[BadFile, ...] = (
+    BadFile("empty.achwb", "a zero-byte project file", _empty, PROJECT_COMMANDS),
+    BadFile("random.achwb", "64 KB of random bytes", _random_project, PROJECT_COMMANDS),
+    BadFile("truncated.achwb", "a real project cut in half", _truncated_project, PROJECT_COMMANDS),
+    BadFile("foreign.achwb", "another program's SQLite db", _foreign_sqlite, PROJECT_COMMANDS),
+    BadFile("newer.achwb", "a project from a future schema", _newer_project, PROJECT_COMMANDS),
+    BadFile("not-a-zip.xlsx", "CSV text named .xlsx", _not_a_zip, IMPORT_COMMANDS),
+    BadFile("zip-bomb.xlsx", "a sheet inflating to 300 MB", _zip_bomb, IMPORT_COMMANDS),
+    BadFile("entity-bomb.xlsx", "billion laughs in sheet XML", _entity_bomb_sheet, IMPORT_COMMANDS),
+    BadFile(
+        "no-evidence-header.xlsx",
+        "a matrix without an Evidence header",
+        _no_evidence_header,
+        IMPORT_COMMANDS,
+        where="Matrix",
+    ),
+    BadFile(
+        "unknown-rating.xlsx",
+        "a rating cell reading 'Maybe'",
+        _unknown_rating,
+        IMPORT_COMMANDS,
+        where="Matrix!F6",
+    ),
+    BadFile(
+        "unknown-weight.xlsx",
+        "a credibility cell reading 'Very trustworthy'",
+        _unknown_weight,
+        IMPORT_COMMANDS,
+        where="Matrix!C7",
+    ),
+    BadFile(
+        "megabyte-cell.xlsx",
+        "an evidence title of 1 MB",
+        _megabyte_cell,
+        IMPORT_COMMANDS,
+        where="Matrix!B5",
+    ),
+    BadFile(
+        "2000-columns.xlsx",
+        "2,000 hypothesis columns",
+        _two_thousand_columns,
+        IMPORT_COMMANDS,
+        where="Matrix",
+    ),
+    BadFile("binary.csv", "NUL bytes in a .csv", _binary_csv, IMPORT_COMMANDS),
+    BadFile("ragged.csv", "a row longer than the header", _ragged_csv, IMPORT_COMMANDS, where="E3"),
+    BadFile("not-gzip.achz", "a zip archive, not gzip", _achz_not_gzip, IMPORT_COMMANDS),
+    BadFile("gzip-garbage.achz", "gzip of random bytes", _achz_gzip_of_garbage, IMPORT_COMMANDS),
+    BadFile("truncated.achz", "a PARC file cut in half", _achz_truncated, IMPORT_COMMANDS),
+    BadFile("entity-bomb.achz", "billion laughs in PARC XML", _achz_entity_bomb, IMPORT_COMMANDS),
+)
+
+BY_NAME = {bad.name: bad for bad in CORPUS}
+
+
+def build_one(name: str, folder: Path) -> Path:
+    """Write the named hostile file into ``folder`` and return its path."""
+    bad = BY_NAME[name]
+    path = folder / bad.name
+    bad.make(path)
+    return path
+
+
+def build(folder: Path) -> dict[str, Path]:
+    """Write the whole corpus into ``folder``; returns name -> path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return {bad.name: build_one(bad.name, folder) for bad in CORPUS}
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0]) if argv else Path(__file__).parent / "data" / "bad"
+    for name, path in build(folder).items():
+        print(f"{path.stat().st_size:>10,}  {name}  ({BY_NAME[name].description})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
