@@ -288,6 +288,96 @@ def _export(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
+# -- teams: rating sheets out and back, disagreement ----------------------------------
+
+
+@command("sheets", "write one rating sheet (.xlsx) per analyst, to rate on their own")
+def _sheets(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("project", metavar="PROJECT")
+    parser.add_argument("--analysts", required=True, metavar="NAMES",
+                        help='comma-separated names, e.g. "Ana,Ben,Cy"')
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder for the sheets")
+    parser.add_argument("--no-shuffle", action="store_true",
+                        help="keep the matrix's hypothesis order on every sheet")
+    parser.add_argument("--show-scores", action="store_true",
+                        help="add live scores of the analyst's own ratings (hidden by default)")
+    parser.add_argument("--seed", help="seed for the column orders (default: the project's id)")
+    parser.add_argument("--force", action="store_true", help="replace sheets that exist")
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench.exchange.rating_sheets import write_rating_sheets
+
+        with _open_project(args.project) as pf:
+            paths = write_rating_sheets(
+                pf.project, args.analysts.split(","), args.out, shuffle=not args.no_shuffle,
+                hide_scores=not args.show_scores, seed=args.seed, overwrite=args.force,
+            )
+        for path in paths:
+            print(f"wrote {path}")
+        return 0
+
+    return run
+
+
+@command("collect", "take filled rating sheets into the analysts' layers (one undo step)")
+def _collect(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("project", metavar="PROJECT")
+    parser.add_argument("files", nargs="+", metavar="FILE.xlsx")
+    parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench.exchange.rating_sheets import collect_rating_sheets
+
+        paths = [_existing_file(f) for f in args.files]
+        with _open_project(args.project, read_only=args.dry_run) as pf:
+            plan = collect_rating_sheets(pf.project, paths)
+            if plan.changes_anything and not args.dry_run:
+                pf.apply(plan.edit)
+        for report in plan.reports:
+            print(report.describe())
+        if args.dry_run:
+            print("dry run: nothing was changed")
+        elif not plan.changes_anything:
+            print("nothing new to collect")
+        return 0
+
+    return run
+
+
+@command("team", "where the analysts disagree: consensus, spread, disputed cells")
+def _team(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("project", metavar="PROJECT")
+    parser.add_argument("--json", action="store_true", help="print JSON (a stable contract)")
+    parser.add_argument("--top", type=int, default=15, metavar="N",
+                        help="disagreements to list (default 15)")
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench.core.team import analyse_team, team_report
+
+        with _open_project(args.project) as pf:
+            if args.json:
+                json.dump(team_report(pf.project), sys.stdout, indent=2, ensure_ascii=False)
+                print()
+                return 0
+            names = [a.name for a in pf.project.analysts]
+            ranking = analyse_team(pf.project).ranking()
+        print(f"analysts: {', '.join(names) or 'none'}")
+        if not ranking:
+            print("no disagreements: every cell rated alike by everyone who rated it")
+            return 0
+        print(f"{len(ranking)} cells rated differently; disputed first, by how much they matter:")
+        for cell in ranking[: args.top]:
+            votes = "  ".join(f"{r.name} {r.rating.code or '-'}" for r in cell.ratings)
+            mark = "disputed" if cell.disputed else cell.level.value
+            fixed = " (set by hand)" if cell.overridden else ""
+            print(f"  {cell.evidence_code} x {cell.hypothesis_code}  {mark:<9} "
+                  f"spread {cell.spread:.2f}  matters {cell.importance:.2f}  "
+                  f"consensus {cell.consensus.code or '-'}{fixed}  |  {votes}")
+        return 0
+
+    return run
+
+
 # -- the GUI ----------------------------------------------------------------------
 
 
