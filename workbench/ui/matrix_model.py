@@ -390,6 +390,15 @@ FOOTER_ROWS = (
 )
 
 
+def _percent(value: float) -> str:
+    """A posterior as the analyst reads it: never a false 100.0 % or 0.0 %."""
+    if value > 0.999:
+        return ">99.9%"
+    if 0 < value < 0.001:
+        return "<0.1%"
+    return f"{value:.1%}"
+
+
 class ScoreFooterModel(QAbstractTableModel):
     """The score rows, column-aligned with :class:`MatrixModel`."""
 
@@ -437,13 +446,14 @@ class ScoreFooterModel(QAbstractTableModel):
         name, _attr, tip = FOOTER_ROWS[row]
         leader = self.document.scores.leader
         if column < LEADING:
-            if role == Qt.ItemDataRole.DisplayRole and column == TITLE:
+            # The name sits in column 0, which the footer view spans over the leading columns.
+            if role == Qt.ItemDataRole.DisplayRole and column == CODE:
                 return name
             if role == Qt.ItemDataRole.ToolTipRole:
                 return tip
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            if role == Qt.ItemDataRole.FontRole and column == TITLE:
+            if role == Qt.ItemDataRole.FontRole and column == CODE:
                 return self._bold
             return None
         col = column - LEADING
@@ -452,7 +462,7 @@ class ScoreFooterModel(QAbstractTableModel):
             if FOOTER_ROWS[row][1] == "inconsistency":
                 return f"{value:g}"
             if FOOTER_ROWS[row][1] == "posterior":
-                return f"{value:.1%}"
+                return _percent(value)
             return f"{value:.2f}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter

@@ -187,7 +187,12 @@ class MatrixView(QTableView):
         self._last_cells: tuple = ()
         self._clock = QElapsedTimer()
         self.doubleClicked.connect(self._open_picker)
-        model.modelReset.connect(self.apply_default_widths)
+        self._sized_by_user = False
+        self._sizing = False
+        #: Widths the analyst dragged, by leading column or hypothesis id (survive resets).
+        self._user_widths: dict[tuple[str, int], int] = {}
+        header.sectionResized.connect(self._section_resized)
+        model.modelReset.connect(self._columns_reset)
 
     @property
     def matrix(self) -> MatrixModel:
@@ -195,11 +200,37 @@ class MatrixView(QTableView):
         assert isinstance(model, MatrixModel)
         return model
 
+    def _column_key(self, column: int) -> tuple[str, int]:
+        if column < LEADING:
+            return ("leading", column)
+        return ("hypothesis", self.document.project.hypotheses[column - LEADING].id)
+
+    def _section_resized(self, column: int, _old: int, new: int) -> None:
+        if not self._sizing and self.document.is_open:
+            self._sized_by_user = True
+            self._user_widths[self._column_key(column)] = new
+
+    def _columns_reset(self) -> None:
+        self.apply_default_widths()
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        # Until the analyst drags a column, the columns follow the window's width.
+        if not self._sized_by_user:
+            self.apply_default_widths()
+
     def apply_default_widths(self) -> None:
         """Spread a small matrix over the window; a wide one gets compact columns."""
+        self._sizing = True
+        try:
+            self._spread_columns()
+        finally:
+            self._sizing = False
+
+    def _spread_columns(self) -> None:
         hypotheses = self.matrix.columnCount() - LEADING
         fixed = (56, 0, 68, 68, 136)
-        available = max(self.viewport().width(), 900) - sum(fixed)
+        available = max(self.viewport().width(), 900) - sum(fixed) - 2
         rating = 112
         if hypotheses:
             rating = int(min(170, max(96, (available - 380) / hypotheses)))
@@ -208,6 +239,10 @@ class MatrixView(QTableView):
             self.setColumnWidth(column, width or title)
         for column in range(LEADING, LEADING + hypotheses):
             self.setColumnWidth(column, rating)
+        for column in range(LEADING + hypotheses):
+            width = self._user_widths.get(self._column_key(column))
+            if width:
+                self.setColumnWidth(column, width)
 
     # -- which cells ------------------------------------------------------------
 

@@ -1,0 +1,64 @@
+"""Starting the window: the QApplication, its look, and which project to show.
+
+``run_gui(path)`` opens PATH, else the most recently used project, else a
+fresh copy of the worked example, so the first launch shows a real matrix
+instead of an empty window.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from workbench import __version__
+
+ORGANIZATION = "ACH Workbench"
+APPLICATION = "ACH Workbench"
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication, following the system's light or dark palette."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    # Fractional scale factors (150 % displays) pass through unrounded: crisp text.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    if not QCoreApplication.organizationName():
+        QCoreApplication.setOrganizationName(ORGANIZATION)
+    if not QCoreApplication.applicationName():
+        QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    # Fusion draws the same everywhere and takes the system colour scheme
+    # (light or dark) from the platform palette.
+    app.setStyle("Fusion")
+    return app
+
+
+def open_start_project(window, path: str | None) -> bool:  # noqa: ANN001 - MainWindow
+    """PATH, else the most recent file, else the example; True when one is open."""
+    files = window.files
+    if path is not None:
+        return files.open_path(Path(path))
+    for recent in files.recent_files():
+        if files.open_path(Path(recent)):
+            return True
+    files.open_example()
+    return window.document.is_open
+
+
+def run_gui(path: str | None = None) -> int:
+    """Show the main window until it closes; the process exit code."""
+    app = make_application()
+    from workbench.ui.main_window import MainWindow
+
+    window = MainWindow(settings=QSettings())
+    window.show()
+    open_start_project(window, path)
+    return app.exec()

@@ -1,0 +1,314 @@
+"""File menu actions: new, open, example, recent, copy, import, export.
+
+A project is durable from the moment it exists (New asks where to put it),
+so there is no Save, only Save a Copy. A failure is reported in a dialog and
+leaves the open project exactly as it was.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from workbench.core.errors import BadInput, WorkbenchError
+from workbench.core.model import Analyst, Hypothesis, Project
+from workbench.ui import files
+from workbench.ui.dialogs import confirm, reporting
+from workbench.ui.tasks import Cancelled, run_in_background
+
+if TYPE_CHECKING:
+    from workbench.ui.main_window import MainWindow
+
+RECENT_KEY = "files/recent"
+MAX_RECENT = 10
+EXAMPLE_NAME = "Belarus example.achwb"
+
+
+def example_folder() -> Path:
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    folder = Path(location or Path.home() / ".ach-workbench")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class _WaitCursor:
+    def __enter__(self) -> None:
+        QGuiApplication.setOverrideCursor(QCursor())
+
+    def __exit__(self, *_: object) -> None:
+        QGuiApplication.restoreOverrideCursor()
+
+
+class FileActions:
+    def __init__(self, window: MainWindow):
+        self.window = window
+        self.document = window.document
+        self.settings = window.settings
+
+    # -- recent files ------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value(RECENT_KEY, [])
+        paths = [value] if isinstance(value, str) else list(value or [])
+        return [p for p in paths if isinstance(p, str) and Path(p).exists()]
+
+    def _remember(self, path: Path) -> None:
+        text = str(path.absolute())
+        paths = [p for p in self.recent_files() if p != text]
+        self.settings.setValue(RECENT_KEY, [text, *paths][:MAX_RECENT])
+        self.settings.setValue("files/folder", str(path.parent))
+
+    def _folder(self) -> str:
+        return str(self.settings.value("files/folder", str(Path.home())))
+
+    # -- opening ---------------------------------------------------------------------
+
+    def open_path(self, path: str | os.PathLike[str], read_only: bool = False) -> bool:
+        """Open a project file in the window; True when it is now open."""
+        from workbench.store import ProjectFile
+        from workbench.store.errors import FileInUse
+
+        path = Path(path)
+        with reporting(self.window):
+            try:
+                with _WaitCursor():
+                    project_file = ProjectFile.open(path, read_only=read_only)
+            except FileInUse as error:
+                if read_only or not confirm(
+                    self.window, "Project in use", str(error), "Open it read-only instead?"
+                ):
+                    return False
+                with _WaitCursor():
+                    project_file = ProjectFile.open(path, read_only=True)
+            self._show(project_file)
+            return True
+        return False
+
+    def _show(self, project_file) -> None:  # noqa: ANN001 - store type, imported lazily
+        self.document.replace(project_file)
+        self._remember(project_file.path)
+        if getattr(project_file, "backup", None):
+            self.window.statusBar().showMessage(
+                f"Upgraded the file to the new format; the old one is kept as "
+                f"{project_file.backup.name}.",
+                10000,
+            )
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open project", self._folder(), files.OPEN_FILTER
+        )
+        if path:
+            self.open_path(path)
+
+    def open_or_import(self, path: str) -> None:
+        """A dropped file: a project opens, a spreadsheet or PARC file imports."""
+        suffix = Path(path).suffix.lower()
+        if suffix == files.PROJECT_SUFFIX:
+            self.open_path(path)
+        elif suffix in files.IMPORT_SUFFIXES:
+            if self.document.is_open and not self.document.read_only:
+                self.import_path_into(Path(path))
+            else:
+                self.import_path_as_new(Path(path))
+        else:
+            with reporting(self.window):
+                raise BadInput(
+                    f"{Path(path).name}: drop an .achwb project, or a .xlsx, .csv or .achz "
+                    "matrix to import"
+                )
+
+    def _ask_new_path(self, title: str, suggested: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            title,
+            str(Path(self._folder()) / suggested),
+            files.OPEN_FILTER,
+        )
+        if not path:
+            return None
+        target = Path(path)
+        if target.suffix.lower() != files.PROJECT_SUFFIX:
+            target = target.with_name(target.name + files.PROJECT_SUFFIX)
+        return target
+
+    def new_project(self) -> None:
+        from workbench.store import ProjectFile
+
+        target = self._ask_new_path("New project: where to keep it", "Untitled.achwb")
+        if target is None:
+            return
+        with reporting(self.window):
+            project = Project(title=target.stem)
+            name = (getpass.getuser() or "Analyst").capitalize()
+            project.add_analyst(Analyst(project.new_id(), name))
+            for number in (1, 2):
+                project.insert_hypothesis(
+                    number, Hypothesis(project.new_id(), f"H{number}", f"Hypothesis {number}")
+                )
+            self._show(ProjectFile.create(target, project))
+
+    def open_example(self) -> None:
+        """A fresh copy of the worked example in the user's data folder."""
+        from workbench.exchange.example import load_example
+        from workbench.store import ProjectFile
+
+        with reporting(self.window):
+            folder = example_folder()
+            target = folder / EXAMPLE_NAME
+            open_path = self.document.file.path if self.document.is_open else None
+            number = 2
+            while target.exists() and (open_path is not None and target == open_path):
+                target = folder / f"Belarus example {number}.achwb"
+                number += 1
+            if target.exists():
+                target.unlink()
+            self._show(ProjectFile.create(target, load_example()))
+
+    def save_copy(self) -> None:
+        if not self.document.is_open:
+            return
+        current = self.document.file.path
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Save a copy as",
+            str(current.with_name(f"{current.stem} copy{current.suffix}")),
+            files.OPEN_FILTER,
+        )
+        if not path:
+            return
+        with reporting(self.window), _WaitCursor():
+            self.document.file.save_copy(path)
+            self.window.statusBar().showMessage(f"Saved a copy as {path}", 6000)
+
+    # -- import ------------------------------------------------------------------------
+
+    def _ask_import_source(self) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Import a matrix", self._folder(), files.IMPORT_FILTER
+        )
+        return Path(path) if path else None
+
+    def _read(self, path: Path) -> Project:
+        return run_in_background(self.window, f"Reading {path.name}…", lambda: files.read_any(path))
+
+    def import_as_new(self) -> None:
+        source = self._ask_import_source()
+        if source is not None:
+            self.import_path_as_new(source)
+
+    def import_path_as_new(self, source: Path) -> None:
+        from workbench.store import ProjectFile
+
+        with reporting(self.window):
+            try:
+                project = self._read(source)
+            except Cancelled:
+                return
+            target = self._ask_new_path("Save the imported project as", f"{source.stem}.achwb")
+            if target is None:
+                return
+            with _WaitCursor():
+                self._show(ProjectFile.create(target, project))
+            self.window.statusBar().showMessage(
+                f"Imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
+                f"hypotheses from {source.name}.",
+                8000,
+            )
+
+    def import_into(self) -> None:
+        source = self._ask_import_source()
+        if source is not None:
+            self.import_path_into(source)
+
+    def import_path_into(self, source: Path) -> None:
+        """Show what the file would change, then apply it as ONE undoable step."""
+        from workbench.exchange.diff import changes_from_workbook
+
+        doc = self.document
+        if not doc.is_open:
+            self.import_path_as_new(source)
+            return
+        with reporting(self.window):
+            try:
+                incoming = self._read(source)
+            except Cancelled:
+                return
+            analyst = doc.editing_analyst() or doc.analyst_id
+            if analyst is None:
+                raise WorkbenchError("Add an analyst before importing ratings into this project.")
+            label = f"Import {source.name}"
+            own = files.is_own_workbook(source)
+            try:
+                plan = changes_from_workbook(
+                    doc.project, incoming, analyst, allow_foreign=not own, label=label
+                )
+            except BadInput as error:
+                if not own or "another project" not in str(error):
+                    raise
+                if not confirm(
+                    self.window,
+                    "Another project",
+                    f"{source.name}: {error}.",
+                    "Import it anyway (items are matched by code)?",
+                ):
+                    return
+                plan = changes_from_workbook(
+                    doc.project, incoming, analyst, allow_foreign=True, label=label
+                )
+            if plan.is_empty:
+                QMessageBox.information(self.window, "Import", "\n".join(plan.summary()))
+                return
+            lines = plan.summary()
+            shown = "\n".join(f"• {line}" for line in lines[:25])
+            if len(lines) > 25:
+                shown += f"\n… and {len(lines) - 25} more"
+            if confirm(
+                self.window,
+                "Import into this project",
+                f"Importing {source.name} will make these changes (one Undo reverses them all):",
+                shown,
+            ):
+                doc.do(plan.as_edit())
+
+    # -- export -------------------------------------------------------------------------
+
+    def export_xlsx(self) -> None:
+        self._export(".xlsx", "Excel workbook (*.xlsx)")
+
+    def export_csv(self) -> None:
+        self._export(".csv", "CSV (*.csv)")
+
+    def _export(self, suffix: str, file_filter: str) -> None:
+        doc = self.document
+        if not doc.is_open:
+            return
+        suggested = Path(self._folder()) / f"{doc.file.path.stem}{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export", str(suggested), file_filter)
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() != suffix:
+            target = target.with_name(target.name + suffix)
+        with reporting(self.window):
+            project = files.snapshot(doc.project)
+            layer = doc.layer
+            # A cancelled export leaves no new file behind (a replaced one is already gone).
+            existed = target.exists()
+            try:
+                run_in_background(
+                    self.window,
+                    f"Writing {target.name}…",
+                    lambda: files.export_to(project, target, layer),
+                    on_abandoned=lambda written: existed or Path(written).unlink(missing_ok=True),
+                )
+            except Cancelled:
+                return
+            self.settings.setValue("files/folder", str(target.parent))
+            self.window.statusBar().showMessage(f"Exported to {target}", 8000)

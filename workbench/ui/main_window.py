@@ -1,0 +1,508 @@
+"""The desktop window: the matrix in the centre, editors and scores in docks.
+
+Nothing here computes or stores anything: actions build core edits and hand
+them to the Document, and file actions live in file_actions.py. Every action
+has an objectName so tests (and keyboard-driven users) can find it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QUndoView,
+    QWidget,
+)
+
+from workbench import __version__
+from workbench.core.analysis import CONSENSUS
+from workbench.core.edits import UpdateEvidence
+from workbench.ui.dialogs import reporting, show_error
+from workbench.ui.document import Document
+from workbench.ui.evidence_panel import (
+    EvidencePanel,
+    delete_evidence_edit,
+    duplicate_evidence_edit,
+    new_evidence_edit,
+)
+from workbench.ui.file_actions import FileActions
+from workbench.ui.hypothesis_panel import (
+    HypothesisPanel,
+    duplicate_hypothesis_edit,
+    new_hypothesis_edit,
+    sort_by_rank_edit,
+)
+from workbench.ui.matrix_model import LEADING
+from workbench.ui.matrix_panel import MatrixPanel
+from workbench.ui.matrix_view import make_clipboard_actions
+from workbench.ui.sources_panel import SourcesPanel
+
+KEYS_HELP = (
+    "<b>Rating keys</b> (on a hypothesis cell; several selected cells change together)<br>"
+    "c or + = Consistent, cc or ++ = Very consistent, n or 0 = Neutral,<br>"
+    "i or - = Inconsistent, ii or -- = Very inconsistent, a (or n a) = Not applicable,<br>"
+    "Delete / Backspace = blank. Arrows move; Enter moves down, Tab moves right.<br>"
+    "Double-click a cell for the picker; right-click for rationale and more."
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, document: Document | None = None, settings: QSettings | None = None):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.settings = settings or QSettings()
+        self.document = document or Document(parent=self)
+        self.matrix = MatrixPanel(self.document, self)
+        self.view = self.matrix.view
+        self.setCentralWidget(self.matrix)
+        self.setAcceptDrops(True)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
+
+        self.evidence_panel = EvidencePanel(self.document, self)
+        self.hypothesis_panel = HypothesisPanel(self.document, self)
+        self.sources_panel = SourcesPanel(self.document, self)
+        self.history = QUndoView(self.document.undo_stack, self)
+        self.history.setObjectName("historyView")
+        self.history.setEmptyLabel("Opened")
+        self.docks: dict[str, QDockWidget] = {}
+        area = Qt.DockWidgetArea
+        self._dock("evidence", "Evidence", self.evidence_panel, area.RightDockWidgetArea)
+        self._dock("hypothesis", "Hypothesis", self.hypothesis_panel, area.RightDockWidgetArea)
+        self._dock("sources", "Sources", self.sources_panel, area.RightDockWidgetArea)
+        self._dock("history", "History", self.history, area.RightDockWidgetArea)
+        self._add_teammate_docks()
+        if "scores" in self.docks:
+            # Editors on top, the scores chart under them: both in view while rating.
+            self.splitDockWidget(
+                self.docks["evidence"], self.docks["scores"], Qt.Orientation.Vertical
+            )
+        self.tabifyDockWidget(self.docks["evidence"], self.docks["hypothesis"])
+        self.tabifyDockWidget(self.docks["hypothesis"], self.docks["sources"])
+        self.tabifyDockWidget(self.docks["sources"], self.docks["history"])
+        self.docks["evidence"].raise_()
+        if "scores" in self.docks:
+            self.resizeDocks(
+                [self.docks["evidence"], self.docks["scores"]], [560, 380], Qt.Orientation.Vertical
+            )
+        self.resizeDocks([self.docks["evidence"]], [440], Qt.Orientation.Horizontal)
+
+        self.files = FileActions(self)
+        self._build_layer_box()
+        self._build_menus()
+        self._connect()
+        self._status = QLabel(self)
+        self._status.setObjectName("leaderStatus")
+        self.statusBar().addPermanentWidget(self._status)
+        self.statusBar().showMessage("Every change is saved as you make it.", 6000)
+        self.restore_layout()
+        self._project_replaced()
+
+    # -- construction ----------------------------------------------------------
+
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{key}Dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+        return dock
+
+    def _add_teammate_docks(self) -> None:
+        """The scores chart and Heuer's steps guide, when their modules are present."""
+        area = Qt.DockWidgetArea
+        try:
+            from workbench.ui.scores_panel import ScoresPanel
+        except ImportError:
+            ScoresPanel = None  # noqa: N806
+        if ScoresPanel is not None:
+            self.scores_panel = ScoresPanel(self.document, self)
+            self._dock("scores", "Scores", self.scores_panel, area.RightDockWidgetArea)
+        try:
+            from workbench.ui.steps_guide import StepsGuide
+        except ImportError:
+            StepsGuide = None  # noqa: N806
+        if StepsGuide is not None:
+            self.steps_guide = StepsGuide(self.document, self)
+            dock = self._dock("steps", "Heuer's steps", self.steps_guide, area.LeftDockWidgetArea)
+            dock.hide()
+
+    def _build_layer_box(self) -> None:
+        toolbar = self.addToolBar("Ratings")
+        toolbar.setObjectName("ratingsToolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(QLabel(" Ratings shown: ", self))
+        self.layer_box = QComboBox(self)
+        self.layer_box.setObjectName("layerBox")
+        self.layer_box.setMinimumWidth(200)
+        self.layer_box.setToolTip(
+            "Whose ratings the matrix shows and scores: the team consensus or one analyst."
+        )
+        self.layer_box.activated.connect(self._layer_chosen)
+        toolbar.addWidget(self.layer_box)
+
+    def action(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
+        act = QAction(text, self)
+        act.setObjectName(name)
+        if shortcut is not None:
+            act.setShortcut(shortcut)
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+        act.triggered.connect(lambda _=False: slot())
+        self.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
+        files = self.files
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.action("actionNew", "&New Project…", files.new_project, keys.New))
+        file_menu.addAction(self.action("actionOpen", "&Open…", files.open_dialog, keys.Open))
+        file_menu.addAction(self.action("actionOpenExample", "Open &Example", files.open_example))
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self.action("actionSaveCopy", "Save a &Copy As…", files.save_copy, keys.SaveAs)
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self.action("actionImportInto", "&Import into This Project…", files.import_into)
+        )
+        file_menu.addAction(
+            self.action("actionImportNew", "Import as &New Project…", files.import_as_new)
+        )
+        file_menu.addAction(self.action("actionExportXlsx", "Export to E&xcel…", files.export_xlsx))
+        file_menu.addAction(self.action("actionExportCsv", "Export to CS&V…", files.export_csv))
+        file_menu.addSeparator()
+        file_menu.addAction(self.action("actionQuit", "&Quit", self.close, keys.Quit))
+
+        edit = bar.addMenu("&Edit")
+        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        undo.setObjectName("actionUndo")
+        undo.setShortcut(keys.Undo)
+        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        redo.setObjectName("actionRedo")
+        redo.setShortcut(keys.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        copy, paste = make_clipboard_actions(self.view)
+        edit.addAction(copy)
+        edit.addAction(paste)
+        edit.addSeparator()
+        edit.addAction(self.action("actionFind", "&Find Evidence", self._focus_search, keys.Find))
+        edit.addAction(self.action("actionRationale", "Edit &Rationale…", self.view.edit_rationale))
+
+        evidence = bar.addMenu("E&vidence")
+        evidence.addAction(self.action("actionAddEvidence", "&Add Evidence", self.add_evidence))
+        evidence.addAction(
+            self.action("actionDuplicateEvidence", "D&uplicate", self.duplicate_evidence)
+        )
+        evidence.addAction(self.action("actionDeleteEvidence", "&Delete", self.delete_evidence))
+        evidence.addAction(
+            self.action("actionToggleEvidence", "E&xclude / Include", self.toggle_evidence)
+        )
+        evidence.addSeparator()
+        evidence.addAction(
+            self.action("actionEditEvidence", "&Edit…", lambda: self.show_dock("evidence"))
+        )
+
+        hypotheses = bar.addMenu("&Hypotheses")
+        hypotheses.addAction(
+            self.action("actionAddHypothesis", "&Add Hypothesis", self.add_hypothesis)
+        )
+        hypotheses.addAction(
+            self.action("actionDuplicateHypothesis", "D&uplicate", self.duplicate_hypothesis)
+        )
+        hypotheses.addAction(
+            self.action("actionDeleteHypothesis", "&Delete", self.delete_hypothesis)
+        )
+        hypotheses.addAction(
+            self.action("actionSortHypotheses", "&Sort by Rank", self.sort_hypotheses)
+        )
+        hypotheses.addSeparator()
+        hypotheses.addAction(
+            self.action("actionEditHypothesis", "&Edit…", lambda: self.show_dock("hypothesis"))
+        )
+
+        view = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.action("actionKeys", "&Rating Keys", self._show_keys))
+        help_menu.addAction(self.action("actionAbout", "&About ACH Workbench", self._about))
+
+    def _connect(self) -> None:
+        doc = self.document
+        doc.projectReplaced.connect(self._project_replaced)
+        doc.detailsChanged.connect(self._update_title)
+        doc.scoresChanged.connect(self._update_status)
+        doc.layerChanged.connect(self._fill_layer_box)
+        doc.errorOccurred.connect(lambda text: show_error(self, text))
+        doc.undo_stack.cleanChanged.connect(lambda _: self._update_title())
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.model().modelReset.connect(self._reselect)
+        self.view.editEvidenceRequested.connect(self._edit_evidence_row)
+        self.view.editHypothesisRequested.connect(self._edit_hypothesis)
+        self.view.deleteEvidenceRequested.connect(self.delete_evidence)
+        self.view.sortHypothesesRequested.connect(self.sort_hypotheses)
+        for panel in (self.evidence_panel,):
+            panel.addRequested.connect(self.add_evidence)
+            panel.duplicateRequested.connect(self.duplicate_evidence)
+            panel.deleteRequested.connect(self.delete_evidence)
+        self.hypothesis_panel.addRequested.connect(self.add_hypothesis)
+        self.hypothesis_panel.duplicateRequested.connect(self.duplicate_hypothesis)
+        self.hypothesis_panel.deleteRequested.connect(self.delete_hypothesis)
+        self.hypothesis_panel.sortRequested.connect(self.sort_hypotheses)
+
+    # -- the project on screen ---------------------------------------------------
+
+    def _project_replaced(self) -> None:
+        self._fill_layer_box()
+        self._update_title()
+        self._update_status()
+        enabled = self.document.is_open and not self.document.read_only
+        for name in (
+            "actionAddEvidence",
+            "actionDuplicateEvidence",
+            "actionDeleteEvidence",
+            "actionToggleEvidence",
+            "actionAddHypothesis",
+            "actionDuplicateHypothesis",
+            "actionDeleteHypothesis",
+            "actionSortHypotheses",
+            "actionImportInto",
+            "actionPaste",
+        ):
+            found = self.findChild(QAction, name)
+            if found is not None:
+                found.setEnabled(enabled)
+        if self.document.is_open and self.view.model().rowCount():
+            self.view.setCurrentIndex(self.view.model().index(0, LEADING))
+        self.view.setFocus()
+
+    def _update_title(self) -> None:
+        if not self.document.is_open:
+            self.setWindowTitle("ACH Workbench")
+            return
+        pf = self.document.file
+        project = self.document.project
+        flag = " [read-only]" if self.document.read_only else ""
+        self.setWindowTitle(f"{project.title} — {pf.path.name}{flag} — ACH Workbench")
+
+    def _update_status(self) -> None:
+        if not self.document.is_open or not self.document.project.hypotheses:
+            self._status.setText("")
+            return
+        scores = self.document.scores
+        leader = self.document.project.hypotheses[scores.leader] if scores.leader >= 0 else None
+        if leader is not None:
+            wi = scores.weighted_inconsistency[scores.leader]
+            self._status.setText(
+                f"Least inconsistent: {leader.code} {leader.title} "
+                f"(weighted inconsistency {wi:.2f})"
+            )
+
+    def _fill_layer_box(self) -> None:
+        box = self.layer_box
+        box.blockSignals(True)
+        box.clear()
+        if self.document.is_open:
+            analysts = self.document.project.analysts
+            if len(analysts) != 1:
+                box.addItem("Team consensus", CONSENSUS)
+            for analyst in analysts:
+                box.addItem(analyst.name, analyst.id)
+            if len(analysts) == 1 and self.document.layer == CONSENSUS:
+                box.setCurrentIndex(0)
+            else:
+                box.setCurrentIndex(max(0, box.findData(self.document.layer)))
+        box.setEnabled(box.count() > 1)
+        box.blockSignals(False)
+
+    def _layer_chosen(self, index: int) -> None:
+        with reporting(self):
+            self.document.set_layer(self.layer_box.itemData(index))
+
+    def _current_changed(self, current, _previous) -> None:  # noqa: ANN001
+        if not current.isValid():
+            return
+        row = self.view.matrix.project_row(current.row())
+        column = current.column() - LEADING
+        self.evidence_panel.show_evidence(row, column)
+        if column >= 0:
+            self.hypothesis_panel.show_hypothesis(column)
+
+    def _reselect(self) -> None:
+        """After a reset (sort, filter, add, delete) keep the panels on a real cell."""
+        model = self.view.model()
+        if model.rowCount() and not self.view.currentIndex().isValid():
+            row = self.view.matrix.view_row(self.evidence_panel.row)
+            column = LEADING + max(0, self.evidence_panel.cell_column)
+            column = min(column, model.columnCount() - 1)
+            self.view.setCurrentIndex(model.index(max(row, 0), column))
+
+    def select_cell(self, project_row: int, column: int) -> None:
+        model = self.view.matrix
+        row = model.view_row(project_row)
+        if row >= 0:
+            self.view.setCurrentIndex(model.index(row, LEADING + column if column >= 0 else 1))
+
+    def show_dock(self, key: str) -> None:
+        dock = self.docks[key]
+        dock.show()
+        dock.raise_()
+
+    def _edit_evidence_row(self, project_row: int) -> None:
+        self.evidence_panel.show_evidence(project_row, self.view.current_hypothesis())
+        self.show_dock("evidence")
+        self.evidence_panel.title.setFocus()
+
+    def _edit_hypothesis(self, column: int) -> None:
+        self.hypothesis_panel.show_hypothesis(column)
+        self.show_dock("hypothesis")
+        self.hypothesis_panel.title.setFocus()
+
+    def _focus_search(self) -> None:
+        self.matrix.search.setFocus()
+        self.matrix.search.selectAll()
+
+    # -- evidence and hypotheses -----------------------------------------------
+
+    def _selected_rows(self) -> list[int]:
+        model = self.view.matrix
+        rows = {model.project_row(i.row()) for i in self.view.selectionModel().selectedIndexes()}
+        current = self.view.current_project_row()
+        return sorted(rows) if rows else ([current] if current >= 0 else [])
+
+    def add_evidence(self) -> None:
+        with reporting(self):
+            edit = new_evidence_edit(self.document, self.view.current_project_row())
+            self.document.do(edit)
+            self.select_cell(edit.index, max(self.view.current_hypothesis(), 0))
+            self._edit_evidence_row(edit.index)
+            self.evidence_panel.title.selectAll()
+
+    def duplicate_evidence(self) -> None:
+        row = self.view.current_project_row()
+        if row < 0:
+            return
+        with reporting(self):
+            edit = duplicate_evidence_edit(self.document, row)
+            self.document.do(edit)
+            self.select_cell(edit.index, max(self.view.current_hypothesis(), 0))
+
+    def delete_evidence(self) -> None:
+        rows = self._selected_rows()
+        if not rows:
+            return
+        column = self.view.current_hypothesis()
+        with reporting(self):
+            self.document.do(delete_evidence_edit(self.document, rows))
+            remaining = len(self.document.project.evidence)
+            if remaining:
+                self.select_cell(min(rows[0], remaining - 1), column)
+
+    def toggle_evidence(self) -> None:
+        rows = self._selected_rows()
+        if not rows:
+            return
+        project = self.document.project
+        with reporting(self):
+            evidence = project.evidence[rows[0]]
+            self.document.do(UpdateEvidence(evidence.id, {"active": not evidence.active}))
+
+    def add_hypothesis(self) -> None:
+        with reporting(self):
+            edit = new_hypothesis_edit(self.document, self.view.current_hypothesis())
+            self.document.do(edit)
+            self.select_cell(max(self.view.current_project_row(), 0), edit.index)
+            self._edit_hypothesis(edit.index)
+            self.hypothesis_panel.title.selectAll()
+
+    def duplicate_hypothesis(self) -> None:
+        column = self.view.current_hypothesis()
+        if column < 0:
+            return
+        with reporting(self):
+            self.document.do(duplicate_hypothesis_edit(self.document, column))
+
+    def delete_hypothesis(self) -> None:
+        column = self.view.current_hypothesis()
+        project = self.document.project
+        if column < 0 or column >= len(project.hypotheses):
+            return
+        with reporting(self):
+            from workbench.core.edits import RemoveHypothesis
+
+            self.document.do(RemoveHypothesis(project.hypotheses[column].id))
+
+    def sort_hypotheses(self) -> None:
+        with reporting(self):
+            edit = sort_by_rank_edit(self.document)
+            if edit is None:
+                self.statusBar().showMessage("The hypotheses are already in rank order.", 4000)
+                return
+            self.document.do(edit)
+
+    # -- recent files, layout, drag and drop -------------------------------------
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = self.files.recent_files()
+        if not paths:
+            none = self.recent_menu.addAction("(none yet)")
+            none.setEnabled(False)
+        for path in paths:
+            act = self.recent_menu.addAction(path)
+            act.triggered.connect(lambda _=False, p=path: self.files.open_path(p))
+
+    def restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 1000)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # Every edit is already on disk: closing never asks to save.
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.document.close()
+        super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.files.open_or_import(paths[0])
+
+    def _show_keys(self) -> None:
+        QMessageBox.information(self, "Rating keys", KEYS_HELP)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About ACH Workbench",
+            f"<b>ACH Workbench {__version__}</b><br>Analysis of Competing Hypotheses "
+            "(Heuer): matrix, scoring, sensitivity, teams, Excel round trip.",
+        )
