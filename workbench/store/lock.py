@@ -16,10 +16,10 @@ import getpass
 import json
 import os
 import socket
-import tempfile
 from pathlib import Path
 
 from workbench.store.errors import FileInUse, LockHolder
+from workbench.store.files import new_temp_file
 
 
 def lock_path(path: Path) -> Path:
@@ -70,10 +70,9 @@ class ProjectLock:
     def _acquire(self) -> None:
         target = lock_path(self.path)
         payload = json.dumps(self.holder.__dict__, indent=1).encode("utf-8")
-        fd, tmp_name = tempfile.mkstemp(prefix=".lock-", dir=target.parent)
+        tmp_name = new_temp_file(target.parent, target.name)
         try:
-            with os.fdopen(fd, "wb") as tmp:
-                tmp.write(payload)
+            tmp_name.write_bytes(payload)
             for _attempt in range(3):
                 try:
                     os.link(tmp_name, target)

@@ -20,6 +20,9 @@ from workbench.core.model import Project
 from workbench.core.ratings import Rating
 
 _RATING_RECORD = np.dtype([("e", np.int64), ("h", np.int64), ("a", np.int64), ("c", np.int8)])
+_PACKED_RECORD = np.dtype([("k", np.int64)])
+#: Bits per id in a packed rating (3 ids + a 3-bit code fit in 63 bits).
+_ID_BITS = 20
 
 _INSERT = "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code) VALUES (?, ?, ?, ?)"
 _UPSERT_RATIONALE = (
@@ -45,10 +48,33 @@ def _index_of(ids: list[int], size: int) -> np.ndarray:
     return table
 
 
+def _read_ratings(raw: sqlite3.Connection, id_limit: int) -> np.ndarray:
+    """All rating rows as a record array with fields e, h, a, c.
+
+    When every id fits in 20 bits, SQLite packs each row into one integer:
+    one Python int per rating instead of a four-item tuple roughly halves
+    the time spent crossing from SQLite to numpy.
+    """
+    if id_limit <= 1 << _ID_BITS:
+        cursor = raw.execute(
+            f"SELECT (((evidence_id << {_ID_BITS}) | hypothesis_id) << {_ID_BITS + 3})"
+            f" | (analyst_id << 3) | code FROM rating"
+        )
+        packed = np.fromiter(cursor, dtype=_PACKED_RECORD)["k"]
+        records = np.empty(len(packed), dtype=_RATING_RECORD)
+        mask = (1 << _ID_BITS) - 1
+        records["c"] = packed & 7
+        records["a"] = (packed >> 3) & mask
+        records["h"] = (packed >> (_ID_BITS + 3)) & mask
+        records["e"] = packed >> (2 * _ID_BITS + 3)
+        return records
+    cursor = raw.execute("SELECT evidence_id, hypothesis_id, analyst_id, code FROM rating")
+    return np.fromiter(cursor, dtype=_RATING_RECORD)
+
+
 def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarray]:
     """Every analyst's layer, read in one pass over the rating table."""
-    cursor = raw.execute("SELECT evidence_id, hypothesis_id, analyst_id, code FROM rating")
-    records = np.fromiter(cursor, dtype=_RATING_RECORD)
+    records = _read_ratings(raw, project.next_id)
     analysts = [a.id for a in project.analysts]
     shape = (len(analysts), len(project.evidence), len(project.hypotheses))
     stack = np.zeros(shape, dtype=np.int8)
@@ -60,9 +86,7 @@ def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarr
         layer = _index_of(analysts, size)[records["a"]]
         codes = records["c"]
         if (rows < 0).any() or (cols < 0).any() or (layer < 0).any():
-            raise CorruptRatings(
-                "a rating refers to evidence, a hypothesis or an analyst not in it"
-            )
+            raise CorruptRatings("a rating refers to something not in the project")
         if (codes < Rating.BLANK).any() or (codes > Rating.CC).any():
             raise CorruptRatings("a rating code is out of range")
         stack[layer, rows, cols] = codes

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from alembic import command
@@ -22,6 +21,7 @@ from sqlalchemy import Connection, Engine
 
 from workbench.core.errors import ProjectFileError
 from workbench.store.connection import connect_file, make_engine
+from workbench.store.files import fsync_file, new_temp_file
 
 #: Alembic revision id of each schema version.
 REVISIONS = {1: "schema1", 2: "schema2"}
@@ -66,8 +66,7 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
     either complete or absent. The copy uses the rollback journal, so it is
     self-contained (no ``-wal`` file to carry along).
     """
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    tmp_name = new_temp_file(target.parent, target.name)
     try:
         copy = sqlite3.connect(tmp_name)
         try:
@@ -75,8 +74,7 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
             copy.execute("PRAGMA journal_mode = DELETE")
         finally:
             copy.close()
-        with open(tmp_name, "rb") as handle:
-            os.fsync(handle.fileno())
+        fsync_file(tmp_name)
         os.link(tmp_name, target)
     finally:
         os.unlink(tmp_name)

@@ -10,11 +10,9 @@ Project.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sqlite3
-import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +30,7 @@ from workbench.store import changelog, checks, migrate, snapshot
 from workbench.store.changelog import ChangeRecord
 from workbench.store.connection import connect_file, make_engine, use_wal
 from workbench.store.errors import FileInUse, NotAProject, ReadOnlyFile
+from workbench.store.files import fsync_file, fsync_folder, new_temp_file
 from workbench.store.lock import ProjectLock, read_holder
 from workbench.store.matrix import CorruptRatings
 from workbench.store.persist import Unit, apply_and_persist, undo_applied
@@ -47,16 +46,6 @@ from workbench.store.schema import (
 def _reason(error: BaseException) -> str:
     original = getattr(error, "orig", None)
     return str(original if original is not None else error)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a new directory entry (a created or renamed file) survive a power cut."""
-    with contextlib.suppress(OSError):  # not possible on every platform/file system
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class ProjectFile:
@@ -104,11 +93,13 @@ class ProjectFile:
 
     @staticmethod
     def _build(path: Path, project: Project) -> None:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
+        tmp = new_temp_file(path.parent, path.name)
         try:
-            engine = make_engine(lambda: connect_file(tmp, read_only=False), read_only=False)
+            # A new file nobody else sees yet: foreign keys are checked once at the
+            # end instead of three lookups per rating (create is twice as fast).
+            engine = make_engine(
+                lambda: connect_file(tmp, read_only=False), read_only=False, foreign_keys=False
+            )
             try:
                 with engine.begin() as connection:
                     connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -118,10 +109,13 @@ class ProjectFile:
                     with Session(bind=connection) as session:
                         snapshot.write_project(session, project)
                         session.flush()
+                    if connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise ProjectFileError(f"{path}: the project refers to missing entities")
             finally:
                 engine.dispose()
+            fsync_file(tmp)
             os.link(tmp, path)
-            _fsync_folder(path.parent)
+            fsync_folder(path.parent)
         except FileExistsError:
             raise ProjectFileError(f"{path} already exists; choose another name") from None
         except (OSError, SQLAlchemyError) as error:
@@ -268,7 +262,7 @@ class ProjectFile:
                     for leftover in ("-wal", "-shm", "-journal"):
                         target.with_name(target.name + leftover).unlink(missing_ok=True)
                     os.replace(staging, target)
-                    _fsync_folder(target.parent)
+                    fsync_folder(target.parent)
                 except OSError as error:
                     raise ProjectFileError(
                         f"{target} could not be written ({error.strerror})"

@@ -86,6 +86,12 @@ def load_project(session: Session) -> Project:
         rows.override_from(r) for r in session.scalars(select(ConsensusOverrideRow))
     )
     session.expunge_all()
+    # Ids in the file are never handed out again, even if next_id was damaged.
+    for items in (project.hypotheses, project.evidence, project.sources, project.analysts):
+        for item in items:
+            project.reserve_id(item.id)
+    for milestone in project.milestones:
+        project.reserve_id(milestone.id)
     raw = raw_connection(session)
     project.layers = matrix.load_layers(raw, project)
     project.rationales = matrix.load_rationales(raw)
