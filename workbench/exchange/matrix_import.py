@@ -143,7 +143,7 @@ def _hypotheses(
     first_use: dict[str, int] = {}
     for c in layout.hypothesis_columns:
         text = cell_text(header[c])
-        safety.check_cell_text(text, sheet.where(layout.header_row, c))
+        sheet.check_text(text, layout.header_row, c)
         code, title = book_layout.parse_hypothesis_header(text)
         if code is not None:
             if code in first_use:
@@ -228,7 +228,7 @@ class _EvidenceReader:
         if c is None:
             return ""
         text = cell_text(row[c])
-        safety.check_cell_text(text, self.sheet.where(r, c))
+        self.sheet.check_text(text, r, c)
         return text
 
     def _evidence(self, r: int, row: Row) -> tuple[str | None, Evidence]:

@@ -35,6 +35,8 @@ _EVIDENCE_TAGS = frozenset(
     {"NAME", "NOTES", "LINK", "TYPE", "CODE", "DATE", "FLAG", "CREDIBILITY", "RELEVANCE", "VALUES"}
 )
 _TRUE = frozenset({"true", "yes", "1", "y"})
+#: A PARC project of 10,000 evidence items is about 20 MB of UTF-16; four times that is refused.
+MAX_XML_BYTES = 80 * 2**20
 
 
 def _tag(element: Element) -> str:
@@ -72,18 +74,31 @@ def decode_xml(data: bytes, file_name: str) -> str:
         raise BadInput(f"{file_name}: the project text is not valid {encoding.upper()}") from None
 
 
+def _looks_like_xml(data: bytes) -> bool:
+    """XML starts with "<" after an optional byte-order mark and white space."""
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            break
+    return data.replace(b"\x00", b"").lstrip()[:1] == b"<"
+
+
 def read_parc(path: str | Path, *, analyst: str = "Analyst") -> Project:
     """Read a PARC ACH 2.0 ``.achz`` (or its uncompressed XML) into a new project."""
     path = Path(path)
     if not path.exists():
         raise BadInput(f"{path.name}: no such file")
     with path.open("rb") as stream:
-        magic = stream.read(2)
-    if magic == b"\x1f\x8b":
-        data = safety.read_gzip_bounded(path)
+        head = stream.read(4)
+    if head[:2] == b"\x1f\x8b":
+        data = safety.read_gzip_bounded(path, MAX_XML_BYTES)
+    elif head[:2] == b"PK":
+        raise BadInput(f"{path.name}: a zip archive, not a PARC ACH project (gzip-compressed XML)")
     else:
-        safety.check_file_size(path)
+        safety.check_file_size(path, MAX_XML_BYTES)
         data = path.read_bytes()
+    if not _looks_like_xml(data):
+        raise BadInput(f"{path.name}: not a PARC ACH project (the content is not XML)")
     root = safety.parse_xml(decode_xml(data, path.name), path.name)
     return _ParcReader(path, root, analyst).read()
 

@@ -8,6 +8,8 @@ the bytes, and every refusal is a :class:`BadInput` naming the file.
 
 from __future__ import annotations
 
+import html
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -40,18 +42,23 @@ def check_file_size(path: Path, limit: int = MAX_FILE_BYTES) -> None:
     except OSError as err:
         raise BadInput(f"{path.name}: cannot read the file ({err.strerror or err})") from None
     if size > limit:
-        raise BadInput(
-            f"{path.name}: the file is {size / 1e6:.0f} MB; files over "
-            f"{limit / 1e6:.0f} MB are refused"
-        )
+        raise BadInput(f"{path.name}: the file is {_mb(size)}; files over {_mb(limit)} are refused")
 
 
-def check_zip_container(path: Path, kind: str = "spreadsheet") -> None:
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB"
+
+
+def check_zip_container(path: Path, kind: str = "spreadsheet") -> bool:
     """Refuse a file that is not a zip, or whose members would unpack too large.
 
     The declared sizes in the zip directory are checked first (cheap), then each
     member is actually inflated in bounded chunks, because a crafted zip can
     declare small sizes and still inflate to gigabytes.
+
+    Returns True when some XML text is longer than Excel's cell limit: calamine
+    silently cuts such text to 32,767 characters, so the reader must then refuse
+    the cells it finds at exactly that length (see :func:`check_cell_text`).
     """
     check_file_size(path)
     if not zipfile.is_zipfile(path):
@@ -62,14 +69,18 @@ def check_zip_container(path: Path, kind: str = "spreadsheet") -> None:
             declared = sum(m.file_size for m in members)
             if declared > MAX_UNPACKED_BYTES:
                 raise BadInput(
-                    f"{path.name}: refusing to unpack {declared / 1e6:.0f} MB "
-                    f"(limit {MAX_UNPACKED_BYTES / 1e6:.0f} MB); the file may be a zip bomb"
+                    f"{path.name}: refusing to unpack {_mb(declared)} "
+                    f"(limit {_mb(MAX_UNPACKED_BYTES)}); the file may be a zip bomb"
                 )
             for member in members:
                 _check_ratio(path, member.filename, member.file_size, member.compress_size)
             budget = MAX_UNPACKED_BYTES
+            overlong = False
             for member in members:
-                budget -= _inflate_bounded(archive, member, budget, path)
+                size, long_text = _inflate_bounded(archive, member, budget, path)
+                budget -= size
+                overlong = overlong or long_text
+            return overlong
     except BadInput:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
@@ -87,21 +98,57 @@ def _check_ratio(path: Path, name: str, unpacked: int, packed: int) -> None:
         )
 
 
+#: A run of XML bytes without "<" at least this long may hold an over-long cell text.
+_LONG_RUN = re.compile(rb"[^<]{%d,}" % (MAX_CELL_CHARS + 1))
+
+
 def _inflate_bounded(
     archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int, path: Path
-) -> int:
-    """Inflate one member without keeping it; return its true size."""
+) -> tuple[int, bool]:
+    """Inflate one member without keeping it; return its true size and whether it
+    holds a text longer than a cell may be."""
     total = 0
+    overlong = False
+    carry = b""  # the unfinished text run at the end of the previous chunk
+    scan = member.filename.lower().endswith(".xml")
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
+            if total == 0 and _declares_dtd(chunk):
+                # Office files never carry a DTD; one here can only be an entity bomb
+                # (or an external-entity probe) aimed at the XML parser.
+                raise BadInput(
+                    f"{path.name}: member {member.filename} declares a DTD or entities, "
+                    "which spreadsheets never do; the file is refused"
+                )
             total += len(chunk)
             if total > budget:
                 raise BadInput(
                     f"{path.name}: member {member.filename} unpacks beyond "
-                    f"{MAX_UNPACKED_BYTES / 1e6:.0f} MB; the file may be a zip bomb"
+                    f"{_mb(MAX_UNPACKED_BYTES)}; the file may be a zip bomb"
                 )
+            if scan and not overlong:
+                text = carry + chunk
+                overlong = any(_too_long(run.group()) for run in _LONG_RUN.finditer(text))
+                cut = text.rfind(b"<")
+                carry = text[cut:] if cut >= 0 else text
     _check_ratio(path, member.filename, total, member.compress_size)
-    return total
+    return total, overlong
+
+
+def _too_long(run: bytes) -> bool:
+    """Whether a run of XML text is more characters than a cell holds (after entities)."""
+    try:
+        text = run.decode("utf-8")
+    except UnicodeDecodeError:
+        text = run.decode("utf-8", errors="ignore")  # a chunk edge cut a character
+    return len(html.unescape(text)) > MAX_CELL_CHARS
+
+
+def _declares_dtd(head: bytes) -> bool:
+    """True when the start of an XML member holds a DOCTYPE (UTF-8 or UTF-16)."""
+    return any(
+        marker in head for marker in (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"))
+    )
 
 
 def read_gzip_bounded(path: Path, limit: int = MAX_UNPACKED_BYTES) -> bytes:
@@ -119,7 +166,7 @@ def read_gzip_bounded(path: Path, limit: int = MAX_UNPACKED_BYTES) -> bytes:
                     total += len(out)
                     if total > limit:
                         raise BadInput(
-                            f"{path.name}: unpacks beyond {limit / 1e6:.0f} MB; "
+                            f"{path.name}: unpacks beyond {_mb(limit)}; "
                             "the file may be a compression bomb"
                         )
                     parts.append(out)
@@ -148,11 +195,16 @@ def parse_xml(data: bytes | str, where: str) -> Element:
         raise BadInput(f"{where}: not well-formed XML ({err})") from None
 
 
-def check_cell_text(text: str, where: str) -> None:
-    """Refuse a cell longer than Excel itself allows (``where`` names it)."""
-    if len(text) > MAX_CELL_CHARS:
+def check_cell_text(text: str, where: str, truncated: bool = False) -> None:
+    """Refuse a cell longer than Excel itself allows (``where`` names it).
+
+    ``truncated`` says the reader may have cut long texts to the limit (calamine
+    does), so a text of exactly the limit stands for a longer one.
+    """
+    if len(text) > MAX_CELL_CHARS or (truncated and len(text) == MAX_CELL_CHARS):
+        shown = f"{len(text):,}" if len(text) > MAX_CELL_CHARS else f"more than {MAX_CELL_CHARS:,}"
         raise BadInput(
-            f"{where}: the cell holds {len(text):,} characters; "
+            f"{where}: the cell holds {shown} characters; "
             f"the limit is {MAX_CELL_CHARS:,} (Excel's own)"
         )
 

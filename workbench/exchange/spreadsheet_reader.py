@@ -57,6 +57,8 @@ class Sheet:
     rows: list[Row]
     #: CSV rows longer than the header are an error (a shifted row), not ignored.
     is_csv: bool = False
+    #: The file holds text longer than a cell may; calamine cut it to the limit.
+    truncated_text: bool = False
 
     def where(self, row: int, column: int) -> str:
         """``matrix.xlsx: Matrix!E7`` for 0-based ``row`` and ``column``."""
@@ -64,6 +66,11 @@ class Sheet:
         if self.name is None:
             return f"{self.file_name}: {cell}"
         return f"{self.file_name}: {quote_sheet(self.name)}!{cell}"
+
+    def check_text(self, text: str, row: int, column: int) -> None:
+        """Refuse a cell text longer than Excel allows, naming the cell."""
+        if len(text) >= safety.MAX_CELL_CHARS:
+            safety.check_cell_text(text, self.where(row, column), self.truncated_text)
 
     def where_row(self, row: int) -> str:
         place = f"row {row + 1}"
@@ -77,7 +84,7 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        safety.check_zip_container(path)
+        self.truncated_text = safety.check_zip_container(path)
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
         except python_calamine.CalamineError as err:
@@ -95,7 +102,7 @@ class Workbook:
             raise BadInput(
                 f"{self.path.name}: cannot read sheet {name!r} ({_reason(err)})"
             ) from None
-        return Sheet(self.path.name, name, rows)
+        return Sheet(self.path.name, name, rows, truncated_text=self.truncated_text)
 
     def sheets(self) -> Iterator[Sheet]:
         for name in self.sheet_names:

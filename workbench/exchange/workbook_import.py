@@ -27,7 +27,6 @@ from workbench.core.model import (
     Source,
 )
 from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
-from workbench.exchange import safety
 from workbench.exchange import workbook_layout as book
 from workbench.exchange.matrix_import import cell_text, find_layout, matrix_from_sheet
 from workbench.exchange.spreadsheet_reader import Sheet, Workbook
@@ -111,7 +110,7 @@ def _read_matrix(workbook: Workbook, meta: dict[str, str]) -> Project:
 def _cell(sheet: Sheet, r: int, c: int) -> str:
     if r < len(sheet.rows) and c < len(sheet.rows[r]):
         text = cell_text(sheet.rows[r][c])
-        safety.check_cell_text(text, sheet.where(r, c))
+        sheet.check_text(text, r, c)
         return text
     return ""
 
@@ -134,7 +133,7 @@ class _Record:
 
     def text(self, header: str) -> str:
         text = cell_text(self.raw(header))
-        safety.check_cell_text(text, self.where(header))
+        self.sheet.check_text(text, self.r, self.columns.get(header.casefold(), 0))
         return text
 
     def has(self, header: str) -> bool:
