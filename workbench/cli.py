@@ -216,9 +216,9 @@ def read_any(path: Path, sheet: str | None = None):  # noqa: ANN201
     """Read a spreadsheet, CSV or PARC file into a core Project, by its kind."""
     suffix = path.suffix.lower()
     if suffix == ".achz":
-        from workbench.exchange.parc import read_achz
+        from workbench.exchange.parc import read_parc
 
-        return read_achz(path)
+        return read_parc(path)
     if suffix in (".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt"):
         from workbench.exchange.matrix_import import read_matrix
 
