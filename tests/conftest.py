@@ -1,0 +1,120 @@
+"""Fixtures shared by the test packages (each section says whose it is)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from workbench.core.dates import PartialDate
+from workbench.core.model import (
+    Analyst,
+    ConsensusOverride,
+    Evidence,
+    EvidenceType,
+    Hypothesis,
+    Milestone,
+    MilestoneStatus,
+    Project,
+    Source,
+)
+from workbench.core.ratings import Level, Rating
+
+# -- store: a project using every field, and a deep comparison of two projects --
+
+
+def _full_project(n_evidence: int = 6, n_hypotheses: int = 4, n_analysts: int = 3) -> Project:
+    """Every kind of entity and field, several analysts, rationales and overrides."""
+    rng = np.random.default_rng(n_evidence * 100 + n_hypotheses * 10 + n_analysts)
+    project = Project("Belarus 2020", "Was the vote rigged?", "A test case.\nTwo lines.")
+    project.likelihoods = {**project.likelihoods, Rating.C: 0.75}
+    project.sources = [
+        Source(project.new_id(), "Sivitsky", 2020, "Report", "https://x.example/a", "Siv 20"),
+        Source(project.new_id(), "Anonymous"),
+    ]
+    project.hypotheses = [
+        Hypothesis(project.new_id(), f"H{i + 1}", f"Hypothesis {i + 1}", f"why {i}", None)
+        for i in range(n_hypotheses)
+    ]
+    if n_hypotheses:
+        project.hypotheses[0].prior = 0.4
+    types = list(EvidenceType)
+    project.evidence = [
+        Evidence(
+            project.new_id(),
+            f"E{i + 1}",
+            f"Evidence {i + 1} = +@-",
+            description=f"details {i}",
+            type=types[i % len(types)],
+            date=[None, PartialDate(2020), PartialDate(2020, 8), PartialDate(2020, 8, 9)][i % 4],
+            source_id=project.sources[i % 2].id if i % 3 else None,
+            locator=f"p. {i}",
+            credibility=Level(i % 3),
+            relevance=Level((i + 1) % 3),
+            active=i % 4 != 3,
+            tags=["poll", f"t{i}"][: i % 3],
+            notes="note" if i % 2 else "",
+        )
+        for i in range(n_evidence)
+    ]
+    shape = (n_evidence, n_hypotheses)
+    for k in range(n_analysts):
+        layer = rng.integers(0, 7, size=shape).astype(np.int8)
+        project.add_analyst(Analyst(project.new_id(), f"Analyst {k + 1}"), layer)
+    for k, analyst in enumerate(project.analysts):
+        for i, evidence in enumerate(project.evidence[:3]):
+            hypothesis = project.hypotheses[(i + k) % n_hypotheses]
+            project.rationales[(analyst.id, evidence.id, hypothesis.id)] = f"{analyst.name}: {i}"
+    if n_evidence and n_hypotheses:
+        project.layers[project.analysts[0].id][0, 0] = Rating.BLANK  # blank with a rationale
+        project.rationales[
+            (project.analysts[0].id, project.evidence[0].id, project.hypotheses[0].id)
+        ] = "unsure"
+        project.overrides[(project.evidence[1].id, project.hypotheses[-1].id)] = ConsensusOverride(
+            Rating.CC, "agreed at the meeting"
+        )
+        project.milestones = [
+            Milestone(project.new_id(), project.hypotheses[0].id, "Audit", PartialDate(2021, 1)),
+            Milestone(
+                project.new_id(),
+                project.hypotheses[-1].id,
+                "Strike",
+                None,
+                MilestoneStatus.OBSERVED,
+                "x",
+            ),
+        ]
+    return project
+
+
+def _project_differences(a: Project, b: Project) -> list[str]:
+    """What differs between two projects (empty when they are the same analysis)."""
+    found = []
+    for field in dataclasses.fields(Project):
+        if field.name != "layers" and getattr(a, field.name) != getattr(b, field.name):
+            found.append(f"{field.name}: {getattr(a, field.name)!r} != {getattr(b, field.name)!r}")
+    if set(a.layers) != set(b.layers):
+        found.append(f"layers: analysts {sorted(a.layers)} != {sorted(b.layers)}")
+    for key in set(a.layers) & set(b.layers):
+        if not np.array_equal(a.layers[key], b.layers[key]):
+            found.append(f"layers[{key}]:\n{a.layers[key]}\n!=\n{b.layers[key]}")
+    return found
+
+
+@pytest.fixture
+def full_project():
+    """A factory: ``full_project(n_evidence=6, n_hypotheses=4, n_analysts=3)``."""
+    return _full_project
+
+
+@pytest.fixture
+def same_project():
+    """``assert same_project(a, b)``: compares every field and layer; lists differences."""
+
+    def check(a: Project, b: Project) -> bool:
+        differences = _project_differences(a, b)
+        assert not differences, "\n".join(differences)
+        return True
+
+    return check
