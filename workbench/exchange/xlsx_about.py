@@ -63,12 +63,21 @@ def write_about(
     app_version: str,
     layer_note: str,
 ) -> None:
-    st.set_widths(sheet, {1: 26, 2: 22, 3: 10, 4: 70})
+    widths = {1: 26, 2: 22, 3: 12, 4: 60}
+    st.set_widths(sheet, widths)
+    # Print setup and row heights must be in place before the first row streams out.
+    st.landscape_fit_to_width(sheet)
     rows: list[list] = [
         [styled(sheet, "About this workbook", st.TITLE)],
         [],
-        [styled(sheet, "Project", st.CODE), text(sheet, project.title, "The project title")],
-        [styled(sheet, "Key question", st.CODE), text(sheet, project.question, "The question")],
+        [
+            styled(sheet, "Project", st.CODE),
+            text(sheet, project.title, "The project title", st.WRAPPED),
+        ],
+        [
+            styled(sheet, "Key question", st.CODE),
+            text(sheet, project.question, "The question", st.WRAPPED),
+        ],
         [styled(sheet, "Ratings shown", st.CODE), layer_note],
         [styled(sheet, "Exported", st.CODE), exported_at],
         [styled(sheet, "By", st.CODE), f"ACH Workbench {app_version}"],
@@ -78,7 +87,14 @@ def write_about(
     scale_first = len(rows) + 1
     for rating in SCALE:
         likelihood = project.likelihoods.get(rating)
-        rows.append([rating.code, rating.label, rating.numeric, likelihood])
+        rows.append(
+            [
+                rating.code,
+                rating.label,
+                styled(sheet, rating.numeric, st.CENTRED),
+                styled(sheet, likelihood, st.CENTRED),
+            ]
+        )
     rows.append(
         [Rating.NA.code, Rating.NA.label, "not scored", "counts as neutral in the posterior"]
     )
@@ -88,34 +104,31 @@ def write_about(
     rows.append([styled(sheet, h, st.HEADER) for h in ("Credibility / relevance", "Weight")])
     levels_first = len(rows) + 1
     for level in Level:
-        rows.append([level.label, styled(sheet, level.weight, st.NUMBER)])
+        rows.append([level.label, styled(sheet, round(level.weight, 3), st.CENTRED)])
     levels_last = len(rows)
     rows.append(["(empty)", "counts as Medium"])
     rows.append(
         [
             styled(sheet, "Evidence weight", st.CODE),
-            styled(
-                sheet,
-                "credibility weight x relevance weight (0.5 to 2)",
-                st.WRAPPED,
-            ),
+            styled(sheet, "credibility weight x relevance weight (0.5 to 2)", st.WRAPPED),
         ]
     )
     rows.append([])
     rows.append([styled(sheet, h, st.HEADER) for h in ("Score", "What it means")])
     for name, meaning in SCORE_EXPLANATIONS:
         rows.append([styled(sheet, name, st.CODE), styled(sheet, meaning, st.WRAPPED)])
-        sheet.row_dimensions[len(rows)].height = 45
-    # The explanation spans B:D so it can wrap over a readable width.
-    first_explained = len(rows) - len(SCORE_EXPLANATIONS) + 1
-    for row in range(first_explained, len(rows) + 1):
-        sheet.merged_cells.add(f"B{row}:D{row}")
+
+    # Long texts in column B span B:D so they wrap over a readable width.
+    merged = {2: sum(widths[c] for c in (2, 3, 4))}
+    for number, row in enumerate(rows, start=1):
+        if len(row) == 2 and getattr(row[1], "style", None) == st.WRAPPED:
+            sheet.merged_cells.add(f"B{number}:D{number}")
+            st.fit_row(sheet, number, row, merged)
     for row in rows:
         sheet.append(row)
 
     _define(workbook, layout.RATING_SCALE_NAME, sheet.title, scale_first, scale_last)
     _define(workbook, layout.WEIGHT_LEVELS_NAME, sheet.title, levels_first, levels_last)
-    st.landscape_fit_to_width(sheet)
 
 
 def _define(workbook: Workbook, name: str, sheet_title: str, first: int, last: int) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -22,13 +20,6 @@ ID_WIDTH = 9
 TITLE_WIDTH = 50
 LEVEL_WIDTH = 11
 HYPOTHESIS_WIDTH = 15
-LINE_HEIGHT = 15.0
-
-
-def _lines(length: int, width: float, cap: int) -> int:
-    """Estimated wrapped lines of ``length`` characters in a column ``width`` wide."""
-    # Proportional text runs about 1.15 characters per unit of column width.
-    return max(1, min(cap, math.ceil(length / (width * 1.15))))
 
 
 def write_matrix(
@@ -50,7 +41,7 @@ def write_matrix(
     _set_up(sheet, project, n_evidence, n_hypotheses, first, last)
 
     sheet.append([text(sheet, project.title, "The project title", st.TITLE)])
-    sheet.append([text(sheet, project.question, "The key question", st.SUBTITLE)])
+    sheet.append([text(sheet, project.question, "The key question", st.NOTE)])
     sheet.append([styled(sheet, layer_note, st.SUBTITLE)])
     header = [styled(sheet, name, st.HEADER) for name in layout.MATRIX_LEADING_HEADERS]
     for h in project.hypotheses:
@@ -92,10 +83,11 @@ def write_matrix(
     }
     for k, label in enumerate(layout.SCORE_ROW_LABELS):
         row_number = layout.first_score_row(n_evidence) + k
+        style = st.SCORE_COUNT if label == layout.INCONSISTENCY_LABEL else st.SCORE
         row = [styled(sheet, label, st.SCORE_LABEL)]
         row += [styled(sheet, None, st.SCORE_LABEL) for _ in range(layout.RELEVANCE_COLUMN - 1)]
         for c in range(n_hypotheses):
-            row.append(styled(sheet, formulas[c][label], st.SCORE))
+            row.append(styled(sheet, formulas[c][label], style))
             cell = f"{get_column_letter(layout.hypothesis_column(c))}{row_number}"
             cached[cell] = float(values[label][c])
         sheet.append(row)
@@ -119,14 +111,33 @@ def _set_up(sheet, project: Project, n_evidence: int, n_hypotheses: int, first: 
     sheet.column_dimensions[active].hidden = True
     sheet.column_dimensions[active].width = 7
 
-    longest = max((len(h.title) + len(h.code) + 2 for h in project.hypotheses), default=0)
-    header_lines = max(2, _lines(longest, HYPOTHESIS_WIDTH, cap=8))
-    sheet.row_dimensions[layout.MATRIX_HEADER_ROW].height = LINE_HEIGHT * header_lines
+    header_lines = max(
+        (
+            st.wrapped_lines(layout.hypothesis_header(h.code, h.title), HYPOTHESIS_WIDTH, bold=True)
+            for h in project.hypotheses
+        ),
+        default=1,
+    )
+    sheet.row_dimensions[layout.MATRIX_HEADER_ROW].height = (
+        st.LINE_HEIGHT * min(header_lines, 10) + 2
+    )
     sheet.row_dimensions[layout.MATRIX_TITLE_ROW].height = 21
+    # The question spans the table's width and wraps there instead of running off the page.
+    table_width = ID_WIDTH + TITLE_WIDTH + 2 * LEVEL_WIDTH + HYPOTHESIS_WIDTH * n_hypotheses
+    last_col = get_column_letter(
+        max(layout.active_column(n_hypotheses) - 1, layout.RELEVANCE_COLUMN)
+    )
+    sheet.merged_cells.add(f"A{layout.MATRIX_QUESTION_ROW}:{last_col}{layout.MATRIX_QUESTION_ROW}")
+    question_lines = st.wrapped_lines(project.question, table_width)
+    sheet.row_dimensions[layout.MATRIX_QUESTION_ROW].height = (
+        st.LINE_HEIGHT * min(question_lines, 6) + 2
+    )
     for r, item in enumerate(project.evidence):
-        lines = _lines(len(item.title), TITLE_WIDTH, cap=10)
+        lines = st.wrapped_lines(item.title, TITLE_WIDTH)
         if lines > 1:
-            sheet.row_dimensions[layout.evidence_row(r)].height = LINE_HEIGHT * lines
+            sheet.row_dimensions[layout.evidence_row(r)].height = (
+                st.LINE_HEIGHT * min(lines, 10) + 2
+            )
 
     sheet.freeze_panes = f"{get_column_letter(layout.CREDIBILITY_COLUMN)}{first}"
     st.add_rating_colours(sheet, first, last, n_hypotheses)
@@ -140,8 +151,7 @@ def _set_up(sheet, project: Project, n_evidence: int, n_hypotheses: int, first: 
 
 def _comment(note: str, where: str) -> Comment:
     body = clean_text(note, f"The rationale of {where}")
-    lines = sum(_lines(len(part), 40, cap=40) for part in body.split("\n"))
     comment = Comment(body, "ACH Workbench")
     comment.width = 300
-    comment.height = min(400, 20 + 15 * lines)
+    comment.height = min(400, 20 + 15 * st.wrapped_lines(body, 40))
     return comment

@@ -8,6 +8,8 @@ not cell fills, so they follow the rating when a team edits the sheet.
 
 from __future__ import annotations
 
+import textwrap
+
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -41,43 +43,64 @@ SCORE = "ACH score"
 NUMBER = "ACH number"
 PERCENT = "ACH percent"
 NOTE = "ACH note"
+TOP = "ACH top"
+SCORE_COUNT = "ACH score count"
+#: Styles whose cells wrap, so their rows need room for several lines.
+WRAPPING = frozenset({WRAPPED, NOTE, HEADER})
+#: One font everywhere: without a name each program picks its own default.
+FONT_NAME = "Calibri"
+LINE_HEIGHT = 15.0
 
 
 def register_styles(workbook: Workbook) -> None:
     """Add every named style the exporter uses; call once per workbook."""
     thin = Side(style="thin", color="8EA0B8")
+
+    def font(**kwargs) -> Font:
+        return Font(name=FONT_NAME, size=kwargs.pop("size", 11), **kwargs)
+
     top = Alignment(vertical="top")
     styles = [
-        NamedStyle(TITLE, font=Font(bold=True, size=14)),
+        NamedStyle(TITLE, font=font(bold=True, size=14)),
         NamedStyle(
             SUBTITLE,
-            font=Font(italic=True, size=11, color="404040"),
+            font=font(italic=True, color="404040"),
             alignment=Alignment(vertical="top", wrap_text=False),
         ),
         NamedStyle(
             HEADER,
-            font=Font(bold=True),
+            font=font(bold=True),
             fill=PatternFill("solid", fgColor=HEADER_FILL),
             border=Border(bottom=thin),
             alignment=Alignment(vertical="bottom", wrap_text=True),
         ),
-        NamedStyle(CODE, font=Font(bold=True), alignment=top),
-        NamedStyle(WRAPPED, alignment=Alignment(vertical="top", wrap_text=True)),
-        NamedStyle(CENTRED, alignment=Alignment(horizontal="center", vertical="top")),
-        NamedStyle(RATING, alignment=Alignment(horizontal="center", vertical="center")),
-        NamedStyle(SCORE_LABEL, font=Font(bold=True), border=Border(top=thin)),
+        NamedStyle(CODE, font=font(bold=True), alignment=top),
+        NamedStyle(WRAPPED, font=font(), alignment=Alignment(vertical="top", wrap_text=True)),
+        NamedStyle(CENTRED, font=font(), alignment=Alignment(horizontal="center", vertical="top")),
+        NamedStyle(
+            RATING, font=font(), alignment=Alignment(horizontal="center", vertical="center")
+        ),
+        NamedStyle(SCORE_LABEL, font=font(bold=True), border=Border(top=thin)),
         NamedStyle(
             SCORE,
-            font=Font(bold=True),
+            font=font(bold=True),
             border=Border(top=thin),
             number_format="0.000",
             alignment=Alignment(horizontal="center"),
         ),
-        NamedStyle(NUMBER, number_format="0.000", alignment=top),
-        NamedStyle(PERCENT, number_format="0.0%", alignment=top),
+        NamedStyle(
+            SCORE_COUNT,
+            font=font(bold=True),
+            border=Border(top=thin),
+            number_format="0",
+            alignment=Alignment(horizontal="center"),
+        ),
+        NamedStyle(NUMBER, font=font(), number_format="0.000", alignment=top),
+        NamedStyle(TOP, font=font(), alignment=top),
+        NamedStyle(PERCENT, font=font(), number_format="0.0%", alignment=top),
         NamedStyle(
             NOTE,
-            font=Font(italic=True, color="404040"),
+            font=font(italic=True, color="404040"),
             alignment=Alignment(vertical="top", wrap_text=True),
         ),
     ]
@@ -168,3 +191,29 @@ def landscape_fit_to_width(sheet, repeat_rows: str | None = None) -> None:
 def set_widths(sheet, widths: dict[int, float]) -> None:
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def wrapped_lines(text: str, width: float, bold: bool = False) -> int:
+    """Lines ``text`` takes when wrapped in a column ``width`` characters wide.
+
+    Neither Excel nor LibreOffice grows a row for wrapped text written by a
+    program, so the exporter sets row heights from this estimate. Proportional
+    text fits about 1.2 characters per unit of column width (bold about 1).
+    """
+    chars = max(4, int(width * (1.0 if bold else 1.2)))
+    return sum(len(textwrap.wrap(part, chars)) or 1 for part in str(text).split("\n"))
+
+
+def fit_row(sheet, row: int, cells: list, widths: dict[int, float], cap: int = 12) -> int:
+    """Give ``row`` the height its wrapped cells need (call before appending the row).
+
+    Returns the number of lines, so the caller can top-align the row's other cells.
+    """
+    lines = 1
+    for column, cell in enumerate(cells, start=1):
+        style = getattr(cell, "style", None)
+        if style in WRAPPING and cell.value and column in widths:
+            lines = max(lines, wrapped_lines(cell.value, widths[column], bold=style == HEADER))
+    if lines > 1:
+        sheet.row_dimensions[row].height = LINE_HEIGHT * min(lines, cap) + 2
+    return lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 
 from workbench.core.model import Project
@@ -22,16 +23,29 @@ from workbench.exchange.xlsx_cells import styled, text
 
 def _table(sheet, headers: Sequence[str], rows: Iterable[list], widths: Sequence[float]) -> int:
     """Write a header row and records; returns the number of records."""
-    st.set_widths(sheet, dict(enumerate(widths, start=1)))
+    width_of = dict(enumerate(widths, start=1))
+    st.set_widths(sheet, width_of)
     sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
     st.landscape_fit_to_width(sheet, repeat_rows="1:1")
-    sheet.append([styled(sheet, name, st.HEADER) for name in headers])
+    header = [styled(sheet, name, st.HEADER) for name in headers]
+    st.fit_row(sheet, layout.TABLE_HEADER_ROW, header, width_of)
+    sheet.append(header)
     count = 0
     for row in rows:
+        if st.fit_row(sheet, layout.TABLE_FIRST_ROW + count, row, width_of) > 1:
+            row = [_top(sheet, value) for value in row]
         sheet.append(row)
         count += 1
     return count
+
+
+def _top(sheet, value):
+    """Top-align a plain value in a tall row, so it lines up with the wrapped text."""
+    if isinstance(value, Cell):
+        if value.style == "Normal":
+            value.style = st.TOP
+        return value
+    return value if value is None else styled(sheet, value, st.TOP)
 
 
 def write_evidence(sheet, project: Project, scores: MatrixScores) -> None:
@@ -107,6 +121,7 @@ def _add_chart(sheet, count: int) -> None:
     chart.type = "bar"  # horizontal bars read best with hypothesis labels
     chart.title = "Weighted inconsistency (lower = more likely)"
     chart.y_axis.title = "Weighted inconsistency"
+    chart.y_axis.number_format = "0"
     chart.x_axis.title = None
     chart.legend = None
     chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top, as in the table
