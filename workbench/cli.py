@@ -288,6 +288,86 @@ def _export(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
+@command("sensitivity", "how far the leader depends on single items: leave-one-out, linchpins")
+def _sensitivity(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("project", metavar="PROJECT")
+    parser.add_argument("--json", action="store_true", help="print JSON (a stable contract)")
+    _layer_arguments(parser)
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench.core.sensitivity import project_sensitivity, sensitivity_report
+        from workbench.exchange.report_content import sensitivity_summary
+
+        with _open_project(args.project) as pf:
+            project = pf.project
+            result = project_sensitivity(project, _layer_of(project, args))
+            if args.json:
+                json.dump(sensitivity_report(project, result), sys.stdout, indent=2,
+                          ensure_ascii=False)
+                print()
+            else:
+                print(sensitivity_summary(project, result))
+        return 0
+
+    return run
+
+
+@command("report", "write a report of the analysis (.pdf or self-contained .html)")
+def _report(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("project", metavar="PROJECT")
+    parser.add_argument("out", metavar="OUT.pdf|OUT.html")
+    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    parser.add_argument("--annotate", metavar="DATE", help="mark a date on the timeline "
+                        "(YYYY, YYYY-MM or YYYY-MM-DD), e.g. 2020-08")
+    _layer_arguments(parser)
+
+    def run(args: argparse.Namespace) -> int:
+        out = _new_output(args.out, args.force)
+        suffix = out.suffix.lower()
+        if suffix not in (".pdf", ".html", ".htm"):
+            raise BadInput(f"{args.out}: a report is .pdf or .html, not {suffix or 'no extension'}")
+        from workbench.core.dates import BadDate, PartialDate
+
+        try:
+            annotate = PartialDate.parse(args.annotate) if args.annotate else None
+        except BadDate as exc:
+            raise BadInput(f"--annotate: {exc}") from None
+        # Charts are drawn by Qt; without a display, draw offscreen.
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from workbench.ui.report_pdf import write_report
+
+        with _open_project(args.project) as pf:
+            write_report(pf.project, out, layer=_layer_of(pf.project, args),
+                         app_version=__version__, annotate=annotate)
+        print(f"wrote the report of {args.project} to {out}")
+        return 0
+
+    return run
+
+
+@command("screenshot", "save a PNG of the main window showing a project (no display needed)")
+def _screenshot(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("project", metavar="PROJECT")
+    parser.add_argument("out", metavar="OUT.png")
+    parser.add_argument(
+        "--view", choices=("matrix", "scores", "evidence"), default="matrix",
+        help="the view in front (default: matrix)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+
+    def run(args: argparse.Namespace) -> int:
+        project = _existing_file(args.project)
+        out = _new_output(args.out, args.force)
+        from workbench.ui.screenshot import render_screenshot
+
+        render_screenshot(project, out, args.view)
+        print(f"saved the {args.view} view of {project} to {out}")
+        return 0
+
+    return run
+
+
 # -- teams: rating sheets out and back, disagreement ----------------------------------
 
 
