@@ -23,14 +23,6 @@ import pytest
 #: Generous: the zip bomb must be refused before it is inflated, so even it is quick.
 TIMEOUT_SECONDS = 120
 
-#: Known failures, each with who must fix it; strict so a fix makes the mark fail loudly.
-KNOWN_FAILURES: dict[str, str] = {
-    "megabyte-cell.xlsx": (
-        "import engineer: python-calamine silently truncates cells to 32,767 characters, so "
-        "safety.check_cell_text never sees the 1 MB cell and the import keeps a cut title"
-    ),
-}
-
 
 def run_workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """``python -m workbench ARGS`` with this interpreter (the venv's), as a user runs it."""
@@ -74,14 +66,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _cases() -> list:
-    cases = []
-    for bad in bad_corpus.CORPUS:
-        for command in bad.commands:
-            marks = []
-            if bad.name in KNOWN_FAILURES:
-                marks.append(pytest.mark.xfail(reason=KNOWN_FAILURES[bad.name], strict=True))
-            cases.append(pytest.param(bad, command, id=f"{command}-{bad.name}", marks=marks))
-    return cases
+    return [
+        pytest.param(bad, command, id=f"{command}-{bad.name}")
+        for bad in bad_corpus.CORPUS
+        for command in bad.commands
+    ]
 
 
 def _arguments(command: str, source: Path, out_folder: Path) -> list[str]:

@@ -1,0 +1,181 @@
+"""Hostile files through the window's own File menu: a dialog, and nothing else changes.
+
+A real project is open (the Belarus example, with a change already logged);
+then each file of the hostile corpus is opened (projects) or imported, both
+into this project and as a new one, by triggering the real menu actions with
+the file dialogs answered. Every attempt must end in exactly one error dialog
+(never the "bug" dialog) naming the file, while the open project keeps its
+file, its layers, its change log and its undo history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import bad_corpus
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from workbench.core.edits import SetRating
+from workbench.core.ratings import Rating
+from workbench.store import ProjectFile
+from workbench.ui.main_window import MainWindow
+
+
+@dataclass
+class Dialog:
+    name: str
+    title: str
+    text: str
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return bad_corpus.build(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[Dialog]:
+    """Every message box the window shows, recorded instead of shown (answered OK)."""
+    shown: list[Dialog] = []
+
+    def record(box: QMessageBox) -> int:
+        shown.append(Dialog(box.objectName(), box.windowTitle(), box.text()))
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
+    return shown
+
+
+@pytest.fixture
+def answer_file_dialogs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Make the Open dialog pick a given file; Save dialogs pick a fresh path in out/."""
+    chosen: dict[str, Path] = {}
+    outbox = tmp_path / "out"
+    outbox.mkdir()
+
+    def open_name(*_args: object, **_kwargs: object) -> tuple[str, str]:
+        return str(chosen["path"]), ""
+
+    def save_name(*_args: object, **_kwargs: object) -> tuple[str, str]:
+        return str(outbox / "saved.achwb"), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(open_name))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
+
+    def choose(path: Path) -> Path:
+        chosen["path"] = path
+        return outbox
+
+    return choose
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, dialogs: list[Dialog]) -> MainWindow:  # noqa: ANN001
+    """The main window with the example open and one rating changed (so there is history)."""
+    from workbench.exchange.example import load_example
+
+    path = tmp_path / "open project.achwb"
+    ProjectFile.create(path, load_example()).close()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    main = MainWindow(settings=settings)
+    qtbot.addWidget(main)
+    assert main.files.open_path(path), dialogs
+    document = main.document
+    project = document.project
+    analyst = project.analysts[0].id
+    evidence, hypothesis = project.evidence[0], project.hypotheses[0]
+    current = Rating(int(project.layer(analyst)[0, 0]))
+    new = Rating.I if current != Rating.I else Rating.C
+    document.do(SetRating(analyst, evidence.id, hypothesis.id, new))
+    yield main
+    document.close()
+
+
+@dataclass
+class Snapshot:
+    path: Path
+    layers: dict[int, np.ndarray]
+    evidence: list[str]
+    hypotheses: list[str]
+    change_log: int
+    undo_steps: int
+    file_digest: str
+
+
+def snapshot(main: MainWindow) -> Snapshot:
+    document = main.document
+    project = document.project
+    return Snapshot(
+        path=document.file.path,
+        layers={key: layer.copy() for key, layer in project.layers.items()},
+        evidence=[e.code for e in project.evidence],
+        hypotheses=[h.code for h in project.hypotheses],
+        change_log=len(document.file.change_log(limit=1_000_000)),
+        undo_steps=document.undo_stack.count(),
+        file_digest=_digest(document.file.path),
+    )
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_untouched(before: Snapshot, main: MainWindow) -> None:
+    after = snapshot(main)
+    assert after.path == before.path, "another file replaced the open project"
+    assert after.layers.keys() == before.layers.keys()
+    for key, layer in before.layers.items():
+        assert np.array_equal(after.layers[key], layer), f"layer {key} changed"
+    assert (after.evidence, after.hypotheses) == (before.evidence, before.hypotheses)
+    assert after.change_log == before.change_log, "the change log grew"
+    assert after.undo_steps == before.undo_steps, "the undo history changed"
+    assert after.file_digest == before.file_digest, "the open project file changed"
+
+
+def _cases() -> list:
+    cases = []
+    for bad in bad_corpus.CORPUS:
+        actions = ["actionOpen"] if bad.is_project else ["actionImportInto", "actionImportNew"]
+        for action in actions:
+            cases.append(pytest.param(bad, action, id=f"{action}-{bad.name}"))
+    return cases
+
+
+@pytest.mark.parametrize(("bad", "action_name"), _cases())
+def test_hostile_file_shows_a_dialog_and_changes_nothing(
+    bad: bad_corpus.BadFile,
+    action_name: str,
+    window: MainWindow,
+    dialogs: list[Dialog],
+    answer_file_dialogs,  # noqa: ANN001
+    corpus: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    source = Path(shutil.copy2(corpus[bad.name], inbox / bad.name))
+    source_digest = _digest(source)
+    outbox = answer_file_dialogs(source)
+    before = snapshot(window)
+    dialogs.clear()
+
+    action = window.findChild(QAction, action_name)
+    assert action is not None, f"the File menu has no {action_name}"
+    action.trigger()
+
+    assert [d.name for d in dialogs] == ["errorDialog"], [(d.name, d.text) for d in dialogs]
+    message = dialogs[0].text
+    assert bad.name in message, f"the dialog does not name the file: {message}"
+    if bad.where:
+        assert bad.where in message, f"the dialog does not say where ({bad.where}): {message}"
+    assert "Traceback" not in message
+    assert_untouched(before, window)
+    assert _digest(source) == source_digest, "the bad file was changed"
+    assert list(outbox.iterdir()) == [], "an output file was left behind"
