@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 #: Below this the dialog never shows (quick work should not flash a window).
@@ -73,9 +73,13 @@ def run_in_background(
     dialog.setObjectName("progressDialog")
     dialog.setWindowTitle("ACH Workbench")
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    # QProgressDialog shows itself once this has passed; quick work never flashes it.
     dialog.setMinimumDuration(SHOW_AFTER_MS)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
+    # Setting the minimum starts the dialog's own show timer (owned by the dialog,
+    # so it can never fire after the dialog is gone).
+    dialog.setValue(0)
 
     def cancel() -> None:
         nonlocal cancelled
@@ -87,7 +91,6 @@ def run_in_background(
     _running.add(job)
     job.relay.finished.connect(lambda *_: _running.discard(job))
     QThreadPool.globalInstance().start(job)
-    QTimer.singleShot(SHOW_AFTER_MS, lambda: dialog.setValue(0))
     loop.exec()
     # QProgressDialog.close() emits canceled: stop listening first, or every
     # finished job would be reported as cancelled.
