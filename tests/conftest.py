@@ -118,3 +118,62 @@ def same_project():
         return True
 
     return check
+
+
+# -- analysis: a small case with a linchpin, milestones, sources and hostile text --
+
+
+def _linchpin_case() -> Project:
+    """H1 leads only because of E1: excluding E1 hands the lead to H2."""
+    project = Project(
+        "Linchpin <case> & co",
+        "Who <b>really</b> sent the letter?",
+        "A small hand-worked case for the report tests.",
+    )
+    titles = ["The clerk posted it", "The manager =SUM(A1) forged it", "Nobody sent it"]
+    for k, title in enumerate(titles):
+        project.insert_hypothesis(k, Hypothesis(project.new_id(), f"H{k + 1}", title))
+    source = Source(
+        project.new_id(),
+        "Ortiz",
+        2021,
+        "Post office ledger",
+        "https://example.org/x",
+        "Ortiz, 2021",
+    )
+    project.sources.append(source)
+    rows = [
+        (
+            "Postmark from the clerk's town",
+            PartialDate.parse("2021-03"),
+            [Rating.C, Rating.II, Rating.I],
+        ),
+        (
+            "Manager was abroad that week",
+            PartialDate.parse("2021-02"),
+            [Rating.I, Rating.C, Rating.N],
+        ),
+        ("Letter exists at all", None, [Rating.C, Rating.C, Rating.II]),
+    ]
+    analyst = Analyst(project.new_id(), "Ana")
+    for r, (title, date, _) in enumerate(rows):
+        item = Evidence(project.new_id(), f"E{r + 1}", title, date=date, source_id=source.id)
+        project.insert_evidence(r, item)
+    grid = np.array([[int(x) for x in ratings] for *_, ratings in rows], dtype=np.int8)
+    project.add_analyst(analyst, grid)
+    project.milestones.append(
+        Milestone(
+            project.new_id(),
+            project.hypotheses[0].id,
+            "Clerk admits posting it",
+            PartialDate.parse("2022-06"),
+            MilestoneStatus.PENDING,
+            "Ask at the hearing",
+        )
+    )
+    return project
+
+
+@pytest.fixture
+def linchpin_case() -> Project:
+    return _linchpin_case()
