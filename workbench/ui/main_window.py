@@ -365,6 +365,18 @@ class MainWindow(QMainWindow):
         dock.show()
         dock.raise_()
 
+    def show_view(self, name: str) -> None:
+        """Bring "matrix" or a dock ("scores", "evidence", ...) to the front."""
+        if name == "matrix":
+            self.view.setFocus()
+        elif name in self.docks:
+            self.show_dock(name)
+            # In front also means room: the dock takes most of the height beside the matrix.
+            height = int(self.height() * 0.62)
+            self.resizeDocks([self.docks[name]], [height], Qt.Orientation.Vertical)
+        else:
+            raise ValueError(f"no view named {name!r}")
+
     def _edit_evidence_row(self, project_row: int) -> None:
         self.evidence_panel.show_evidence(project_row, self.view.current_hypothesis())
         self.show_dock("evidence")

@@ -202,7 +202,7 @@ class ScoresPanel(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        self.plot.setMinimumHeight(160)
+        self.plot.setMinimumHeight(120)
         self.plot.invertY(True)
         self.plot.showGrid(x=True, y=False, alpha=0.15)
         self.plot.getPlotItem().setContentsMargins(4, 4, 12, 4)
@@ -210,6 +210,7 @@ class ScoresPanel(QWidget):
         self.plot.addItem(self.bars)
         self._value_labels: list[pg.TextItem] = []
         self.plot.scene().sigMouseMoved.connect(self._show_bar_tooltip)
+        self.plot.getPlotItem().vb.sigResized.connect(self._fit_x_range)
 
         self.empty_note = QLabel("Add hypotheses and rate evidence to see scores.")
         self.empty_note.setAlignment(Qt.AlignCenter)
@@ -223,8 +224,12 @@ class ScoresPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setStretchLastSection(True)
+        # Rank and code hug their text; the four scores share what is left, so the
+        # table fits a narrow dock without a horizontal scroll bar.
+        header.setSectionResizeMode(QHeaderView.Stretch)
+        header.setMinimumSectionSize(30)
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -232,7 +237,7 @@ class ScoresPanel(QWidget):
         layout.addWidget(self.caption)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.empty_note, 3)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table)
 
         document.scoresChanged.connect(self.refresh)
         document.projectReplaced.connect(self.refresh)
@@ -263,6 +268,7 @@ class ScoresPanel(QWidget):
         if scores is None or len(scores.rank) != len(hypotheses):
             scores = None
         self.table_model.set_scores(hypotheses, scores)
+        self._fit_table_height()
         self.caption.setText(self.measure.help)
         has_bars = scores is not None and len(hypotheses) > 0
         self.plot.setVisible(has_bars)
@@ -301,17 +307,33 @@ class ScoresPanel(QWidget):
             bottom.setTicks([quarters, []])
         else:
             bottom.setTicks(None)  # back to automatic ticks
-        # Probabilities keep one scale so a switch of layer does not rescale them;
-        # either way the right side leaves room for the value printed after each bar.
-        if self.measure is Measure.POSTERIOR:
-            right = 1.25
-        else:
-            right = max(float(self._values.max()) if n else 0.0, 1.0) * 1.2
-        self.plot.setXRange(0, right, padding=0)
+        self._fit_x_range()
         self.plot.setYRange(-0.6, n - 0.4, padding=0)
         self._set_value_labels(
             [(float(v), k, self.measure.format(float(v))) for k, v in enumerate(self._values)]
         )
+
+    def _fit_table_height(self) -> None:
+        """No taller than its rows (up to eight), never shorter than two, so a short
+        list does not scroll and the panel still fits a crowded dock column."""
+        row_px = self.table.verticalHeader().defaultSectionSize()
+        chrome = self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth() + 2
+        rows = min(max(self.table_model.rowCount(), 1), 8)
+        self.table.setMaximumHeight(chrome + rows * row_px)
+        self.table.setMinimumHeight(chrome + min(rows, 2) * row_px)
+
+    def _fit_x_range(self) -> None:
+        """Scale x so the value printed after the longest bar fits, however narrow the dock."""
+        if not self._order:
+            return
+        # Probabilities keep one scale (0..100 %) so a change of layer does not rescale them.
+        posterior = self.measure is Measure.POSTERIOR
+        top = 1.0 if posterior else max(float(self._values.max()), 1.0)
+        metrics = QFontMetrics(self.font())
+        label_px = max(metrics.horizontalAdvance(self.measure.format(v)) for v in self._values)
+        view_px = max(self.plot.getPlotItem().vb.width(), 1.0)
+        share = min(0.6, (label_px + 12) / view_px)
+        self.plot.setXRange(0, top / (1 - share), padding=0)
 
     def _set_value_labels(self, labels: list[tuple[float, int, str]]) -> None:
         for item in self._value_labels:

@@ -1,0 +1,92 @@
+"""`workbench screenshot`: the real main window, rendered to a PNG without a display.
+
+Used for the README picture and for checking how the window looks from a
+terminal or CI. It renders the same MainWindow an analyst sees, at a fixed
+1600 x 1000, with one view in front. The project is opened read-only (no lock,
+no writes), so it works while the file is open in another window.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from workbench.core.errors import BadInput
+
+#: The views a screenshot can put in front (MainWindow.show_view accepts these).
+VIEWS = ("matrix", "scores", "evidence")
+SIZE = (1600, 1000)
+
+
+def _application():  # noqa: ANN202 - QApplication, imported late on purpose
+    """The running QApplication, or a new one on the offscreen platform.
+
+    A screenshot never needs a real screen, and drawing offscreen gives the same
+    picture on a laptop, a server and CI, so offscreen is the default even on a
+    desktop; an explicit QT_QPA_PLATFORM is respected. This must happen before
+    the first QApplication is created, which is why Qt is imported here.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(["workbench-screenshot"])
+        app.setApplicationName("ACH Workbench")
+    return app
+
+
+def render_screenshot(
+    project_path: str | os.PathLike[str], out_path: str | os.PathLike[str], view: str = "matrix"
+) -> None:
+    """Save a PNG of the main window showing ``project_path`` with ``view`` in front.
+
+    Raises BadInput for a bad view or output name and the store's errors for a
+    file that is not a project; no output file is left behind on failure.
+    """
+    if view not in VIEWS:
+        raise BadInput(f"unknown view {view!r} (use {', '.join(VIEWS)})")
+    out = Path(out_path)
+    if out.suffix.lower() != ".png":
+        raise BadInput(f"{out}: a screenshot is saved as .png")
+    if not out.parent.exists():
+        raise BadInput(f"{out}: folder {out.parent} does not exist")
+
+    from workbench.store import ProjectFile
+
+    project_file = ProjectFile.open(project_path, read_only=True)
+    app = _application()
+    from PySide6.QtCore import QSettings
+
+    from workbench.ui.document import Document
+    from workbench.ui.main_window import MainWindow
+
+    document = Document(project_file)
+    # A throwaway settings file: the picture must not depend on (or change) the
+    # analyst's saved window layout and recent files.
+    scratch = tempfile.TemporaryDirectory(prefix="workbench-screenshot-")
+    settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.IniFormat)
+    window = MainWindow(document, settings=settings)
+    try:
+        window.resize(*SIZE)
+        window.show()
+        window.show_view(view)
+        # Let layouts settle and charts draw before grabbing.
+        for _ in range(3):
+            app.processEvents()
+        picture = window.grab()
+        tmp = out.with_name(out.name + ".part")
+        try:
+            if not picture.save(str(tmp), "PNG"):
+                raise BadInput(f"{out}: could not write the image")
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    finally:
+        window.close()
+        window.deleteLater()
+        document.close()
+        app.processEvents()
+        del settings
+        scratch.cleanup()
