@@ -7,10 +7,11 @@ instead of an empty window.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -61,4 +62,21 @@ def run_gui(path: str | None = None) -> int:
     window = MainWindow(settings=QSettings())
     window.show()
     open_start_project(window, path)
+    _quit_after_smoke_test(app, window)
     return app.exec()
+
+
+def _quit_after_smoke_test(app: QApplication, window) -> None:  # noqa: ANN001 - MainWindow
+    """WORKBENCH_SMOKE_EXIT_MS=N (CI's Xvfb test): report the shown window, quit after N ms."""
+    delay = os.environ.get("WORKBENCH_SMOKE_EXIT_MS", "")
+    if not delay.isdigit():
+        return
+
+    def report_and_quit() -> None:
+        if window.isVisible() and window.document.is_open:
+            print(f"workbench smoke: window shown on {app.platformName()}", flush=True)
+            app.quit()
+        else:
+            app.exit(3)
+
+    QTimer.singleShot(int(delay), report_and_quit)
