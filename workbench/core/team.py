@@ -94,6 +94,8 @@ class TeamAnalysis:
     importance: np.ndarray
     #: True where at least one analyst rated the cell (NA counts, blank does not).
     rated: np.ndarray
+    #: True where two analysts gave different (non-blank) ratings.
+    differs: np.ndarray
 
     def cell(self, row: int, column: int) -> CellDisagreement:
         project = self.project
@@ -131,25 +133,30 @@ class TeamAnalysis:
         rows, columns = np.nonzero(self.rated)
         return [self.cell(r, c) for r, c in zip(rows.tolist(), columns.tolist(), strict=True)]
 
-    def ranking(self, only_disagreements: bool = True) -> list[CellDisagreement]:
-        """Cells ordered for discussion: disputed first, then by how much they matter.
+    def ranked_positions(self, only_disagreements: bool = True) -> np.ndarray:
+        """(row, column) pairs in discussion order, as a (k, 2) array.
 
+        Disputed first, then by importance, then spread, then matrix order.
         With ``only_disagreements`` only cells where the analysts' ratings differ
-        (including NA against a scored rating, which has no spread) are listed.
+        are listed (including NA against a scored rating, which has no spread).
+        Vectorised, so a view can list 100,000 cells and build rows lazily.
         """
-        cells = self.rated_cells()
-        if only_disagreements:
-            cells = [c for c in cells if not c.unanimous]
-        return sorted(
-            cells,
-            key=lambda c: (
-                not c.disputed,
-                -round(c.importance, 9),
-                -round(c.spread, 9),
-                c.row,
-                c.column,
-            ),
+        mask = self.rated & self.differs if only_disagreements else self.rated
+        rows, columns = np.nonzero(mask)
+        order = np.lexsort(
+            (
+                columns,
+                rows,
+                -np.round(self.spread[rows, columns], 9),
+                -np.round(self.importance[rows, columns], 9),
+                ~self.disputed[rows, columns],
+            )
         )
+        return np.stack([rows[order], columns[order]], axis=1)
+
+    def ranking(self, only_disagreements: bool = True) -> list[CellDisagreement]:
+        """The cells of :meth:`ranked_positions`, with every analyst's rating and reason."""
+        return [self.cell(int(r), int(c)) for r, c in self.ranked_positions(only_disagreements)]
 
 
 def override_mask(project: Project) -> np.ndarray:
@@ -171,14 +178,19 @@ def analyse_team(project: Project) -> TeamAnalysis:
     team = project_consensus(project)
     computed = consensus_codes(layers, shape)
     cell_spread = spread(layers, shape)
-    row_diagnosticity = diagnosticity(team) if shape[0] else np.zeros(0)
+    row_diagnosticity = diagnosticity(team)
     for layer in layers:
         row_diagnosticity = np.maximum(row_diagnosticity, diagnosticity(layer))
     row_factor = project.weights() * project.active_mask() * row_diagnosticity
     if layers:
-        rated = (np.stack(layers) != Rating.BLANK).any(axis=0)
+        stack = np.stack(layers)
+        given = stack != Rating.BLANK
+        rated = given.any(axis=0)
+        highest = np.where(given, stack, np.int8(-1)).max(axis=0)
+        lowest = np.where(given, stack, np.int8(127)).min(axis=0)
+        differs = rated & (highest != lowest)
     else:
-        rated = np.zeros(shape, dtype=bool)
+        rated = differs = np.zeros(shape, dtype=bool)
     return TeamAnalysis(
         project=project,
         consensus=team,
@@ -188,6 +200,7 @@ def analyse_team(project: Project) -> TeamAnalysis:
         disputed=disputed(layers, shape),
         importance=cell_spread * row_factor.reshape(-1, 1),
         rated=rated,
+        differs=differs,
     )
 
 
