@@ -188,3 +188,19 @@ def test_long_titles_are_shortened_for_the_axis():
 )
 def test_posteriors_never_round_to_a_misleading_zero_or_hundred(probability, text):
     assert percent(probability) == text
+
+
+def test_hovering_a_bar_explains_it(panel, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QToolTip
+
+    view_box = panel.plot.getPlotItem().vb
+    on_leader = view_box.mapViewToScene(QPointF(0.1, 0.0))
+    panel.plot.scene().sigMouseMoved.emit(on_leader)
+    assert QToolTip.isVisible()
+    text = QToolTip.text()
+    assert "<b>H3</b>: Insurance fraud by the owner" in text
+    assert "(rank 1)" in text and "Lower is more likely" in text
+    between_bars = view_box.mapViewToScene(QPointF(0.1, 0.5))
+    panel.plot.scene().sigMouseMoved.emit(between_bars)
+    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=2000)
