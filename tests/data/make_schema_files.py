@@ -55,7 +55,8 @@ def _schema1(path: Path) -> None:
     db = sqlite3.connect(path)
     with db:
         db.execute(
-            "INSERT INTO project VALUES (1, ?, 'Schema 1 sample', 'Who did it?', 'Old file', ?, 20)",
+            "INSERT INTO project"
+            " VALUES (1, ?, 'Schema 1 sample', 'Who did it?', 'Old file', ?, 20)",
             (SCHEMA1_UID, json.dumps(likelihoods)),
         )
         db.execute(

@@ -22,8 +22,23 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
 
+def has_sidecars(path: Path) -> bool:
+    """True when a WAL or rollback journal next to the file may hold part of it."""
+    return any(path.with_name(path.name + end).exists() for end in ("-wal", "-journal"))
+
+
 def file_uri(path: Path, read_only: bool) -> str:
-    return f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rw'}"
+    """The SQLite URI of ``path``.
+
+    A read-only connection to a WAL file creates ``-wal`` and ``-shm`` files
+    and leaves them behind. When no journal exists (nobody is writing and
+    the file holds everything), read-only connections say ``immutable=1``
+    instead, so looking at a file leaves its folder exactly as it was.
+    """
+    uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rw'}"
+    if read_only and not has_sidecars(path):
+        uri += "&immutable=1"
+    return uri
 
 
 def connect_file(path: Path, read_only: bool) -> sqlite3.Connection:

@@ -12,6 +12,7 @@ instead, so looking at an old file never changes it.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine
 
 from workbench.core.errors import ProjectFileError
-from workbench.store.connection import connect_file, make_engine
+from workbench.store.connection import connect_file, has_sidecars, make_engine
 from workbench.store.files import fsync_file, new_temp_file
 
 #: Alembic revision id of each schema version.
@@ -80,19 +81,37 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
         os.unlink(tmp_name)
 
 
-def migrate_file(path: Path, version: int) -> Path:
-    """Upgrade the file at ``path`` from ``version`` in place; returns the backup's path."""
-    backup = _backup_path(path, version)
-    source = connect_file(path, read_only=True)
+def _byte_copy(path: Path, target: Path) -> None:
+    tmp = new_temp_file(target.parent, target.name)
     try:
-        copy_database(source, backup)
+        shutil.copyfile(path, tmp)
+        fsync_file(tmp)
+        os.link(tmp, target)
+    finally:
+        os.unlink(tmp)
+
+
+def migrate_file(path: Path, version: int) -> Path:
+    """Upgrade the file at ``path`` from ``version`` in place; returns the backup's path.
+
+    The backup is a byte-for-byte copy when the file is complete by itself,
+    else a consistent copy through SQLite's backup API (which folds in the WAL).
+    """
+    backup = _backup_path(path, version)
+    try:
+        if has_sidecars(path):
+            source = connect_file(path, read_only=True)
+            try:
+                copy_database(source, backup)
+            finally:
+                source.close()
+        else:
+            _byte_copy(path, backup)
     except OSError as error:
         raise ProjectFileError(
             f"{path} needs upgrading, but its backup {backup} could not be written "
             f"({error.strerror}); nothing was changed"
         ) from None
-    finally:
-        source.close()
     engine = make_engine(
         lambda: connect_file(path, read_only=False), read_only=False, foreign_keys=False
     )
@@ -107,15 +126,20 @@ def migrate_file(path: Path, version: int) -> Path:
     return backup
 
 
-def migrated_copy(path: Path) -> sqlite3.Connection:
-    """An in-memory, upgraded copy of an older file, for read-only viewing."""
+def snapshot_in_memory(path: Path, version: int) -> sqlite3.Connection:
+    """An in-memory copy of the file for read-only viewing, upgraded if it is older.
+
+    Viewing a copy means the file is read once, consistently, and never
+    touched again: no lock, no journal files, no migration on disk.
+    """
     memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     source = connect_file(path, read_only=True)
     try:
         source.backup(memory)
     finally:
         source.close()
-    engine = make_engine(lambda: memory, read_only=False, foreign_keys=False)
-    upgrade(engine)
-    # dispose() would close the shared in-memory connection with the pool.
+    if version < max(REVISIONS):
+        engine = make_engine(lambda: memory, read_only=False, foreign_keys=False)
+        upgrade(engine)
+        # No dispose(): it would close the in-memory connection, and the copy with it.
     return memory

@@ -133,11 +133,11 @@ class ProjectFile:
         path = Path(path).absolute()
         version = checks.inspect_file(path)
         if read_only:
-            if version < SCHEMA_VERSION:
-                memory = migrate.migrated_copy(path)
-                engine = make_engine(lambda: memory, read_only=True)
-            else:
-                engine = make_engine(lambda: connect_file(path, read_only=True), read_only=True)
+            try:
+                memory = migrate.snapshot_in_memory(path, version)
+            except sqlite3.DatabaseError as error:
+                raise NotAProject(path, str(error)) from None
+            engine = make_engine(lambda: memory, read_only=True)
             return cls(path, cls._load(path, engine), engine, None)
         lock = ProjectLock(path)
         try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -72,7 +73,7 @@ class HypothesisRow(Base):
     code: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
-    prior: Mapped[float | None] = mapped_column(default=None)
+    prior: Mapped[float | None] = mapped_column(Float, default=None)
 
 
 class SourceRow(Base):

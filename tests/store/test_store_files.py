@@ -1,0 +1,225 @@
+"""Files that are not (or not yet) current projects: refused untouched, or migrated safely."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from workbench.core.errors import ProjectFileError
+from workbench.core.ratings import Rating
+from workbench.store import SCHEMA_VERSION, NewerSchema, NotAProject, ProjectFile
+from workbench.store.schema import Base
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _folder_snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _foreign_database(path: Path, full_project) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE contacts (name TEXT)")
+    db.execute("INSERT INTO contacts VALUES ('x')")
+    db.commit()
+    db.close()
+
+
+def _truncated(path: Path, full_project) -> None:
+    ProjectFile.create(path, full_project(200, 8, 3)).close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _project_row_gone(path: Path, full_project) -> None:
+    ProjectFile.create(path, full_project()).close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("DELETE FROM project")
+    db.commit()
+    db.close()
+
+
+BAD_FILES = {
+    "empty": (lambda p, f: p.write_bytes(b""), "file is empty"),
+    "random bytes": (lambda p, f: p.write_bytes(os.urandom(5000)), "file is not a database"),
+    "text": (lambda p, f: p.write_text("title,question\n"), "file is not a database"),
+    "sqlite header only": (
+        lambda p, f: p.write_bytes(b"SQLite format 3\x00" + os.urandom(4000)),
+        "not an ACH Workbench project",
+    ),
+    "truncated": (_truncated, "file is truncated"),
+    "foreign database": (_foreign_database, "a database of another program"),
+    "project row deleted": (_project_row_gone, "damaged"),
+}
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["edit", "read-only"])
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_bad_files_are_refused_and_left_as_they_were(tmp_path, full_project, kind, read_only):
+    make, reason = BAD_FILES[kind]
+    path = tmp_path / "x.achwb"
+    make(path, full_project)
+    before = _folder_snapshot(tmp_path)
+    with pytest.raises(ProjectFileError) as caught:
+        ProjectFile.open(path, read_only=read_only)
+    message = str(caught.value)
+    assert message.startswith(f"{path} is not an ACH Workbench project ("), message
+    assert reason in message
+    assert isinstance(caught.value, NotAProject)
+    assert _folder_snapshot(tmp_path) == before
+
+
+def test_a_missing_file_or_a_folder_is_named(tmp_path):
+    with pytest.raises(ProjectFileError, match=r"nope\.achwb does not exist"):
+        ProjectFile.open(tmp_path / "nope.achwb")
+    (tmp_path / "dir.achwb").mkdir()
+    with pytest.raises(NotAProject, match="it is a folder"):
+        ProjectFile.open(tmp_path / "dir.achwb")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.achwb"]
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["edit", "read-only"])
+def test_a_newer_schema_is_refused_and_the_file_is_byte_identical(
+    tmp_path, full_project, read_only
+):
+    path = tmp_path / "new.achwb"
+    ProjectFile.create(path, full_project()).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.execute("ALTER TABLE project ADD COLUMN future TEXT")
+    db.commit()
+    db.close()
+    before = _folder_snapshot(tmp_path)
+    with pytest.raises(NewerSchema) as caught:
+        ProjectFile.open(path, read_only=read_only)
+    assert str(caught.value) == (
+        f"{path} was written by a newer ACH Workbench (schema {SCHEMA_VERSION + 1}); "
+        f"this version reads up to {SCHEMA_VERSION}"
+    )
+    assert (caught.value.found, caught.value.supported) == (SCHEMA_VERSION + 1, SCHEMA_VERSION)
+    assert _folder_snapshot(tmp_path) == before
+
+
+def _schema_differences(path: Path) -> list:
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        engine.dispose()
+
+
+def _pragma(path: Path, name: str):
+    db = sqlite3.connect(path)
+    try:
+        return db.execute(f"PRAGMA {name}").fetchall()
+    finally:
+        db.close()
+
+
+def _check_schema1_contents(project):
+    assert project.title == "Schema 1 sample"
+    assert project.uid == "5c4e3a1b2d6f48e0a9b7c1d2e3f40501"
+    assert [e.code for e in project.evidence] == ["E1", "E2", "E3"]
+    assert [e.active for e in project.evidence] == [True, True, False]
+    assert project.evidence[0].tags == ["poll"]
+    assert str(project.evidence[0].date) == "2020-08"
+    assert project.evidence[0].source_id == 9
+    assert [a.name for a in project.analysts] == ["Ann", "Bo"]
+    assert project.layers[7].tolist() == [[6, 2, 0], [5, 0, 0], [0, 0, 0]]
+    assert project.layers[8].tolist() == [[5, 0, 0], [0, 0, 0], [0, 0, 1]]
+    assert project.rationales == {(7, 4, 1): "Clear", (8, 5, 2): "Unsure yet"}
+    assert project.overrides == {}
+    assert [m.indicator for m in project.milestones] == ["Audit"]
+    assert project.next_id == 20
+
+
+def test_schema1_file_is_migrated_after_a_backup(tmp_path):
+    path = tmp_path / "old.achwb"
+    shutil.copy(DATA / "schema1.achwb", path)
+    original = path.read_bytes()
+    with ProjectFile.open(path) as project_file:
+        _check_schema1_contents(project_file.project)
+        assert project_file.backup == tmp_path / "old.achwb.bak-schema1"
+        [entry] = project_file.change_log()
+        assert (entry.analyst, entry.label, entry.kind) == ("Ann", "Rate E1 x H1: blank -> CC", "")
+        assert entry.when.isoformat() == "2021-03-01T10:00:00+00:00"
+        assert project_file.get_setting("current_analyst") == "7"
+        # The new table works in the migrated file.
+        from workbench.core.edits import SetOverride
+        from workbench.core.model import ConsensusOverride
+
+        project_file.apply(SetOverride(4, 2, ConsensusOverride(Rating.N, "")), analyst_id=8)
+        assert project_file.change_log()[0].kind == "SetOverride"
+    assert (tmp_path / "old.achwb.bak-schema1").read_bytes() == original
+    assert _pragma(path, "user_version") == [(SCHEMA_VERSION,)]
+    assert _pragma(path, "integrity_check") == [("ok",)]
+    assert _pragma(path, "foreign_key_check") == []
+    assert _schema_differences(path) == []
+    with ProjectFile.open(path) as again:
+        assert again.backup is None
+        assert again.project.overrides[(4, 2)].rating is Rating.N
+
+
+def test_a_second_migration_keeps_the_first_backup(tmp_path):
+    path = tmp_path / "old.achwb"
+    shutil.copy(DATA / "schema1.achwb", path)
+    (tmp_path / "old.achwb.bak-schema1").write_bytes(b"an earlier backup")
+    with ProjectFile.open(path) as project_file:
+        assert project_file.backup == tmp_path / "old.achwb.bak-schema1-2"
+    assert (tmp_path / "old.achwb.bak-schema1").read_bytes() == b"an earlier backup"
+
+
+def test_schema1_opens_read_only_without_changing_anything(tmp_path):
+    path = tmp_path / "old.achwb"
+    shutil.copy(DATA / "schema1.achwb", path)
+    before = _folder_snapshot(tmp_path)
+    with ProjectFile.open(path, read_only=True) as project_file:
+        _check_schema1_contents(project_file.project)
+        assert project_file.change_log()[0].label == "Rate E1 x H1: blank -> CC"
+    assert _folder_snapshot(tmp_path) == before
+
+
+def test_schema2_file_opens_with_its_contents(tmp_path):
+    path = tmp_path / "current.achwb"
+    shutil.copy(DATA / "schema2.achwb", path)
+    with ProjectFile.open(path) as project_file:
+        project = project_file.project
+        assert project.title == "Schema 2 sample"
+        assert project.uid == "5c4e3a1b2d6f48e0a9b7c1d2e3f40502"
+        assert project_file.backup is None
+        ann, bo = (a.id for a in project.analysts)
+        e1, e2 = (e.id for e in project.evidence)
+        h1, h2 = (h.id for h in project.hypotheses)
+        assert np.array_equal(project.layers[ann], [[6, 2], [5, 0]])
+        assert np.array_equal(project.layers[bo], [[5, 3], [1, 4]])
+        assert project.rationales == {(ann, e1, h1): "Clear"}
+        assert project.overrides[(e1, h2)].note == "agreed"
+        assert project.evidence[1].notes == "check"
+        assert project.evidence[0].tags == ["poll", "vote"]
+        assert project.hypotheses[0].prior == 0.6
+        assert project.milestones[0].status.value == "observed"
+        assert [r.kind for r in project_file.change_log()] == [
+            "SetOverride",
+            "UpdateEvidence",
+            "SetRating",
+        ]
+        assert project_file.get_setting("current_analyst") == str(ann)
+    assert _schema_differences(path) == []
+
+
+def test_a_new_file_matches_the_migrations(tmp_path, full_project):
+    """The mapping (used to create files) and the migrations (used to upgrade) agree."""
+    ProjectFile.create(tmp_path / "new.achwb", full_project()).close()
+    assert _schema_differences(tmp_path / "new.achwb") == []
+    assert _pragma(tmp_path / "new.achwb", "journal_mode") == [("wal",)]
+    assert _pragma(tmp_path / "new.achwb", "application_id") == [(0x41434857,)]
