@@ -327,7 +327,7 @@ def build_report(
         for i in active_rows
         if scores.diagnosticity[i] == 0
     )
-    reasons = _linchpin_reasons(project, result)
+    reasons = linchpin_reasons(project, result)
     return ReportContent(
         title=project.title,
         question=project.question,
@@ -372,7 +372,7 @@ def bayes_warning(project: Project, scores: MatrixScores) -> str:
     )
 
 
-def _linchpin_reasons(project: Project, result: SensitivityResult) -> dict[int, str]:
+def linchpin_reasons(project: Project, result: SensitivityResult) -> dict[int, str]:
     reasons: dict[int, list[str]] = {}
     for k, row in enumerate(result.excluded_rows.tolist()):
         if result.excluded_leader[k] != result.leader:
