@@ -8,8 +8,6 @@ the bytes, and every refusal is a :class:`BadInput` naming the file.
 
 from __future__ import annotations
 
-import html
-import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -49,16 +47,12 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:,.0f} MB"
 
 
-def check_zip_container(path: Path, kind: str = "spreadsheet") -> bool:
+def check_zip_container(path: Path, kind: str = "spreadsheet") -> None:
     """Refuse a file that is not a zip, or whose members would unpack too large.
 
     The declared sizes in the zip directory are checked first (cheap), then each
     member is actually inflated in bounded chunks, because a crafted zip can
     declare small sizes and still inflate to gigabytes.
-
-    Returns True when some XML text is longer than Excel's cell limit: calamine
-    silently cuts such text to 32,767 characters, so the reader must then refuse
-    the cells it finds at exactly that length (see :func:`check_cell_text`).
     """
     check_file_size(path)
     if not zipfile.is_zipfile(path):
@@ -75,12 +69,8 @@ def check_zip_container(path: Path, kind: str = "spreadsheet") -> bool:
             for member in members:
                 _check_ratio(path, member.filename, member.file_size, member.compress_size)
             budget = MAX_UNPACKED_BYTES
-            overlong = False
             for member in members:
-                size, long_text = _inflate_bounded(archive, member, budget, path)
-                budget -= size
-                overlong = overlong or long_text
-            return overlong
+                budget -= _inflate_bounded(archive, member, budget, path)
     except BadInput:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
@@ -98,19 +88,11 @@ def _check_ratio(path: Path, name: str, unpacked: int, packed: int) -> None:
         )
 
 
-#: A run of XML bytes without "<" at least this long may hold an over-long cell text.
-_LONG_RUN = re.compile(rb"[^<]{%d,}" % (MAX_CELL_CHARS + 1))
-
-
 def _inflate_bounded(
     archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int, path: Path
-) -> tuple[int, bool]:
-    """Inflate one member without keeping it; return its true size and whether it
-    holds a text longer than a cell may be."""
+) -> int:
+    """Inflate one member without keeping it; return its true size."""
     total = 0
-    overlong = False
-    carry = b""  # the unfinished text run at the end of the previous chunk
-    scan = member.filename.lower().endswith(".xml")
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
             if total == 0 and _declares_dtd(chunk):
@@ -126,22 +108,8 @@ def _inflate_bounded(
                     f"{path.name}: member {member.filename} unpacks beyond "
                     f"{_mb(MAX_UNPACKED_BYTES)}; the file may be a zip bomb"
                 )
-            if scan and not overlong:
-                text = carry + chunk
-                overlong = any(_too_long(run.group()) for run in _LONG_RUN.finditer(text))
-                cut = text.rfind(b"<")
-                carry = text[cut:] if cut >= 0 else text
     _check_ratio(path, member.filename, total, member.compress_size)
-    return total, overlong
-
-
-def _too_long(run: bytes) -> bool:
-    """Whether a run of XML text is more characters than a cell holds (after entities)."""
-    try:
-        text = run.decode("utf-8")
-    except UnicodeDecodeError:
-        text = run.decode("utf-8", errors="ignore")  # a chunk edge cut a character
-    return len(html.unescape(text)) > MAX_CELL_CHARS
+    return total
 
 
 def _declares_dtd(head: bytes) -> bool:
@@ -195,18 +163,24 @@ def parse_xml(data: bytes | str, where: str) -> Element:
         raise BadInput(f"{where}: not well-formed XML ({err})") from None
 
 
-def check_cell_text(text: str, where: str, truncated: bool = False) -> None:
+def check_cell_text(text: str, where: str) -> None:
     """Refuse a cell longer than Excel itself allows (``where`` names it).
 
-    ``truncated`` says the reader may have cut long texts to the limit (calamine
-    does), so a text of exactly the limit stands for a longer one.
+    A text of exactly the limit is refused too: it is what Excel and openpyxl
+    leave of a longer text after cutting it, so importing it would silently
+    keep a cut title.
     """
-    if len(text) > MAX_CELL_CHARS or (truncated and len(text) == MAX_CELL_CHARS):
-        shown = f"{len(text):,}" if len(text) > MAX_CELL_CHARS else f"more than {MAX_CELL_CHARS:,}"
+    if len(text) < MAX_CELL_CHARS:
+        return
+    limit = f"{MAX_CELL_CHARS:,}"
+    if len(text) == MAX_CELL_CHARS:
         raise BadInput(
-            f"{where}: the cell holds {shown} characters; "
-            f"the limit is {MAX_CELL_CHARS:,} (Excel's own)"
+            f"{where}: the cell holds {limit} characters, Excel's limit, so its text was "
+            "probably cut off; shorten it and import again"
         )
+    raise BadInput(
+        f"{where}: the cell holds {len(text):,} characters; the limit is {limit} (Excel's own)"
+    )
 
 
 def check_hypothesis_count(count: int, where: str) -> None:

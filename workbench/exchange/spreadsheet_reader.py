@@ -23,7 +23,7 @@ from workbench.core.errors import BadInput
 from workbench.exchange import safety
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
-CSV_SUFFIXES = (".csv", ".txt")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_LINES = 50
 
@@ -57,8 +57,6 @@ class Sheet:
     rows: list[Row]
     #: CSV rows longer than the header are an error (a shifted row), not ignored.
     is_csv: bool = False
-    #: The file holds text longer than a cell may; calamine cut it to the limit.
-    truncated_text: bool = False
 
     def where(self, row: int, column: int) -> str:
         """``matrix.xlsx: Matrix!E7`` for 0-based ``row`` and ``column``."""
@@ -70,7 +68,7 @@ class Sheet:
     def check_text(self, text: str, row: int, column: int) -> None:
         """Refuse a cell text longer than Excel allows, naming the cell."""
         if len(text) >= safety.MAX_CELL_CHARS:
-            safety.check_cell_text(text, self.where(row, column), self.truncated_text)
+            safety.check_cell_text(text, self.where(row, column))
 
     def where_row(self, row: int) -> str:
         place = f"row {row + 1}"
@@ -84,7 +82,7 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.truncated_text = safety.check_zip_container(path)
+        safety.check_zip_container(path)
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
         except python_calamine.CalamineError as err:
@@ -102,7 +100,7 @@ class Workbook:
             raise BadInput(
                 f"{self.path.name}: cannot read sheet {name!r} ({_reason(err)})"
             ) from None
-        return Sheet(self.path.name, name, rows, truncated_text=self.truncated_text)
+        return Sheet(self.path.name, name, rows)
 
     def sheets(self) -> Iterator[Sheet]:
         for name in self.sheet_names:
@@ -134,10 +132,16 @@ def read_csv(path: Path) -> Sheet:
         raise BadInput(f"{path.name}: this is a binary file, not CSV text")
     text = _decode(data, path.name)
     delimiter = _sniff_delimiter(text)
+    # The csv module refuses fields over 128 KB with no hint of where; lift the limit
+    # (the file size is already bounded) so the importer can name the long cell.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
     try:
         rows: list[Row] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as err:
         raise BadInput(f"{path.name}: not readable as CSV ({err})") from None
+    finally:
+        csv.field_size_limit(limit)
     return Sheet(path.name, None, rows, is_csv=True)
 
 
