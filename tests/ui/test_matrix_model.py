@@ -1,0 +1,209 @@
+"""The matrix and footer models: Qt's model contract, colours, marks, order, speed."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from workbench.core.analysis import score_project
+from workbench.core.edits import SetRating, UpdateEvidence
+from workbench.core.model import Analyst, Evidence, Hypothesis, Project
+from workbench.core.ratings import Level, Rating
+from workbench.store import ProjectFile
+from workbench.ui import palette
+from workbench.ui.document import Document
+from workbench.ui.matrix_model import (
+    DIAGNOSTICITY,
+    LEADING,
+    TITLE,
+    MatrixModel,
+    RatingRole,
+    ScoreFooterModel,
+    SortKey,
+)
+
+
+@pytest.fixture
+def document(qtbot, example_file: Path):  # noqa: ANN001
+    doc = Document(ProjectFile.open(example_file))
+    yield doc
+    doc.close()
+
+
+def test_matrix_model_passes_qt_model_tester(document, qtmodeltester):  # noqa: ANN001
+    model = MatrixModel(document)
+    qtmodeltester.check(model)
+    model.set_filter("belarus")
+    model.set_sort(SortKey.DIAGNOSTICITY)
+    qtmodeltester.check(model)
+
+
+def test_footer_model_passes_qt_model_tester(document, qtmodeltester):  # noqa: ANN001
+    qtmodeltester.check(ScoreFooterModel(document))
+
+
+def test_rating_cells_use_the_rdbu_palette(document):  # noqa: ANN001
+    model = MatrixModel(document)
+    project = document.project
+    analyst = project.analysts[0].id
+    evidence, hypothesis = project.evidence[0], project.hypotheses[0]
+    for rating, fill, text in (
+        (Rating.CC, "#2166ac", "#ffffff"),
+        (Rating.C, "#92c5de", "#1a1a1a"),
+        (Rating.N, "#f7f7f7", "#1a1a1a"),
+        (Rating.I, "#f4a582", "#1a1a1a"),
+        (Rating.II, "#b2182b", "#ffffff"),
+        (Rating.NA, "#d9d9d9", "#6b6b6b"),
+    ):
+        document.do(SetRating(analyst, evidence.id, hypothesis.id, rating))
+        index = model.index(0, LEADING)
+        assert index.data(Qt.ItemDataRole.DisplayRole) == rating.code
+        assert index.data(RatingRole) == int(rating)
+        assert index.data(Qt.ItemDataRole.BackgroundRole).name() == fill
+        assert index.data(Qt.ItemDataRole.ForegroundRole).name() == text
+    document.do(SetRating(analyst, evidence.id, hypothesis.id, Rating.BLANK))
+    assert model.index(0, LEADING).data() == ""
+    assert model.index(0, LEADING).data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_non_diagnostic_and_excluded_evidence_are_marked(document):  # noqa: ANN001
+    model = MatrixModel(document)
+    row = int(np.flatnonzero(document.scores.diagnosticity == 0)[0])
+    cell = model.index(model.view_row(row), DIAGNOSTICITY)
+    assert cell.data() == "0 · non-diagnostic"
+    assert cell.data(Qt.ItemDataRole.FontRole).italic()
+    assert "cannot tell them apart" in cell.data(Qt.ItemDataRole.ToolTipRole)
+
+    evidence = document.project.evidence[0]
+    document.do(UpdateEvidence(evidence.id, {"active": False}))
+    title = model.index(0, TITLE)
+    assert title.data(Qt.ItemDataRole.BackgroundRole) == palette.excluded_fill()
+    assert title.data(Qt.ItemDataRole.ForegroundRole) == palette.muted_text()
+    assert model.index(0, DIAGNOSTICITY).data() == "excluded"
+    assert "Excluded from scoring" in model.index(0, LEADING).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_cell_tooltip_gives_the_rating_label_and_rationale(document):  # noqa: ANN001
+    model = MatrixModel(document)
+    project = document.project
+    analyst = project.analysts[0].id
+    evidence, hypothesis = project.evidence[2], project.hypotheses[1]
+    document.do(SetRating(analyst, evidence.id, hypothesis.id, Rating.II, "Flatly contradicts."))
+    tip = model.index(2, LEADING + 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.splitlines()[0] == f"{evidence.code} x {hypothesis.code}: Very inconsistent (II)"
+    assert "Flatly contradicts." in tip
+
+
+def test_every_score_row_has_a_one_sentence_tooltip(document):  # noqa: ANN001
+    footer = ScoreFooterModel(document)
+    for row in range(footer.rowCount()):
+        tip = footer.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+        assert tip and tip.rstrip().endswith(".")
+        assert footer.index(row, 0).data() in tip or footer.index(row, 0).data()
+
+
+def test_sort_by_weighted_diagnosticity_puts_the_most_diagnostic_first(document):  # noqa: ANN001
+    model = MatrixModel(document)
+    model.set_sort(SortKey.DIAGNOSTICITY)
+    shown = document.scores.weighted_diagnosticity[model.row_order]
+    assert np.all(np.diff(shown) <= 0)
+    assert sorted(model.row_order.tolist()) == list(range(len(document.project.evidence)))
+
+
+def test_sort_by_date_and_credibility(document):  # noqa: ANN001
+    model = MatrixModel(document)
+    evidence = document.project.evidence
+    model.set_sort(SortKey.DATE)
+    dated = [evidence[r].date for r in model.row_order if evidence[r].date is not None]
+    assert dated == sorted(dated, key=lambda d: d.ordinal())
+    model.set_sort(SortKey.CREDIBILITY)
+    levels = [int(evidence[r].credibility) for r in model.row_order]
+    assert levels == sorted(levels, reverse=True)
+
+
+def test_filter_by_text_and_tag(document):  # noqa: ANN001
+    model = MatrixModel(document)
+    evidence = document.project.evidence
+    tag = next(t for e in evidence for t in e.tags)
+    model.set_filter(f"#{tag}")
+    expected = [i for i, e in enumerate(evidence) if tag in e.tags]
+    assert model.row_order.tolist() == expected
+    model.set_filter("Zapad")
+    in_text = [
+        i
+        for i, e in enumerate(evidence)
+        if "zapad" in " ".join((e.title, e.description, e.notes, e.locator, *e.tags)).lower()
+    ]
+    assert in_text and model.row_order.tolist() == in_text
+    model.set_filter("")
+    assert model.rowCount() == len(evidence)
+
+
+def big_project(n_evidence: int = 5000, n_hypotheses: int = 40) -> Project:
+    rng = np.random.default_rng(7)
+    project = Project(title="Big")
+    project.hypotheses = [
+        Hypothesis(project.new_id(), f"H{i + 1}", f"Hypothesis {i + 1}")
+        for i in range(n_hypotheses)
+    ]
+    levels = list(Level)
+    project.evidence = [
+        Evidence(
+            project.new_id(),
+            f"E{i + 1}",
+            f"Evidence item number {i + 1}",
+            credibility=levels[i % 3],
+            relevance=levels[(i // 3) % 3],
+        )
+        for i in range(n_evidence)
+    ]
+    layer = rng.integers(0, 7, size=(n_evidence, n_hypotheses)).astype(np.int8)
+    project.add_analyst(Analyst(project.new_id(), "A"), layer)
+    return project
+
+
+def test_five_thousand_by_forty_serves_cells_and_scores_fast(qtbot, tmp_path):  # noqa: ANN001
+    path = tmp_path / "big.achwb"
+    ProjectFile.create(path, big_project()).close()
+    document = Document(ProjectFile.open(path))
+    try:
+        model = MatrixModel(document)
+        assert (model.rowCount(), model.columnCount()) == (5000, LEADING + 40)
+        # A screenful is about 40 rows x 45 columns, each asked for ~8 roles.
+        roles = [
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.FontRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+        ]
+        started = time.perf_counter()
+        for top in range(0, 5000, 500):
+            for row in range(top, top + 40):
+                for column in range(model.columnCount()):
+                    index = model.index(row, column)
+                    for role in roles:
+                        model.data(index, role)
+        per_screen = (time.perf_counter() - started) / 10
+        assert per_screen < 0.15, f"one screenful took {per_screen * 1000:.0f} ms"
+
+        project = document.project
+        started = time.perf_counter()
+        document.do(
+            SetRating(
+                project.analysts[0].id,
+                project.evidence[4000].id,
+                project.hypotheses[39].id,
+                Rating.II,
+            )
+        )
+        edit_time = time.perf_counter() - started
+        assert edit_time < 0.5, f"one rating took {edit_time * 1000:.0f} ms"
+        expected = score_project(project)
+        np.testing.assert_allclose(document.scores.normalized, expected.normalized, atol=1e-9)
+    finally:
+        document.close()
