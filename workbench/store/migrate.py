@@ -15,9 +15,8 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine
 
 from workbench.core.errors import ProjectFileError
@@ -28,7 +27,11 @@ from workbench.store.files import fsync_file, new_temp_file
 REVISIONS = {1: "schema1", 2: "schema2"}
 
 
-def _config(connection: Connection) -> Config:
+def _config(connection: Connection) -> Any:
+    # Imported here: Alembic is only needed to create or upgrade a file, and
+    # importing it costs a tenth of a second on every start otherwise.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "workbench.store:migrations")
     config.attributes["connection"] = connection
@@ -37,6 +40,8 @@ def _config(connection: Connection) -> Config:
 
 def upgrade(engine: Engine, target: str = "head") -> None:
     """Run the migrations up to ``target`` in one transaction on ``engine``."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.upgrade(_config(connection), target)
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
@@ -48,6 +53,8 @@ def upgrade(engine: Engine, target: str = "head") -> None:
 
 def stamp_head(connection: Connection) -> None:
     """Record in a new file (made from the mapping) that it is at the newest revision."""
+    from alembic import command
+
     command.stamp(_config(connection), "head")
 
 

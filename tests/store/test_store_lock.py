@@ -1,0 +1,126 @@
+"""One editor at a time: the lock sidecar, who holds it, stale locks, read-only viewers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from workbench.core.edits import UpdateProject
+from workbench.store import FileInUse, ProjectFile, ReadOnlyFile
+
+_HOLDER = """
+import sys
+from workbench.store import ProjectFile
+from workbench.core.edits import UpdateProject
+with ProjectFile.open(sys.argv[1]) as project_file:
+    project_file.apply(UpdateProject({"title": "held elsewhere"}))
+    print("ready", flush=True)
+    sys.stdin.readline()
+print("closed", flush=True)
+"""
+
+
+def _lock_file(path):
+    return path.with_name(path.name + ".lock")
+
+
+@pytest.fixture
+def project_path(tmp_path, full_project):
+    path = tmp_path / "p.achwb"
+    ProjectFile.create(path, full_project()).close()
+    return path
+
+
+@pytest.fixture
+def holder_process(project_path):
+    """Another process with ``project_path`` open for editing."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(project_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline().strip() == "ready"
+    yield process
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
+def test_the_second_opener_is_told_who_has_the_file(project_path, holder_process):
+    with pytest.raises(FileInUse) as caught:
+        ProjectFile.open(project_path)
+    holder = caught.value.holder
+    assert holder.pid == holder_process.pid
+    assert holder.host == socket.gethostname()
+    assert str(caught.value).startswith(f"{project_path} is in use by ")
+    assert f"(process {holder_process.pid}) since " in str(caught.value)
+    assert "open it read-only" in str(caught.value)
+    with ProjectFile.open(project_path, read_only=True) as viewer:
+        assert viewer.project.title == "held elsewhere"
+        with pytest.raises(ReadOnlyFile):
+            viewer.apply(UpdateProject({"title": "mine"}))
+    assert _lock_file(project_path).exists()  # the viewer did not take or drop the lock
+
+
+def test_the_file_is_free_once_the_holder_closes_it(project_path, holder_process):
+    holder_process.stdin.write("\n")
+    holder_process.stdin.flush()
+    assert holder_process.stdout.readline().strip() == "closed"
+    holder_process.wait()
+    assert not _lock_file(project_path).exists()
+    with ProjectFile.open(project_path) as project_file:
+        assert project_file.project.title == "held elsewhere"
+
+
+def test_a_lock_left_by_a_killed_process_is_taken_over(project_path, holder_process):
+    os.kill(holder_process.pid, signal.SIGKILL)
+    holder_process.wait()
+    assert _lock_file(project_path).exists()
+    with ProjectFile.open(project_path) as project_file:
+        assert project_file.project.title == "held elsewhere"
+        data = json.loads(_lock_file(project_path).read_text())
+        assert data["pid"] == os.getpid()
+    assert not _lock_file(project_path).exists()
+
+
+def test_the_same_process_cannot_open_a_file_twice_for_editing(project_path):
+    with ProjectFile.open(project_path) as first:
+        with pytest.raises(FileInUse) as caught:
+            ProjectFile.open(project_path)
+        assert caught.value.holder.pid == os.getpid()
+        first.apply(UpdateProject({"title": "still mine"}))  # the refusal did not steal it
+    with ProjectFile.open(project_path) as again:
+        assert again.project.title == "still mine"
+
+
+def test_a_lock_from_another_computer_is_respected(project_path):
+    lock = {"host": "elsewhere.example", "pid": 1, "user": "bo", "since": "2026-01-01T09:00:00Z"}
+    _lock_file(project_path).write_text(json.dumps(lock))
+    with pytest.raises(FileInUse, match=r"in use by bo on elsewhere\.example \(process 1\)"):
+        ProjectFile.open(project_path)
+    assert json.loads(_lock_file(project_path).read_text()) == lock
+
+
+def test_an_unreadable_lock_is_not_stolen(project_path):
+    _lock_file(project_path).write_bytes(b"\x00garbage")
+    with pytest.raises(FileInUse, match="in use by another program") as caught:
+        ProjectFile.open(project_path)
+    assert caught.value.holder is None
+    assert _lock_file(project_path).read_bytes() == b"\x00garbage"
+
+
+def test_create_holds_the_lock_until_closed(tmp_path, full_project):
+    path = tmp_path / "new.achwb"
+    project_file = ProjectFile.create(path, full_project())
+    with pytest.raises(FileInUse):
+        ProjectFile.open(path)
+    project_file.close()
+    project_file.close()  # closing twice is harmless
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.achwb"]
