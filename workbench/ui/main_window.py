@@ -79,6 +79,9 @@ class MainWindow(QMainWindow):
         self._dock("sources", "Sources", self.sources_panel, area.RightDockWidgetArea)
         self._dock("history", "History", self.history, area.RightDockWidgetArea)
         self._add_teammate_docks()
+        from workbench.ui.analysis_docks import add_analysis_docks
+
+        add_analysis_docks(self)  # sensitivity, Bayesian view, timeline, milestones
         if "scores" in self.docks:
             # Editors on top, the scores chart under them: both in view while rating.
             self.splitDockWidget(
@@ -185,6 +188,7 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self.action("actionExportXlsx", "Export to E&xcel…", files.export_xlsx))
         file_menu.addAction(self.action("actionExportCsv", "Export to CS&V…", files.export_csv))
+        file_menu.addAction(self.action("actionReport", "&Report…", self.analysis.save_report))
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionQuit", "&Quit", self.close, keys.Quit))
 
