@@ -37,10 +37,6 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-RATING_WORDS = ["CC", "C", "N", "I", "II", "NA", "++", "+", "0", "-", "--", "n/a", "", "maybe"]
-LEVEL_WORDS = ["High", "Medium", "Low", "H", "M", "L", "", "very", 3]
-HEADER_WORDS = ["Evidence", "ID", "Credibility", "Relevance", "Type", "Date", "Source", "Notes"]
-
 
 def read_any(path: Path) -> Project:
     return read_parc(path) if path.suffix == ".achz" else read_matrix(path)
