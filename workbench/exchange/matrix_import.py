@@ -60,6 +60,17 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def cell_date(value: object) -> PartialDate | None:
+    """A date cell: a real date, a bare year typed as a number, or YYYY[-MM[-DD]] text."""
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return PartialDate.from_date(value)
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if float(value).is_integer():
+            return PartialDate(int(value))
+        raise BadDate(f"{cell_text(value)!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    return PartialDate.parse(cell_text(value))
+
+
 def _shown(value: object) -> str:
     """A bad value quoted in a message, cut short so a 1 MB cell stays readable."""
     text = cell_text(value)
@@ -273,21 +284,10 @@ class _EvidenceReader:
             ) from None
 
     def _date(self, r: int, c: int, row: Row) -> PartialDate | None:
-        value = row[c]
         try:
-            if isinstance(value, dt.date):  # datetime is a date too
-                return PartialDate.from_date(value)
-            if isinstance(value, float | int) and not isinstance(value, bool):
-                if float(value).is_integer():
-                    return PartialDate(int(value))  # a bare year typed as a number
-                raise BadDate(f"{cell_text(value)!r} is not a date")
-            return PartialDate.parse(cell_text(value))
+            return cell_date(row[c])
         except BadDate as err:
-            raise BadInput(
-                f"{self.sheet.where(r, c)}: {err} (use YYYY, YYYY-MM or YYYY-MM-DD)"
-                if "YYYY" not in str(err)
-                else f"{self.sheet.where(r, c)}: {err}"
-            ) from None
+            raise BadInput(f"{self.sheet.where(r, c)}: {err}") from None
 
     def _active(self, r: int, c: int, row: Row) -> bool:
         value = row[c]

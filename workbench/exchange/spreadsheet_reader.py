@@ -16,6 +16,7 @@ import dataclasses
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import python_calamine
 
@@ -27,7 +28,7 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_LINES = 50
 
-Row = list[object]
+Row = list[Any]
 
 
 def column_letters(index: int) -> str:

@@ -12,7 +12,6 @@ own Active column is a hidden helper the team does not see.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from workbench.core.model import (
 )
 from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
 from workbench.exchange import workbook_layout as book
-from workbench.exchange.matrix_import import cell_text, find_layout, matrix_from_sheet
+from workbench.exchange.matrix_import import cell_date, cell_text, find_layout, matrix_from_sheet
 from workbench.exchange.spreadsheet_reader import Sheet, Workbook
 
 _TRUE = frozenset({"true", "1", "yes", "y", "x"})
@@ -178,13 +177,12 @@ class _TableReader:
             hypothesis.prior = self._prior(record)
 
     def _prior(self, record: _Record) -> float | None:
-        raw = record.raw("Prior")
-        text = cell_text(raw)
+        text = record.text("Prior")
         if not text:
             return None
         try:
-            value = float(text[:-1]) / 100 if text.endswith("%") else float(raw)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
             value = -1.0
         if not 0.0 <= value <= 1.0:
             raise BadInput(f"{record.where('Prior')}: {text!r} is not a probability from 0 to 1")
@@ -312,13 +310,8 @@ def _evidence_code(text: str) -> str:
 
 
 def _date(record: _Record) -> PartialDate | None:
-    raw = record.raw("Date")
     try:
-        if isinstance(raw, dt.date):
-            return PartialDate.from_date(raw)
-        if isinstance(raw, float) and raw.is_integer():
-            return PartialDate(int(raw))
-        return PartialDate.parse(cell_text(raw))
+        return cell_date(record.raw("Date"))
     except BadDate as err:
         raise BadInput(f"{record.where('Date')}: {err}") from None
 
