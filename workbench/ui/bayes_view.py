@@ -295,7 +295,7 @@ class BayesView(QWidget):
         self.defaults.setEnabled(editable)
         if not doc.is_open:
             self.posterior_values = np.zeros(0)
-            self.bars.setOpts(x=[], height=[], brushes=[])
+            self.bars.setOpts(x=[], height=[], brushes=None)
             self.note.setText("")
             return
         project = doc.project
@@ -307,7 +307,7 @@ class BayesView(QWidget):
             height=self.posterior_values,
             width=0.6,
             brushes=[pg.mkBrush(LEADER_COLOUR if j == leader else OTHER_COLOUR) for j in range(n)],
-            pens=[pg.mkPen(None)] * n,
+            pen=pg.mkPen(None),
         )
         self.plot.getPlotItem().getAxis("bottom").setTicks(
             [[(j, h.code) for j, h in enumerate(project.hypotheses)], []]

@@ -234,10 +234,10 @@ class SensitivityView(QWidget):
                 width=np.abs(values),
                 height=0.7,
                 brushes=[pg.mkBrush(FLIP_COLOUR if f else STEADY_COLOUR) for *_, f in self.bars],
-                pens=[pg.mkPen(None)] * n,
+                pen=pg.mkPen(None),
             )
         else:
-            self.bar_item.setOpts(x0=[], y=[], width=[], brushes=[], pens=[])
+            self.bar_item.setOpts(x0=[], y=[], width=[], brushes=None)
         axis = self.plot.getPlotItem().getAxis("left")
         if project is not None and n:
             labels = [
