@@ -3,7 +3,8 @@
 Used for the README picture and for checking how the window looks from a
 terminal or CI. It renders the same MainWindow an analyst sees, at a fixed
 1600 x 1000, with one view in front. The project is opened read-only (no lock,
-no writes), so it works while the file is open in another window.
+no writes) and shown from a private copy, so it works while the file is open in
+another window and the picture shows the window as it looks when editing.
 """
 
 from __future__ import annotations
@@ -55,7 +56,20 @@ def render_screenshot(
 
     from workbench.store import ProjectFile
 
-    project_file = ProjectFile.open(project_path, read_only=True)
+    scratch = tempfile.TemporaryDirectory(prefix="workbench-screenshot-")
+    try:
+        # Read the project without a lock, then show a private copy of it: the
+        # window looks exactly as in everyday editing (nothing greyed out as
+        # read-only), and the analyst's file is never written.
+        with ProjectFile.open(project_path, read_only=True) as source:
+            copy = Path(scratch.name) / Path(project_path).name
+            source.save_copy(copy)
+        _render(ProjectFile.open(copy), Path(scratch.name), out, view)
+    finally:
+        scratch.cleanup()
+
+
+def _render(project_file, scratch: Path, out: Path, view: str) -> None:  # noqa: ANN001
     app = _application()
     from PySide6.QtCore import QSettings
 
@@ -65,8 +79,7 @@ def render_screenshot(
     document = Document(project_file)
     # A throwaway settings file: the picture must not depend on (or change) the
     # analyst's saved window layout and recent files.
-    scratch = tempfile.TemporaryDirectory(prefix="workbench-screenshot-")
-    settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.IniFormat)
+    settings = QSettings(str(scratch / "settings.ini"), QSettings.IniFormat)
     window = MainWindow(document, settings=settings)
     try:
         window.resize(*SIZE)
@@ -88,5 +101,4 @@ def render_screenshot(
         window.deleteLater()
         document.close()
         app.processEvents()
-        del settings
-        scratch.cleanup()
+        settings.sync()
