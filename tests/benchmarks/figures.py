@@ -1,0 +1,273 @@
+"""Each benchmark figure: our code timed against a bare-library baseline in the same run.
+
+A figure is only meaningful next to what the machine does without us: the
+baseline is the least work that gives the same result (SQLite reading the
+rating rows, openpyxl writing the same cells), measured on the same file in
+the same process, so the ratio travels across machines where seconds do not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import synthetic
+
+from workbench import __version__
+from workbench.core.analysis import CONSENSUS, score_project
+from workbench.core.edits import SetRating
+from workbench.core.ratings import Rating
+from workbench.store import ProjectFile
+
+HERE = Path(__file__).parent
+
+
+@dataclasses.dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    baseline: float
+    #: value / baseline.
+    ratio: float
+    target: float
+    #: "ratio" when the target bounds the ratio, "value" when it bounds the value itself.
+    target_on: str
+    note: str = ""
+
+    @property
+    def met(self) -> bool:
+        measured = self.ratio if self.target_on == "ratio" else self.value
+        return measured <= self.target
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "value": round(self.value, 6),
+            "unit": self.unit,
+            "baseline": round(self.baseline, 6),
+            "ratio": round(self.ratio, 4),
+            "target": self.target,
+            "target_on": self.target_on,
+            "met": self.met,
+            "note": self.note,
+        }
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def median_time(action: Callable[[], object], repeats: int) -> float:
+    return statistics.median(timed(action) for _ in range(repeats))
+
+
+def time_figure(
+    name: str,
+    ours: Callable[[], object],
+    baseline: Callable[[], object],
+    *,
+    repeats: int,
+    target: float,
+    note: str = "",
+) -> Figure:
+    """Median seconds of ``ours`` and of ``baseline``, alternated so drift hits both."""
+    ours_times, base_times = [], []
+    for _ in range(repeats):
+        base_times.append(timed(baseline))
+        ours_times.append(timed(ours))
+    value, base = statistics.median(ours_times), statistics.median(base_times)
+    return Figure(name, value, "s", base, value / base, target, "ratio", note)
+
+
+# -- the project file ------------------------------------------------------------------
+
+
+def create_project_file(path: Path, n_evidence: int, n_hypotheses: int, n_analysts: int) -> Path:
+    ProjectFile.create(path, synthetic.make_project(n_evidence, n_hypotheses, n_analysts)).close()
+    return path
+
+
+def _read_rating_rows(path: Path) -> int:
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = db.execute(
+            "SELECT evidence_id, hypothesis_id, analyst_id, code FROM rating"
+        ).fetchall()
+    finally:
+        db.close()
+    return len(rows)
+
+
+def _open_and_score(path: Path) -> None:
+    with ProjectFile.open(path) as project_file:
+        score_project(project_file.project, CONSENSUS)
+
+
+def open_and_score(path: Path, size: str, repeats: int) -> Figure:
+    return time_figure(
+        f"open + score {size}",
+        lambda: _open_and_score(path),
+        lambda: _read_rating_rows(path),
+        repeats=repeats,
+        target=2.0,
+        note="baseline: sqlite3 SELECT of every rating row, fetchall",
+    )
+
+
+def rating_edit(path: Path, edits: int) -> Figure:
+    """One durable rating change through the store vs a bare UPDATE + COMMIT."""
+    with ProjectFile.open(path) as project_file:
+        project = project_file.project
+        analyst = project.analysts[0].id
+        evidence, hypothesis = project.evidence[len(project.evidence) // 2], project.hypotheses[0]
+        ours = []
+        for k in range(edits):
+            rating = Rating.C if k % 2 == 0 else Rating.I
+            edit = SetRating(analyst, evidence.id, hypothesis.id, rating)
+            ours.append(timed(lambda edit=edit: project_file.apply(edit, analyst)))
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        # The store's own settings: WAL (persistent in the file) and synchronous FULL.
+        journal = db.execute("PRAGMA journal_mode").fetchone()[0]
+        db.execute("PRAGMA synchronous = FULL")
+        base = []
+        for k in range(edits):
+
+            def update(code: int = 5 if k % 2 == 0 else 3) -> None:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(
+                    "UPDATE rating SET code = ? WHERE evidence_id = ? AND hypothesis_id = ?"
+                    " AND analyst_id = ?",
+                    (code, evidence.id, hypothesis.id, analyst),
+                )
+                db.execute("COMMIT")
+
+            base.append(timed(update))
+    finally:
+        db.close()
+    value, baseline = statistics.median(ours), statistics.median(base)
+    return Figure(
+        "one rating edit made durable",
+        value,
+        "s",
+        baseline,
+        value / baseline,
+        3.0,
+        "ratio",
+        f"median of {edits}; baseline: sqlite3 UPDATE + COMMIT, journal {journal}, sync FULL",
+    )
+
+
+# -- the workbook ----------------------------------------------------------------------
+
+
+def workbook_import(folder: Path, n_evidence: int, n_hypotheses: int, repeats: int) -> Figure:
+    from workbench.exchange.matrix_import import read_matrix
+
+    project = synthetic.make_project(n_evidence, n_hypotheses, 1)
+    path = folder / "plain matrix.xlsx"
+    synthetic.write_rows_xlsx(synthetic.matrix_rows(project), path)
+    return time_figure(
+        f"import {n_evidence:,} x {n_hypotheses} workbook",
+        lambda: read_matrix(path),
+        lambda: synthetic.read_cells_openpyxl(path),
+        repeats=repeats,
+        target=0.5,
+        note="baseline: openpyxl read_only, every cell value",
+    )
+
+
+def workbook_export(folder: Path, n_evidence: int, n_hypotheses: int, repeats: int) -> Figure:
+    from workbench.exchange.xlsx_export import export_xlsx
+
+    project = synthetic.make_project(n_evidence, n_hypotheses, 1)
+    rows = synthetic.matrix_rows(project)
+    ours_path, base_path = folder / "export ours.xlsx", folder / "export bare.xlsx"
+
+    def ours() -> None:
+        ours_path.unlink(missing_ok=True)
+        export_xlsx(project, ours_path, app_version=__version__)
+
+    def baseline() -> None:
+        base_path.unlink(missing_ok=True)
+        synthetic.write_rows_xlsx(rows, base_path)
+
+    return time_figure(
+        f"export {n_evidence:,} x {n_hypotheses} workbook",
+        ours,
+        baseline,
+        repeats=repeats,
+        target=3.0,
+        note="baseline: openpyxl write_only dump of the same matrix cells",
+    )
+
+
+# -- measured in their own interpreter ---------------------------------------------------
+
+
+def _run_script(name: str, *args: str) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    result = subprocess.run(
+        [sys.executable, str(HERE / name), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    if result.returncode != 0 or not result.stdout.strip():
+        raise RuntimeError(f"{name} failed ({result.returncode}): {result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def matrix_paint(path: Path, repeats: int) -> Figure:
+    measured = _run_script("paint.py", str(path), str(repeats))
+    top, bottom = measured["top"], measured["bottom"]
+    return Figure(
+        f"paint the matrix viewport, bottom vs top of {int(measured['rows']):,} rows",
+        bottom,
+        "s",
+        top,
+        bottom / top,
+        1.5,
+        "ratio",
+        f"median of {repeats} viewport().grab() at each end; baseline: the top",
+    )
+
+
+def peak_memory(path: Path, size: str) -> list[Figure]:
+    """Peak RSS of open + score in a fresh interpreter, absolute and above the imports."""
+    measured = _run_script("peak_memory.py", str(path))
+    imports, peak = measured["imports_mb"], measured["peak_mb"]
+    return [
+        Figure(
+            f"peak memory, open + score {size}",
+            peak,
+            "MB",
+            imports,
+            peak / imports,
+            400.0,
+            "value",
+            "baseline: the interpreter with the same modules imported (VmHWM)",
+        ),
+        Figure(
+            f"memory above imports, open + score {size}",
+            peak - imports,
+            "MB",
+            imports,
+            (peak - imports) / imports,
+            400.0,
+            "value",
+            "peak minus the after-imports baseline",
+        ),
+    ]
