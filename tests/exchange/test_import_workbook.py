@@ -300,3 +300,33 @@ def test_bad_rating_in_edited_workbook_names_the_cell(exported, project):
     workbook.save(exported)
     with pytest.raises(BadInput, match=r"^team\.xlsx: Matrix!G6: '\?\?' is not a rating"):
         read_workbook(exported)
+
+
+def test_deleted_sheet_is_refused_rather_than_clearing_data(exported):
+    workbook = openpyxl.load_workbook(exported)
+    del workbook[book.MILESTONES_SHEET]
+    workbook.save(exported)
+    with pytest.raises(BadInput) as err:
+        read_workbook(exported)
+    assert str(err.value).startswith("team.xlsx: the Milestones sheet is missing")
+
+
+def test_deleted_column_is_refused_rather_than_clearing_data(exported):
+    workbook = openpyxl.load_workbook(exported)
+    sheet = workbook[book.EVIDENCE_SHEET]
+    notes = [c.value for c in sheet[1]].index("Notes") + 1
+    sheet.delete_cols(notes)
+    workbook.save(exported)
+    with pytest.raises(
+        BadInput, match=r"^team\.xlsx: Evidence!\w+1: the 'Notes' column is missing"
+    ):
+        read_workbook(exported)
+
+
+def test_consensus_export_reads_back_for_the_chosen_analyst(tmp_path, project):
+    path = tmp_path / "consensus.xlsx"
+    export_xlsx(project, path, app_version="test")
+    incoming = read_workbook(path)
+    assert incoming.analysts[0].name == "Consensus"
+    plan = changes_from_workbook(project, incoming, project.analysts[0].id)
+    assert plan.ratings_changed == 0  # one analyst: the consensus is their layer

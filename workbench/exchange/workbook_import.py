@@ -89,8 +89,13 @@ def _check_format(path: Path, meta: dict[str, str]) -> None:
 
 
 def matrix_analyst_name(meta: dict[str, str]) -> str:
-    """Whose ratings the Matrix sheet shows: the analyst, else the layer's name."""
-    return meta.get(book.META_ANALYST) or meta.get(book.META_LAYER) or "Analyst"
+    """Whose ratings the Matrix sheet shows: the analyst's name, or "Consensus"."""
+    layer = meta.get(book.META_LAYER, "")
+    if meta.get(book.META_ANALYST):
+        return meta[book.META_ANALYST]
+    if layer and layer != book.CONSENSUS_LAYER_NAME:
+        return layer
+    return "Consensus"
 
 
 def _read_matrix(workbook: Workbook, meta: dict[str, str]) -> Project:
@@ -139,15 +144,40 @@ class _Record:
         return header.casefold() in self.columns
 
 
+#: Columns that are only shown to readers; the importer does not need them back.
+INFORMATIVE_HEADERS = frozenset(
+    {"source", "weight", "diagnosticity", "weighted diagnosticity", "credibility", "relevance"}
+)
+
+#: Each record sheet and the columns it must still have to be read back safely.
+REQUIRED_HEADERS = {
+    book.EVIDENCE_SHEET: book.EVIDENCE_HEADERS,
+    book.HYPOTHESES_SHEET: book.HYPOTHESES_HEADERS,
+    book.SOURCES_SHEET: book.SOURCES_HEADERS,
+    book.MILESTONES_SHEET: book.MILESTONES_HEADERS,
+    book.RATIONALES_SHEET: book.RATIONALES_HEADERS,
+}
+
+
 def _records(sheet: Sheet) -> Iterator[_Record]:
-    if not sheet.rows:
-        return
-    header = sheet.rows[book.TABLE_HEADER_ROW - 1]
+    """The non-empty rows of a record sheet, after checking its header row.
+
+    A deleted column would read as empty for every row, and applying that would
+    wipe what the project holds; so a sheet missing a column is refused instead.
+    """
+    header = sheet.rows[book.TABLE_HEADER_ROW - 1] if sheet.rows else []
     columns: dict[str, int] = {}
     for c, value in enumerate(header):
         key = " ".join(cell_text(value).split()).casefold()
         if key and key not in columns:
             columns[key] = c
+    for name in REQUIRED_HEADERS.get(sheet.name or "", ()):
+        if name.casefold() not in columns and name.casefold() not in INFORMATIVE_HEADERS:
+            raise BadInput(
+                f"{sheet.where(book.TABLE_HEADER_ROW - 1, len(columns))}: the {name!r} column "
+                f"is missing from the {sheet.name} sheet; put it back (or export again) so "
+                "that importing does not clear it in the project"
+            )
     for r in range(book.TABLE_FIRST_ROW - 1, len(sheet.rows)):
         if any(cell_text(v) for v in sheet.rows[r]):
             yield _Record(sheet, r, columns)
@@ -161,15 +191,19 @@ class _TableReader:
         self.project = project
         self.sources_by_ref: dict[str, Source] = {}
 
-    def _sheet(self, name: str) -> Sheet | None:
-        # A team may delete a sheet it does not care about; the matrix still counts.
+    def _sheet(self, name: str) -> Sheet:
+        # A deleted sheet would read as "no sources, no milestones, no rationales",
+        # and applying that would delete them from the project: refuse instead.
         if name not in self.workbook.sheet_names:
-            return None
+            raise BadInput(
+                f"{self.workbook.path.name}: the {name} sheet is missing; ACH Workbench needs "
+                "every sheet it exported to import the changes safely"
+            )
         return self.workbook.sheet(name)
 
     def read_hypotheses(self) -> None:
         sheet = self._sheet(book.HYPOTHESES_SHEET)
-        for record in _records(sheet) if sheet else ():
+        for record in _records(sheet):
             hypothesis = self.project.hypothesis_by_code(record.text("ID").upper())
             if hypothesis is None:
                 continue  # the matrix decides which hypotheses exist
@@ -190,7 +224,7 @@ class _TableReader:
 
     def read_sources(self) -> None:
         sheet = self._sheet(book.SOURCES_SHEET)
-        for record in _records(sheet) if sheet else ():
+        for record in _records(sheet):
             year_text = record.text("Year")
             if year_text and not year_text.isdigit():
                 raise BadInput(f"{record.where('Year')}: {year_text!r} is not a year")
@@ -209,7 +243,7 @@ class _TableReader:
 
     def read_evidence(self) -> None:
         sheet = self._sheet(book.EVIDENCE_SHEET)
-        for record in _records(sheet) if sheet else ():
+        for record in _records(sheet):
             evidence = self.project.evidence_by_code(_evidence_code(record.text("ID")))
             if evidence is None:
                 continue  # deleted from the matrix: the matrix decides
@@ -252,7 +286,7 @@ class _TableReader:
         sheet = self._sheet(book.MILESTONES_SHEET)
         labels = {status.label.casefold(): status for status in MilestoneStatus}
         labels.update({status.value: status for status in MilestoneStatus})
-        for record in _records(sheet) if sheet else ():
+        for record in _records(sheet):
             code = record.text("Hypothesis").upper()
             hypothesis = self.project.hypothesis_by_code(code)
             if hypothesis is None:
@@ -283,7 +317,7 @@ class _TableReader:
         sheet = self._sheet(book.RATIONALES_SHEET)
         project = self.project
         matrix_analyst = project.analysts[0]
-        for record in _records(sheet) if sheet else ():
+        for record in _records(sheet):
             evidence = project.evidence_by_code(_evidence_code(record.text("Evidence")))
             hypothesis = project.hypothesis_by_code(record.text("Hypothesis").upper())
             if evidence is None or hypothesis is None:
