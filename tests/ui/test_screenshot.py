@@ -53,6 +53,9 @@ def test_cli_saves_the_window_at_1600_by_1000_without_a_display(project_path, tm
     assert result.returncode == 0, result.stderr
     assert png_size(out) == SIZE
     assert "scores view" in result.stdout
+    # The offscreen plugin's harmless window-hint notices are not shown to the user.
+    assert "propagateSizeHints" not in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_views_put_different_panels_in_front(qapp, project_path, tmp_path):

@@ -33,9 +33,27 @@ def _application():  # noqa: ANN202 - QApplication, imported late on purpose
 
     app = QApplication.instance()
     if app is None:
+        _quiet_offscreen_notices()
         app = QApplication(["workbench-screenshot"])
         app.setApplicationName("ACH Workbench")
     return app
+
+
+def _quiet_offscreen_notices() -> None:
+    """Drop the offscreen plugin's "does not support propagateSizeHints()" notices.
+
+    They say a window manager hint has nowhere to go, which is the point of
+    drawing offscreen; every other Qt message still reaches stderr.
+    """
+    import sys
+
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:  # noqa: ANN001 - Qt types
+        if "does not support propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def render_screenshot(
