@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gzip
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,8 @@ from workbench.core.scoring import score
 from workbench.exchange import workbook_layout as book
 from workbench.exchange.diff import changes_from_workbook
 from workbench.exchange.example import load_example
+from workbench.exchange.matrix_import import read_matrix
+from workbench.exchange.parc import read_parc
 from workbench.exchange.workbook_import import is_workbench_workbook, read_workbook
 from workbench.exchange.xlsx_export import export_xlsx
 
@@ -330,3 +333,34 @@ def test_consensus_export_reads_back_for_the_chosen_analyst(tmp_path, project):
     assert incoming.analysts[0].name == "Consensus"
     plan = changes_from_workbook(project, incoming, project.analysts[0].id)
     assert plan.ratings_changed == 0  # one analyst: the consensus is their layer
+
+
+def test_plain_matrix_into_an_open_project_touches_only_what_it_has(tmp_path, project):
+    """A colleague's plain CSV says nothing of milestones, rationales or descriptions."""
+    aid = project.analysts[0].id
+    h1, h2 = project.hypotheses[0], project.hypotheses[1]
+    lines = [f"ID,Evidence,Credibility,{h1.code}: {h1.title},{h2.code}: {h2.title}"]
+    for i, evidence in enumerate(project.evidence):
+        ratings = [Rating(int(project.layer(aid)[i, j])).code for j in (0, 1)]
+        if i == 0:
+            ratings[0] = "II" if ratings[0] != "II" else "CC"
+        title = evidence.title.replace('"', '""')
+        lines.append(f'{evidence.code},"{title}",{evidence.credibility.label},' + ",".join(ratings))
+    path = tmp_path / "colleague.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plan = changes_from_workbook(project, read_matrix(path), aid, allow_foreign=True)
+    # Two of the hypotheses are not in the sheet: they go (shown before applying);
+    # nothing else but the one rating changes.
+    assert plan.ratings_changed == 1
+    assert plan.evidence_changed == {} and plan.evidence_removed == []
+    assert plan.hypotheses_removed == [h.code for h in project.hypotheses[2:]]
+    assert plan.project_changed == [] and plan.rationales_changed == 0
+    assert plan.milestones_removed == 0
+
+    achz = tmp_path / "parc.achz"
+    achz.write_bytes(
+        gzip.compress("<MATRIX><HYPOTHESIS><NAME>x</NAME></HYPOTHESIS></MATRIX>".encode("utf-16"))
+    )
+    parc_plan = changes_from_workbook(project, read_parc(achz), aid, allow_foreign=True)
+    assert parc_plan.project_changed == [] and parc_plan.milestones_removed == 0
+    assert len(parc_plan.evidence_removed) == len(project.evidence)

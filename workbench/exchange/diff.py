@@ -52,6 +52,36 @@ HYPOTHESIS_FIELDS = ("title", "description", "prior")
 SOURCE_FIELDS = ("author", "year", "title", "link", "citation")
 
 
+@dataclasses.dataclass(frozen=True)
+class ImportScope:
+    """What a file can speak for; everything else in the project is left alone.
+
+    A plain matrix says nothing about milestones or rationales, so importing one
+    must not read their absence as "delete them all"; a column the sheet lacks
+    must not clear that field in every item.
+    """
+
+    evidence_fields: frozenset[str] = frozenset(EVIDENCE_FIELDS)
+    hypothesis_fields: frozenset[str] = frozenset(HYPOTHESIS_FIELDS)
+    project_fields: bool = True
+    milestones: bool = True
+    rationales: bool = True
+
+
+#: Our own workbook carries the whole project.
+WHOLE_PROJECT = ImportScope()
+_SCOPE_ATTRIBUTE = "import_scope"
+
+
+def set_import_scope(project: Project, scope: ImportScope) -> None:
+    """Record, on a project just read from a file, what that file could speak for."""
+    setattr(project, _SCOPE_ATTRIBUTE, scope)
+
+
+def import_scope(project: Project) -> ImportScope:
+    return getattr(project, _SCOPE_ATTRIBUTE, WHOLE_PROJECT)
+
+
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
@@ -159,6 +189,7 @@ class _Planner:
         self.source_ids: dict[int, int] = {}
         self.new_evidence: set[int] = set()
         self.new_hypotheses: set[int] = set()
+        self.scope = import_scope(incoming)
 
     def add(self, edit: Edit) -> None:
         self.result.edits.append(edit)
@@ -173,6 +204,8 @@ class _Planner:
         return self.result
 
     def _project_fields(self) -> None:
+        if not self.scope.project_fields:
+            return
         changes = {
             name: getattr(self.incoming, name)
             for name in ("title", "question")
@@ -218,7 +251,7 @@ class _Planner:
                 self.result.hypotheses_added.append(new.code)
                 continue
             self.hypothesis_ids[new.id] = old.id
-            changes = _changed(old, new, HYPOTHESIS_FIELDS)
+            changes = _changed(old, new, HYPOTHESIS_FIELDS, self.scope.hypothesis_fields)
             if changes:
                 self.add(UpdateHypothesis(old.id, changes))
                 self.result.hypotheses_changed[new.code] = list(changes)
@@ -240,7 +273,7 @@ class _Planner:
                 self.result.evidence_added.append(new.code)
                 continue
             self.evidence_ids[new.id] = old.id
-            changes = _changed(old, mapped, EVIDENCE_FIELDS)
+            changes = _changed(old, mapped, EVIDENCE_FIELDS, self.scope.evidence_fields)
             if changes:
                 self.add(UpdateEvidence(old.id, changes))
                 self.result.evidence_changed[new.code] = [
@@ -272,8 +305,12 @@ class _Planner:
                     if fresh
                     else Rating(int(old_layer[old_rows[evidence.code], old_cols[hypothesis.code]]))
                 )
-                note = incoming.rationale(source_analyst, evidence.id, hypothesis.id)
                 old_note = "" if fresh else project.rationale(self.analyst_id, e_id, h_id)
+                note = (
+                    incoming.rationale(source_analyst, evidence.id, hypothesis.id)
+                    if self.scope.rationales
+                    else old_note
+                )
                 if rating == before and note == old_note:
                     continue
                 self.add(
@@ -287,6 +324,9 @@ class _Planner:
                     self.result.rationales_changed += 1
 
     def _milestones(self) -> None:
+        if not self.scope.milestones:
+            return
+
         def key(milestone: Milestone, hypotheses: dict[int, str]) -> tuple[str, str]:
             return hypotheses.get(milestone.hypothesis_id, ""), milestone.indicator.casefold()
 
@@ -318,5 +358,11 @@ class _Planner:
                 self.result.milestones_changed += 1
 
 
-def _changed(old: object, new: object, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(new, name) for name in fields if getattr(old, name) != getattr(new, name)}
+def _changed(
+    old: object, new: object, fields: tuple[str, ...], known: frozenset[str] | None = None
+) -> dict[str, Any]:
+    return {
+        name: getattr(new, name)
+        for name in fields
+        if (known is None or name in known) and getattr(old, name) != getattr(new, name)
+    }

@@ -29,6 +29,7 @@ from workbench.core.ratings import (
 )
 from workbench.exchange import safety
 from workbench.exchange import workbook_layout as book_layout
+from workbench.exchange.diff import ImportScope, set_import_scope
 from workbench.exchange.spreadsheet_reader import Row, Sheet, column_letters, open_sheets
 
 #: Column headers that describe the evidence rather than name a hypothesis.
@@ -122,10 +123,36 @@ def read_matrix(path: str | Path, *, sheet: str | None = None, analyst: str = "A
     for table in open_sheets(path, sheet):
         layout = find_layout(table)
         if layout is not None:
-            return matrix_from_sheet(table, layout, title=path.stem, analyst=analyst)
+            project = matrix_from_sheet(table, layout, title=path.stem, analyst=analyst)
+            set_import_scope(project, plain_matrix_scope(layout))
+            return project
         seen.append(table.name or "")
     where = f" in sheets {', '.join(seen)}" if any(seen) else ""
     raise BadInput(f"{path.name}: no row with an 'Evidence' header cell{where}")
+
+
+#: Evidence field each optional column fills.
+_COLUMN_FIELDS = {
+    "credibility": "credibility",
+    "relevance": "relevance",
+    "type": "type",
+    "date": "date",
+    "source": "source_id",
+    "notes": "notes",
+    "active": "active",
+}
+
+
+def plain_matrix_scope(layout: MatrixLayout) -> ImportScope:
+    """A plain matrix speaks for titles, ratings and the columns it has; nothing else."""
+    fields = {"title"} | {_COLUMN_FIELDS[name] for name in layout.fields if name in _COLUMN_FIELDS}
+    return ImportScope(
+        evidence_fields=frozenset(fields),
+        hypothesis_fields=frozenset({"title"}),
+        project_fields=False,
+        milestones=False,
+        rationales=False,
+    )
 
 
 def matrix_from_sheet(

@@ -20,6 +20,7 @@ from workbench.core.errors import BadInput
 from workbench.core.model import Analyst, Evidence, EvidenceType, Hypothesis, Project, Source
 from workbench.core.ratings import BadLevel, BadRating, Level, Rating, parse_level, parse_rating
 from workbench.exchange import safety
+from workbench.exchange.diff import ImportScope, set_import_scope
 
 #: PARC writes a rating as letters separated by a space: "I I" is very inconsistent.
 PARC_RATINGS: dict[str, Rating] = {
@@ -35,6 +36,16 @@ _EVIDENCE_TAGS = frozenset(
     {"NAME", "NOTES", "LINK", "TYPE", "CODE", "DATE", "FLAG", "CREDIBILITY", "RELEVANCE", "VALUES"}
 )
 _TRUE = frozenset({"true", "yes", "1", "y"})
+#: What a PARC file can speak for when imported into an open project.
+PARC_SCOPE = ImportScope(
+    evidence_fields=frozenset(
+        {"title", "notes", "type", "date", "source_id", "credibility", "relevance", "tags"}
+    ),
+    hypothesis_fields=frozenset({"title"}),
+    project_fields=False,
+    milestones=False,
+    rationales=False,
+)
 #: A PARC project of 10,000 evidence items is about 20 MB of UTF-16; four times that is refused.
 MAX_XML_BYTES = 80 * 2**20
 
@@ -100,7 +111,9 @@ def read_parc(path: str | Path, *, analyst: str = "Analyst") -> Project:
     if not _looks_like_xml(data):
         raise BadInput(f"{path.name}: not a PARC ACH project (the content is not XML)")
     root = safety.parse_xml(decode_xml(data, path.name), path.name)
-    return _ParcReader(path, root, analyst).read()
+    project = _ParcReader(path, root, analyst).read()
+    set_import_scope(project, PARC_SCOPE)
+    return project
 
 
 class _ParcReader:
