@@ -223,3 +223,42 @@ def test_a_new_file_matches_the_migrations(tmp_path, full_project):
     assert _schema_differences(tmp_path / "new.achwb") == []
     assert _pragma(tmp_path / "new.achwb", "journal_mode") == [("wal",)]
     assert _pragma(tmp_path / "new.achwb", "application_id") == [(0x41434857,)]
+
+
+def test_a_failed_migration_leaves_the_file_as_it_was(tmp_path):
+    path = tmp_path / "odd.achwb"
+    shutil.copy(DATA / "schema1.achwb", path)
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE consensus_override (x TEXT)")  # in the way of schema 2
+    db.commit()
+    db.close()
+    original = path.read_bytes()
+    with pytest.raises(ProjectFileError) as caught:
+        ProjectFile.open(path)
+    assert str(caught.value).startswith(f"{path} could not be upgraded (")
+    assert "already exists" in str(caught.value)
+    assert str(caught.value).endswith("it was left as it was")
+    assert path.read_bytes() == original
+    assert (tmp_path / "odd.achwb.bak-schema1").read_bytes() == original
+    assert not (tmp_path / "odd.achwb.lock").exists()
+
+
+def test_files_work_where_hard_links_do_not(tmp_path, full_project, same_project, monkeypatch):
+    """FAT drives and some network shares have no hard links: fall back to exclusive create."""
+
+    def no_links(source, target):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    project = full_project()
+    with ProjectFile.create(tmp_path / "p.achwb", project) as project_file:
+        assert (tmp_path / "p.achwb.lock").exists()
+        project_file.save_copy(tmp_path / "copy.achwb")
+    with pytest.raises(ProjectFileError, match="already exists"):
+        ProjectFile.create(tmp_path / "p.achwb", project)
+    shutil.copy(DATA / "schema1.achwb", tmp_path / "old.achwb")
+    with ProjectFile.open(tmp_path / "old.achwb") as old:
+        assert old.backup.read_bytes() == (DATA / "schema1.achwb").read_bytes()
+    with ProjectFile.open(tmp_path / "copy.achwb") as copied:
+        assert same_project(copied.project, project)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import sys
 import pytest
 
 from workbench.core.edits import UpdateProject
+from workbench.core.errors import ProjectFileError
 from workbench.store import FileInUse, ProjectFile, ReadOnlyFile
 
 _HOLDER = """
@@ -124,3 +126,29 @@ def test_create_holds_the_lock_until_closed(tmp_path, full_project):
     project_file.close()
     project_file.close()  # closing twice is harmless
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.achwb"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders")
+def test_a_project_in_a_read_only_folder_opens_read_only_only(project_path):
+    project_path.parent.chmod(0o555)
+    try:
+        with pytest.raises(ProjectFileError, match="cannot be opened for editing.*read-only"):
+            ProjectFile.open(project_path)
+        with ProjectFile.open(project_path, read_only=True) as viewer:
+            assert viewer.project.title
+    finally:
+        project_path.parent.chmod(0o755)
+
+
+def test_save_copy_will_not_replace_a_project_someone_has_open(project_path, holder_process):
+    other = project_path.with_name("other.achwb")
+    shutil.copy(project_path, other)
+    with ProjectFile.open(other) as mine, pytest.raises(FileInUse):
+        mine.save_copy(project_path)
+    holder_process.kill()
+    holder_process.wait()
+    with ProjectFile.open(other) as mine:
+        mine.apply(UpdateProject({"title": "from the copy"}))
+        mine.save_copy(project_path)  # the lock left behind is stale: fine to replace
+    with ProjectFile.open(project_path) as copied:
+        assert copied.project.title == "from the copy"

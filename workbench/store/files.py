@@ -25,6 +25,34 @@ def new_temp_file(folder: Path, stem: str) -> Path:
         return path
 
 
+def publish(tmp: Path, target: Path) -> None:
+    """Give the complete file ``tmp`` the name ``target``; FileExistsError if it is taken.
+
+    A hard link is atomic and never replaces anything. File systems without
+    hard links (FAT, some network shares) get an exclusive create and a copy
+    instead: not atomic, but still never replacing someone else's file.
+    """
+    try:
+        os.link(tmp, target)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass  # no hard links here
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+    try:
+        with open(tmp, "rb") as source, os.fdopen(fd, "wb", closefd=False) as out:
+            while chunk := source.read(1 << 20):
+                out.write(chunk)
+            out.flush()
+            os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        target.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+
+
 def fsync_file(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())

@@ -18,8 +18,9 @@ import os
 import socket
 from pathlib import Path
 
+from workbench.core.errors import ProjectFileError
 from workbench.store.errors import FileInUse, LockHolder
-from workbench.store.files import new_temp_file
+from workbench.store.files import new_temp_file, publish
 
 
 def lock_path(path: Path) -> Path:
@@ -46,6 +47,12 @@ def read_holder(path: Path) -> LockHolder | None:
         return None
 
 
+def live_holder(path: Path) -> LockHolder | None:
+    """Who holds ``path`` now, ignoring a lock left by a process that is gone."""
+    holder = read_holder(path)
+    return holder if holder is not None and _alive(holder) else None
+
+
 def _alive(holder: LockHolder) -> bool:
     """False only when we can tell the holder is gone (a dead process on this host)."""
     if holder.host != socket.gethostname():
@@ -65,7 +72,13 @@ class ProjectLock:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.holder = _me()
-        self._acquire()
+        try:
+            self._acquire()
+        except OSError as error:
+            raise ProjectFileError(
+                f"{path} cannot be opened for editing: its lock file cannot be written "
+                f"in {path.parent} ({error.strerror}); open it read-only"
+            ) from None
 
     def _acquire(self) -> None:
         target = lock_path(self.path)
@@ -75,7 +88,7 @@ class ProjectLock:
             tmp_name.write_bytes(payload)
             for _attempt in range(3):
                 try:
-                    os.link(tmp_name, target)
+                    publish(tmp_name, target)
                     return
                 except FileExistsError:
                     holder = read_holder(self.path)

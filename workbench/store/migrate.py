@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from workbench.core.errors import ProjectFileError
 from workbench.store.connection import connect_file, has_sidecars, make_engine
-from workbench.store.files import fsync_file, new_temp_file
+from workbench.store.files import fsync_file, new_temp_file, publish
 
 #: Alembic revision id of each schema version.
 REVISIONS = {1: "schema1", 2: "schema2"}
@@ -83,7 +84,7 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
         finally:
             copy.close()
         fsync_file(tmp_name)
-        os.link(tmp_name, target)
+        publish(tmp_name, target)
     finally:
         os.unlink(tmp_name)
 
@@ -93,7 +94,7 @@ def _byte_copy(path: Path, target: Path) -> None:
     try:
         shutil.copyfile(path, tmp)
         fsync_file(tmp)
-        os.link(tmp, target)
+        publish(tmp, target)
     finally:
         os.unlink(tmp)
 
@@ -124,9 +125,10 @@ def migrate_file(path: Path, version: int) -> Path:
     )
     try:
         upgrade(engine)
-    except ProjectFileError as error:
+    except (ProjectFileError, SQLAlchemyError, sqlite3.Error) as error:
+        reason = getattr(error, "orig", None) or error
         raise ProjectFileError(
-            f"{path} could not be upgraded: {error}; it was left as it was"
+            f"{path} could not be upgraded ({reason}); it was left as it was"
         ) from None
     finally:
         engine.dispose()

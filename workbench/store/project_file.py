@@ -30,8 +30,8 @@ from workbench.store import changelog, checks, migrate, snapshot
 from workbench.store.changelog import ChangeRecord
 from workbench.store.connection import connect_file, make_engine, use_wal
 from workbench.store.errors import FileInUse, NotAProject, ReadOnlyFile
-from workbench.store.files import fsync_file, fsync_folder, new_temp_file
-from workbench.store.lock import ProjectLock, read_holder
+from workbench.store.files import fsync_file, fsync_folder, new_temp_file, publish
+from workbench.store.lock import ProjectLock, live_holder
 from workbench.store.matrix import CorruptRatings
 from workbench.store.persist import Unit, apply_and_persist, undo_applied
 from workbench.store.schema import (
@@ -114,7 +114,7 @@ class ProjectFile:
             finally:
                 engine.dispose()
             fsync_file(tmp)
-            os.link(tmp, path)
+            publish(tmp, path)
             fsync_folder(path.parent)
         except FileExistsError:
             raise ProjectFileError(f"{path} already exists; choose another name") from None
@@ -143,7 +143,13 @@ class ProjectFile:
         try:
             backup = migrate.migrate_file(path, version) if version < SCHEMA_VERSION else None
             engine = make_engine(lambda: connect_file(path, read_only=False), read_only=False)
-            use_wal(engine)
+            try:
+                use_wal(engine)
+            except (SQLAlchemyError, sqlite3.Error) as error:
+                engine.dispose()
+                raise ProjectFileError(
+                    f"{path} cannot be opened for editing ({_reason(error)}); open it read-only"
+                ) from None
             return cls(path, cls._load(path, engine), engine, lock, backup)
         except BaseException:
             lock.release()
@@ -246,7 +252,7 @@ class ProjectFile:
         target = Path(path).absolute()
         if target.exists() and target.resolve() == self.path.resolve():
             raise ProjectFileError(f"{target} is this project itself; choose another name")
-        holder = read_holder(target)
+        holder = live_holder(target)
         if holder is not None:
             raise FileInUse(target, holder)
         with self._mutex:
