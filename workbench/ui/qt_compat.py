@@ -8,8 +8,9 @@ few thousand such calls (a few dozen repaints of a table whose delegate asks
 for a role the model leaves empty) Python aborts with "none_dealloc:
 deallocating None". Python 3.12 made None immortal, which makes the leak
 harmless; here we do the same by giving None a reference count no session
-can use up (2**40 at one leaked reference per call). Nothing else changes:
-None is never freed in any Python anyway.
+can use up (2**40 at one leaked reference per call). True and False get the
+same reserve: a session of the full window also ran them out ("bool_dealloc").
+Nothing else changes: these singletons are never freed in any Python anyway.
 """
 
 from __future__ import annotations
@@ -22,11 +23,16 @@ _RESERVE = 1 << 40
 
 
 def make_none_immortal() -> bool:
-    """Top up None's reference count on Python < 3.12; True when it did."""
+    """Top up the reference counts of None, True and False on Python < 3.12.
+
+    True when it did (once per process; later calls change nothing).
+    """
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return False
-    count = ctypes.c_ssize_t.from_address(id(None))
-    if count.value >= _RESERVE:
-        return False
-    count.value += _RESERVE
-    return True
+    topped = False
+    for singleton in (None, True, False):
+        count = ctypes.c_ssize_t.from_address(id(singleton))
+        if count.value < _RESERVE:
+            count.value += _RESERVE
+            topped = True
+    return topped
