@@ -386,3 +386,18 @@ def test_libreoffice_written_file(tmp_path, target):
     # LibreOffice turns the text 0 into a number: still Neutral.
     assert layer(project).tolist() == [[Rating.C, Rating.II], [Rating.N, Rating.NA]]
     assert project.evidence[0].credibility == Level.HIGH
+
+
+def test_xlsm_is_read_like_xlsx(tmp_path):
+    path = write_xlsx(tmp_path / "macro.xlsm", {"Matrix": [["Evidence", "H1: a"], ["x", "++"]]})
+    project = read_matrix(path)
+    assert project.title == "macro"
+    assert layer(project).tolist() == [[Rating.CC]]
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text('Evidence,"=H1: sum"\n"=cmd|calc",C\n@who,I\n', encoding="utf-8")
+    project = read_matrix(path)
+    assert [e.title for e in project.evidence] == ["=cmd|calc", "@who"]
+    assert project.hypotheses[0].title == "=H1: sum"
