@@ -118,9 +118,12 @@ def _positions(unit: Unit, row_class: Any, items: Sequence[Any], start: int, sto
     """Rewrite ``position`` of ``items[start:stop]`` (the part of the list that moved)."""
     start, stop = max(0, start), min(len(items), stop)
     if start < stop:
-        unit.session.execute(
-            update(row_class),
-            [{"id": items[i].id, "position": i} for i in range(start, stop)],
+        # Straight to executemany: the ORM's bulk update spends ~50 us a row on
+        # bookkeeping, half a second for an insert at the top of 10,000 rows.
+        table = row_class.__tablename__
+        unit.raw.executemany(
+            f"UPDATE {table} SET position = ? WHERE id = ?",
+            ((i, items[i].id) for i in range(start, stop)),
         )
 
 
