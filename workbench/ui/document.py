@@ -149,7 +149,7 @@ class EditCommand(QUndoCommand):
         self._applied = True
 
     def id(self) -> int:  # noqa: A003 - Qt's name
-        return _RATING_COMMAND_ID if isinstance(self.edit, SetRating) else -1
+        return _RATING_COMMAND_ID if _cell_keys(self.edit) is not None else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
         """Fold a second key press (c then c) into the first: one undo step."""
