@@ -401,3 +401,9 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     project = read_matrix(path)
     assert [e.title for e in project.evidence] == ["=cmd|calc", "@who"]
     assert project.hypotheses[0].title == "=H1: sum"
+
+
+def test_stray_note_beside_the_matrix_is_not_evidence(tmp_path):
+    rows = [["Evidence", "H1: a"], ["x", "C"], [None, None, None, "checked by Kim"]]
+    project = read_matrix(write_xlsx(tmp_path / "m.xlsx", {"S": rows}))
+    assert [e.title for e in project.evidence] == ["x"]

@@ -231,17 +231,22 @@ class _EvidenceReader:
     def read(self) -> None:
         layout, rows = self.layout, self.sheet.rows
         label_columns = {0, min(layout.evidence_column, layout.fields.get("id", 10**9))}
+        # A row counts as evidence only if a column we read has something in it;
+        # a stray note far to the right of the matrix is not an evidence item.
+        read_columns = sorted(
+            {layout.evidence_column, *layout.fields.values(), *layout.hypothesis_columns}
+        )
         items: list[tuple[int, str | None, Evidence]] = []
         grid: list[list[int]] = []
         for r in range(layout.header_row + 1, len(rows)):
             row = rows[r]
             if any(c < len(row) and _key(row[c]) in SCORE_LABELS for c in label_columns):
                 break
-            if not any(v != "" and v is not None and cell_text(v) != "" for v in row):
-                continue
             if self.sheet.is_csv:
                 self._check_width(r, row)
             row = row + [""] * (layout.width - len(row)) if len(row) < layout.width else row
+            if not any(cell_text(row[c]) for c in read_columns):
+                continue
             code, evidence = self._evidence(r, row)
             items.append((r, code, evidence))
             grid.append(self._ratings(r, row))
