@@ -187,7 +187,9 @@ def test_one_analyst_has_nothing_to_switch_or_override(qtbot, tmp_path: Path) ->
         assert not switcher.override_action.isEnabled()
         view = DisagreementView(document)
         qtbot.addWidget(view)
+        view.show()
         assert view.model.rowCount() == 0
+        assert "No disagreements" in view.heading.text()
         assert not view.override_button.isEnabled()
     finally:
         document.close()
@@ -204,7 +206,55 @@ def test_the_view_follows_new_ratings(qtbot, view, document) -> None:
     assert "E3 × H2" in cells
 
 
+def test_a_hidden_view_catches_up_when_shown(qtbot, document) -> None:
+    view = DisagreementView(document)
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == 0  # nothing computed while hidden
+    view.show()
+    assert view.model.rowCount() == 8
+
+
 def test_the_view_renders_at_full_hd(view, tmp_path: Path) -> None:
     image = view.grab()
     assert (image.width(), image.height()) == (1920, 1080)
     assert image.save(str(tmp_path / "disagreement.png"))
+
+
+def test_the_main_window_wires_the_team_tools(qtbot, document, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QAction
+
+    from workbench.core.edits import SetOverride
+    from workbench.core.model import ConsensusOverride
+    from workbench.ui.main_window import MainWindow
+    from workbench.ui.matrix_model import LEADING, OverriddenRole
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(document, settings)
+    qtbot.addWidget(window)
+    window.show()
+    box = window.layer_box
+    assert [box.itemText(i) for i in range(box.count())][-1] == "Team consensus"
+    project = document.project
+    document.do(
+        SetOverride(project.evidence[1].id, project.hypotheses[0].id, ConsensusOverride(I, "x"))
+    )
+    document.set_layer(CONSENSUS)
+    model = window.view.matrix
+    view_row = model.view_row(1)
+    assert model.index(view_row, LEADING).data(OverriddenRole) is True
+    assert model.index(view_row, LEADING + 1).data(OverriddenRole) is False
+    assert "set by hand" in model.index(view_row, LEADING).data(Qt.ItemDataRole.ToolTipRole)
+    ana = project.analyst_by_name("Ana")
+    assert ana is not None
+    document.set_layer(ana.id)  # an analyst's own layer shows no override marks
+    assert model.index(view_row, LEADING).data(OverriddenRole) is False
+
+    window.select_cell(2, 0)
+    window.findChild(QAction, "actionWorkshop").trigger()
+    workshop = window.workshop
+    qtbot.waitExposed(workshop)
+    assert workshop.row == 2 and workshop.isFullScreen()
+    qtbot.keyClick(workshop, Qt.Key.Key_Escape)
+    assert not workshop.isVisible()
+    assert "disagreement" in window.docks

@@ -193,6 +193,7 @@ class DisagreementView(QWidget):
         self.document = document
         self.team: TeamAnalysis | None = None
         self.selected: tuple[int, int] | None = None
+        self._stale = True
 
         self.plot = pg.PlotWidget(self, background="w")
         self.plot.setObjectName("spreadHeatMap")
@@ -277,7 +278,16 @@ class DisagreementView(QWidget):
 
     # -- refreshing ----------------------------------------------------------------------
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
+        # A hidden dock does no work on every keystroke; it catches up when shown.
+        self._stale = not self.isVisible()
+        if self._stale:
+            return
         if not self.document.is_open:
             self.team = None
             self.model.set_team(None)

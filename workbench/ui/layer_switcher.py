@@ -38,6 +38,7 @@ from workbench.core.ratings import Rating
 from workbench.core.team import analyse_team
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
+from workbench.ui.team_actions import collect_sheets, write_sheets
 
 #: Item data of the "my ratings" entry: the current analyst, whoever that is.
 MINE = "mine"
@@ -166,6 +167,13 @@ class LayerSwitcher(QWidget):
         self.menu.setObjectName("teamMenu")
         self.menu.addAction(self.override_action)
         self.menu.addMenu(self.whoami_menu)
+        self.menu.addSeparator()
+        self.write_action = self.menu.addAction("&Write Rating Sheets…")
+        self.write_action.setObjectName("actionWriteSheets")
+        self.write_action.triggered.connect(lambda: write_sheets(self.window(), self.document))
+        self.collect_action = self.menu.addAction("&Collect Rating Sheets…")
+        self.collect_action.setObjectName("actionCollectSheets")
+        self.collect_action.triggered.connect(lambda: collect_sheets(self.window(), self.document))
         button = QToolButton(self)
         button.setObjectName("teamButton")
         button.setText("Team")
@@ -210,6 +218,8 @@ class LayerSwitcher(QWidget):
         combo.setEnabled(combo.count() > 1)
         combo.blockSignals(False)
         self.override_action.setEnabled(self.can_override())
+        self.write_action.setEnabled(document.is_open)
+        self.collect_action.setEnabled(document.is_open and not document.read_only)
 
     def _shown_key(self) -> object:
         document = self.document

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -21,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import __version__
-from workbench.core.analysis import CONSENSUS
 from workbench.core.edits import UpdateEvidence
 from workbench.ui.dialogs import reporting, show_error
+from workbench.ui.disagreement_view import DisagreementView
 from workbench.ui.document import Document
 from workbench.ui.evidence_panel import (
     EvidencePanel,
@@ -38,10 +37,12 @@ from workbench.ui.hypothesis_panel import (
     new_hypothesis_edit,
     sort_by_rank_edit,
 )
+from workbench.ui.layer_switcher import LayerSwitcher
 from workbench.ui.matrix_model import LEADING
 from workbench.ui.matrix_panel import MatrixPanel
 from workbench.ui.matrix_view import make_clipboard_actions
 from workbench.ui.sources_panel import SourcesPanel
+from workbench.ui.workshop import open_workshop
 
 KEYS_HELP = (
     "<b>Rating keys</b> (on a hypothesis cell; several selected cells change together)<br>"
@@ -136,20 +137,22 @@ class MainWindow(QMainWindow):
             self.steps_guide = StepsGuide(self.document, self)
             dock = self._dock("steps", "Heuer's steps", self.steps_guide, area.LeftDockWidgetArea)
             dock.hide()
+        self.disagreement_view = DisagreementView(self.document, self)
+        self.disagreement_view.cellSelected.connect(self.select_cell)
+        dock = self._dock(
+            "disagreement", "Disagreement", self.disagreement_view, area.BottomDockWidgetArea
+        )
+        dock.hide()
 
     def _build_layer_box(self) -> None:
+        # My ratings / each analyst / team consensus, and the Team menu (layer_switcher.py).
         toolbar = self.addToolBar("Ratings")
         toolbar.setObjectName("ratingsToolbar")
         toolbar.setMovable(False)
-        toolbar.addWidget(QLabel(" Ratings shown: ", self))
-        self.layer_box = QComboBox(self)
+        self.layer_switcher = LayerSwitcher(self.document, self.current_cell, self)
+        self.layer_box = self.layer_switcher.combo
         self.layer_box.setObjectName("layerBox")
-        self.layer_box.setMinimumWidth(200)
-        self.layer_box.setToolTip(
-            "Whose ratings the matrix shows and scores: the team consensus or one analyst."
-        )
-        self.layer_box.activated.connect(self._layer_chosen)
-        toolbar.addWidget(self.layer_box)
+        toolbar.addWidget(self.layer_switcher)
 
     def action(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
         act = QAction(text, self)
@@ -244,6 +247,17 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction(
+            self.action(
+                "actionWorkshop",
+                "&Workshop Mode",
+                self.open_workshop,
+                QKeySequence("F11"),
+                "Rate together on a projector: one evidence item at a time, scores hidden",
+            )
+        )
+        bar.addMenu(self.layer_switcher.menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.action("actionKeys", "&Rating Keys", self._show_keys))
         help_menu.addAction(self.action("actionAbout", "&About ACH Workbench", self._about))
@@ -320,25 +334,21 @@ class MainWindow(QMainWindow):
             )
 
     def _fill_layer_box(self) -> None:
-        box = self.layer_box
-        box.blockSignals(True)
-        box.clear()
-        if self.document.is_open:
-            analysts = self.document.project.analysts
-            if len(analysts) != 1:
-                box.addItem("Team consensus", CONSENSUS)
-            for analyst in analysts:
-                box.addItem(analyst.name, analyst.id)
-            if len(analysts) == 1 and self.document.layer == CONSENSUS:
-                box.setCurrentIndex(0)
-            else:
-                box.setCurrentIndex(max(0, box.findData(self.document.layer)))
-        box.setEnabled(box.count() > 1)
-        box.blockSignals(False)
+        self.layer_switcher.refresh()
 
-    def _layer_chosen(self, index: int) -> None:
-        with reporting(self):
-            self.document.set_layer(self.layer_box.itemData(index))
+    def current_cell(self) -> tuple[int, int] | None:
+        """(project row, hypothesis column) of the current matrix cell, if it is a rating."""
+        index = self.view.currentIndex()
+        if not index.isValid() or index.column() < LEADING:
+            return None
+        return self.view.matrix.project_row(index.row()), index.column() - LEADING
+
+    def open_workshop(self) -> None:
+        """Full-screen group rating from the current evidence item; Escape comes back."""
+        if not self.document.is_open:
+            return
+        cell = self.current_cell()
+        self.workshop = open_workshop(self.document, cell[0] if cell else 0)
 
     def _current_changed(self, current, _previous) -> None:  # noqa: ANN001
         if not current.isValid():

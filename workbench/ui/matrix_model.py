@@ -18,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from workbench.core.analysis import CONSENSUS
 from workbench.core.model import Evidence
 from workbench.core.ratings import Rating
 from workbench.ui import palette
@@ -44,6 +45,8 @@ RatingRole = Qt.ItemDataRole.UserRole + 1
 HasRationaleRole = Qt.ItemDataRole.UserRole + 2
 #: Role: the project row index of a view row.
 ProjectRowRole = Qt.ItemDataRole.UserRole + 3
+#: Role: True when the team consensus is shown and the facilitator set this cell by hand.
+OverriddenRole = Qt.ItemDataRole.UserRole + 4
 
 
 class SortKey(enum.StrEnum):
@@ -241,9 +244,19 @@ class MatrixModel(QAbstractTableModel):
             return (project.evidence[row].id, project.hypotheses[col].id) in self._rationale_cells
         if role == ProjectRowRole:
             return row
+        if role == OverriddenRole:
+            return self.is_overridden(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._rating_tip(row, col, code)
         return None
+
+    def is_overridden(self, row: int, col: int) -> bool:
+        """True when the consensus is shown and this cell's team rating was set by hand."""
+        doc = self.document
+        project = doc.project
+        if doc.layer != CONSENSUS or not project.overrides:
+            return False
+        return (project.evidence[row].id, project.hypotheses[col].id) in project.overrides
 
     def _rating_tip(self, row: int, col: int, code: int) -> str:
         doc = self.document
@@ -259,6 +272,8 @@ class MatrixModel(QAbstractTableModel):
             lines.append(note)
         if not evidence.active:
             lines.append("Excluded from scoring.")
+        if self.is_overridden(row, col):
+            lines.append("Team rating set by hand by the facilitator.")
         return "\n".join(lines)
 
     def _leading_data(self, row: int, column: int, role: int) -> Any:

@@ -43,7 +43,13 @@ from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating,
 from workbench.ui import palette
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
-from workbench.ui.matrix_model import LEADING, HasRationaleRole, MatrixModel, RatingRole
+from workbench.ui.matrix_model import (
+    LEADING,
+    HasRationaleRole,
+    MatrixModel,
+    OverriddenRole,
+    RatingRole,
+)
 
 #: How long a first key waits for its partner (c then c = CC).
 SEQUENCE_MS = 600
@@ -106,6 +112,16 @@ class RatingDelegate(QStyledItemDelegate):
             )
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#444444") if fill is not None else option.palette.text())
+            painter.drawPolygon(corner)
+        if index.data(OverriddenRole):
+            # The facilitator's hand-set consensus: a bold bottom-left corner.
+            size = 10
+            bottom_left = rect.bottomLeft()
+            corner = QPolygon(
+                [bottom_left, bottom_left + QPoint(size, 0), bottom_left + QPoint(0, -size)]
+            )
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#6A3D9A"))
             painter.drawPolygon(corner)
         if selected:
             highlight = option.palette.color(QPalette.ColorRole.Highlight)
