@@ -258,3 +258,48 @@ def test_the_main_window_wires_the_team_tools(qtbot, document, tmp_path: Path) -
     qtbot.keyClick(workshop, Qt.Key.Key_Escape)
     assert not workshop.isVisible()
     assert "disagreement" in window.docks
+
+
+def test_rating_sheets_out_and_back_from_the_window(qtbot, tmp_path: Path, monkeypatch) -> None:
+    import openpyxl
+    from PySide6.QtWidgets import QMessageBox
+
+    from workbench.ui import team_actions
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
+    monkeypatch.setattr(team_actions, "confirm", lambda *args: shown.append(args[3]) or True)
+    document = open_document(team_project(("Ana",)), tmp_path)
+    try:
+        parent = DisagreementView(document)
+        qtbot.addWidget(parent)
+        paths = team_actions.write_sheets(parent, document, "Ana, Ben", str(tmp_path / "out"))
+        assert [p.name for p in paths] == ["Ana.xlsx", "Ben.xlsx"]
+        book = openpyxl.load_workbook(paths[1])
+        sheet = book["Ratings"]
+        header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "ID")
+        column = next(
+            c
+            for c in range(1, sheet.max_column + 1)
+            if str(sheet.cell(header, c).value).startswith("H1:")
+        )
+        sheet.cell(header + 1, column).value = "II"
+        book.save(paths[1])
+
+        assert team_actions.collect_sheets(parent, document, [str(p) for p in paths])
+        assert [a.name for a in document.project.analysts] == ["Ana", "Ben"]
+        assert "Ben (new analyst): 1 ratings" in shown[-1]
+        assert document.undo_stack.count() == 1
+        document.undo_stack.undo()
+        assert [a.name for a in document.project.analysts] == ["Ana"]
+
+        paths[1].write_text("not a workbook")
+        errors: list[str] = []
+        monkeypatch.setattr(
+            "workbench.ui.dialogs.show_error", lambda parent, text, *a: errors.append(text)
+        )
+        assert not team_actions.collect_sheets(parent, document, [str(p) for p in paths])
+        assert errors and errors[0].startswith("Ben.xlsx")
+        assert [a.name for a in document.project.analysts] == ["Ana"]
+    finally:
+        document.close()
