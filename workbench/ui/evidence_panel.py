@@ -347,7 +347,11 @@ class EvidencePanel(QWidget):
         try:
             date = PartialDate.parse(self.date.text().strip())
         except BadDate as error:
-            self.status.say(f"Date of {evidence.code}: {error}. The date was not changed.")
+            text = self.date.text().strip()
+            self.status.say(
+                f"Date of {evidence.code}: {text!r} is not a date ({error}); "
+                "use YYYY, YYYY-MM or YYYY-MM-DD. The date was not changed."
+            )
             return
         self._commit("date", date)
 

@@ -133,8 +133,9 @@ class MatrixModel(QAbstractTableModel):
             key = -np.array([int(evidence[r].credibility) for r in rows])
         return np.argsort(key, kind="stable")
 
-    def set_sort(self, key: SortKey) -> None:
-        self.sort_key = key
+    def set_sort(self, key: SortKey | str) -> None:
+        # A combo box hands the enum back as its plain string value.
+        self.sort_key = SortKey(key)
         self._reset()
 
     def set_filter(self, text: str) -> None:
