@@ -58,12 +58,16 @@ def write_matrix(
             styled(sheet, item.relevance.label, st.CENTRED),
         ]
         for c, code in enumerate(codes[r].tolist()):
-            cell = WriteOnlyCell(sheet, _CODES[code])
-            cell.style = st.RATING
+            # Rating cells carry no cell style: styling 200,000 cells would make
+            # a large export over three times slower than a bare dump, and their
+            # colour comes from conditional formatting anyway.
             note = comments.get((r, c))
             if note:
+                cell = WriteOnlyCell(sheet, _CODES[code])
                 cell.comment = _comment(note, f"{item.code} x {project.hypotheses[c].code}")
-            row.append(cell)
+                row.append(cell)
+            else:
+                row.append(_CODES[code])
         row.append(1 if item.active else 0)
         sheet.append(row)
     if n_evidence == 0:

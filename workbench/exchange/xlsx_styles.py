@@ -37,6 +37,7 @@ HEADER = "ACH header"
 CODE = "ACH code"
 WRAPPED = "ACH wrapped"
 CENTRED = "ACH centred"
+#: Centred rating codes (rating sheets; the big Matrix leaves rating cells unstyled for speed).
 RATING = "ACH rating"
 SCORE_LABEL = "ACH score label"
 SCORE = "ACH score"
