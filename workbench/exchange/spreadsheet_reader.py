@@ -207,11 +207,3 @@ def open_sheets(path: Path, sheet: str | None = None) -> Iterator[Sheet]:
             yield book.sheet(sheet)
         else:
             yield from book.sheets()
-
-
-def sheet_names(path: Path) -> list[str]:
-    """Names of the sheets of a workbook; a CSV file has none."""
-    if path.suffix.lower() in CSV_SUFFIXES:
-        return []
-    with Workbook(path) as book:
-        return list(book.sheet_names)
