@@ -178,3 +178,29 @@ def test_unrated_cells_are_left_out_of_the_report() -> None:
     cells = team_report(project)["cells"]
     assert [c["evidence"] for c in cells].count("E1") == 0
     assert len(cells) == 6
+
+
+def test_the_team_layer_is_the_project_consensus_with_overrides() -> None:
+    from workbench.core.consensus import project_consensus
+
+    project = team_project()
+    for row, column, rating in ((0, 0, CC), (2, 1, I)):
+        key = (project.evidence[row].id, project.hypotheses[column].id)
+        project.overrides[key] = ConsensusOverride(rating)
+    team = analyse_team(project)
+    assert np.array_equal(team.consensus, project_consensus(project))
+    assert np.array_equal(team.overridden, override_mask(project))
+    assert team.overridden.sum() == 2
+
+
+def test_ranked_positions_and_ranking_agree_with_a_plain_sort() -> None:
+    rng = np.random.default_rng(7)
+    project = team_project()
+    for layer in project.layers.values():
+        layer[:] = rng.integers(0, 7, size=layer.shape)
+    team = analyse_team(project)
+    expected = sorted(
+        (c for c in team.rated_cells() if not c.unanimous),
+        key=lambda c: (not c.disputed, -c.importance, -c.spread, c.row, c.column),
+    )
+    assert [(c.row, c.column) for c in team.ranking()] == [(c.row, c.column) for c in expected]

@@ -30,7 +30,6 @@ from workbench.core.consensus import (
     SpreadLevel,
     consensus_codes,
     disputed,
-    project_consensus,
     spread,
     spread_level,
 )
@@ -159,15 +158,24 @@ class TeamAnalysis:
         return [self.cell(int(r), int(c)) for r, c in self.ranked_positions(only_disagreements)]
 
 
+def _overrides_at(project: Project) -> list[tuple[int, int, Rating]]:
+    """(row, column, rating) of each hand-set consensus still in the matrix."""
+    if not project.overrides:
+        return []
+    rows = {e.id: i for i, e in enumerate(project.evidence)}
+    columns = {h.id: j for j, h in enumerate(project.hypotheses)}
+    return [
+        (rows[e], columns[h], override.rating)
+        for (e, h), override in project.overrides.items()
+        if e in rows and h in columns
+    ]
+
+
 def override_mask(project: Project) -> np.ndarray:
     """True for each cell whose consensus the facilitator set by hand."""
     mask = np.zeros((len(project.evidence), len(project.hypotheses)), dtype=bool)
-    if project.overrides:
-        rows = {e.id: i for i, e in enumerate(project.evidence)}
-        columns = {h.id: j for j, h in enumerate(project.hypotheses)}
-        for evidence_id, hypothesis_id in project.overrides:
-            if evidence_id in rows and hypothesis_id in columns:
-                mask[rows[evidence_id], columns[hypothesis_id]] = True
+    for row, column, _ in _overrides_at(project):
+        mask[row, column] = True
     return mask
 
 
@@ -175,8 +183,13 @@ def analyse_team(project: Project) -> TeamAnalysis:
     """Consensus, spread, disputes and importance of every cell of the project."""
     shape = (len(project.evidence), len(project.hypotheses))
     layers = [project.layers[a.id] for a in project.analysts]
-    team = project_consensus(project)
     computed = consensus_codes(layers, shape)
+    # The same as project_consensus(), without computing the consensus twice.
+    team = computed.copy()
+    overridden = np.zeros(shape, dtype=bool)
+    for row, column, rating in _overrides_at(project):
+        team[row, column] = int(rating)
+        overridden[row, column] = True
     cell_spread = spread(layers, shape)
     row_diagnosticity = diagnosticity(team)
     for layer in layers:
@@ -195,7 +208,7 @@ def analyse_team(project: Project) -> TeamAnalysis:
         project=project,
         consensus=team,
         computed=computed,
-        overridden=override_mask(project),
+        overridden=overridden,
         spread=cell_spread,
         disputed=disputed(layers, shape),
         importance=cell_spread * row_factor.reshape(-1, 1),
