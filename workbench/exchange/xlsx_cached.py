@@ -24,10 +24,10 @@ def sheet_member(archive: zipfile.ZipFile, title: str) -> str:
     """The zip member holding the sheet called ``title``."""
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     for sheet in book.iter(f"{_MAIN_NS}sheet"):
         if sheet.get("name") == title:
-            target = targets[sheet.get(f"{_REL_NS}id")]
+            target = targets[sheet.get(f"{_REL_NS}id")] or ""
             return target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
     raise KeyError(title)
 

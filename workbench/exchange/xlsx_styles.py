@@ -9,6 +9,7 @@ not cell fills, so they follow the rating when a team edits the sheet.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -189,7 +190,7 @@ def landscape_fit_to_width(sheet, repeat_rows: str | None = None) -> None:
         sheet.print_title_rows = repeat_rows
 
 
-def set_widths(sheet, widths: dict[int, float]) -> None:
+def set_widths(sheet, widths: Mapping[int, float]) -> None:
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
 
@@ -205,7 +206,7 @@ def wrapped_lines(text: str, width: float, bold: bool = False) -> int:
     return sum(len(textwrap.wrap(part, chars)) or 1 for part in str(text).split("\n"))
 
 
-def fit_row(sheet, row: int, cells: list, widths: dict[int, float], cap: int = 12) -> int:
+def fit_row(sheet, row: int, cells: list, widths: Mapping[int, float], cap: int = 12) -> int:
     """Give ``row`` the height its wrapped cells need (call before appending the row).
 
     Returns the number of lines, so the caller can top-align the row's other cells.
