@@ -1,7 +1,7 @@
 """An edit is on disk when apply() returns: kill -9 at random moments loses nothing.
 
 A child process applies a fixed sequence of edits and prints a line after
-each ``apply`` returns; the parent SIGKILLs it at a random moment after
+each ``apply`` returns; the test SIGKILLs it at a random moment after
 reading some lines. The file must then pass ``PRAGMA integrity_check``, open
 (taking over the dead process's lock) and hold exactly the first ``m`` edits
 of the sequence for some ``m`` no smaller than the number of lines read:
@@ -10,6 +10,7 @@ nothing acknowledged is lost and nothing is half applied.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import random
@@ -18,6 +19,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -40,16 +42,30 @@ from workbench.store import ProjectFile
 STEPS = 24
 KILLS = 30
 
-_CHILD = """
-import sys
-sys.path.insert(0, sys.argv[2])
+# A small server, started once: it imports the application, then forks one
+# editing child per request, so each of the 30 runs costs a fork, not a fresh
+# interpreter. Children are reaped automatically (SIGCHLD ignored), so a
+# killed child's pid is really gone and its lock is stale.
+_FORK_SERVER = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
 from test_store_durability import STEPS, step
 from workbench.store import ProjectFile
 
-project_file = ProjectFile.open(sys.argv[1])
-for i in range(STEPS):
-    project_file.apply(step(project_file.project, i))
-    print(i, flush=True)
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+for request in sys.stdin:
+    path, channel = request.rstrip("\\n").split("\\t")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            with open(channel, "w") as out:
+                project_file = ProjectFile.open(path)
+                for i in range(STEPS):
+                    project_file.apply(step(project_file.project, i))
+                    print(i, file=out, flush=True)
+        finally:
+            os._exit(0)
+    print(pid, flush=True)
 """
 
 
@@ -86,24 +102,58 @@ def _same(a: Project, b: Project, same_project) -> bool:
         return False
 
 
-def _run_and_kill(path: Path, seed: int) -> int:
-    """Run the child on ``path``, kill it at a random moment; returns lines read."""
+class _Children:
+    """Starts editing children through the fork server, one request at a time."""
+
+    def __init__(self) -> None:
+        self.server = subprocess.Popen(
+            [sys.executable, "-c", _FORK_SERVER, str(Path(__file__).parent)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.lock = threading.Lock()
+
+    def start(self, path: Path, channel: Path) -> int:
+        assert self.server.stdin is not None and self.server.stdout is not None
+        with self.lock:
+            self.server.stdin.write(f"{path}\t{channel}\n")
+            self.server.stdin.flush()
+            return int(self.server.stdout.readline())
+
+    def close(self) -> None:
+        assert self.server.stdin is not None
+        self.server.stdin.close()
+        self.server.wait(timeout=30)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def _run_and_kill(children: _Children, path: Path, seed: int) -> int:
+    """Run a child on ``path``, kill it at a random moment; returns lines read."""
     chooser = random.Random(seed)
     stop_after = chooser.randint(0, STEPS - 5)
-    child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(path), str(Path(__file__).parent)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None
+    channel = path.with_suffix(".fifo")
+    os.mkfifo(channel)
+    pid = children.start(path, channel)
     read = 0
-    while read < stop_after:
-        line = child.stdout.readline()
-        assert line, f"the child stopped early (exit {child.wait()})"
-        read += 1
-    time.sleep(chooser.random() * 0.004)  # sometimes mid-transaction, sometimes between
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()  # reaped: its pid is dead, so its lock is stale
+    with open(channel) as lines:
+        while read < stop_after:
+            assert lines.readline(), "the child stopped early"
+            read += 1
+        time.sleep(chooser.random() * 0.004)  # sometimes mid-transaction, sometimes between
+        with contextlib.suppress(ProcessLookupError):  # it may have finished first
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while not _gone(pid):  # reaped by the server
+        assert time.monotonic() < deadline, f"child {pid} outlived SIGKILL"
+        time.sleep(0.005)
     return read
 
 
@@ -121,8 +171,13 @@ def test_kill_minus_nine_never_loses_an_acknowledged_edit(tmp_path, full_project
     for n in range(KILLS):
         paths.append(tmp_path / f"run{n}.achwb")
         shutil.copy(base, paths[-1])
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        acknowledged = list(pool.map(_run_and_kill, paths, range(KILLS)))
+    children = _Children()
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            runs = pool.map(lambda n: _run_and_kill(children, paths[n], n), range(KILLS))
+            acknowledged = list(runs)
+    finally:
+        children.close()
 
     for path, read in zip(paths, acknowledged, strict=True):
         db = sqlite3.connect(path)
