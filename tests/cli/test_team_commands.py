@@ -194,3 +194,15 @@ def test_unknown_analyst_and_bad_names_are_one_line_errors(
     )
     assert code == 2 and err.startswith("error: an analyst name is empty")
     assert not (tmp_path / "s").exists()
+
+
+def test_an_imported_matrix_has_exactly_one_analyst(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "matrix.csv"
+    source.write_text("Evidence,H1: Accident,H2: Sabotage\nA fire,C,I\nNo witness,N,C\n")
+    project = tmp_path / "imported.achwb"
+    assert run(capsys, "import", str(source), str(project))[0] == 0
+    report = json.loads(run(capsys, "team", str(project), "--json")[1])
+    assert len(report["analysts"]) == 1
+    assert [c["consensus"] for c in report["cells"]] == ["C", "I", "N", "C"]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workbench.core.analysis import score_project
 from workbench.core.errors import BadInput
@@ -385,3 +389,105 @@ def test_an_unchanged_sheet_plans_nothing(tmp_path: Path) -> None:
     plan = collect_rating_sheets(project, [path])
     assert not plan.changes_anything
     assert plan.reports[0].blank == 9
+
+
+# -- any matrix, any spelling, any column order ------------------------------------------
+
+SPELLINGS = {
+    CC: ["CC", "++", "very consistent"],
+    C: ["C", "+", "Consistent"],
+    N: ["N", "0", 0],
+    I: ["I", "-", "inconsistent"],
+    II: ["II", "--", "Very Inconsistent"],
+    NA: ["NA", "N/A", "not applicable"],
+    BLANK: [None, "", "  "],
+}
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    shape=st.tuples(st.integers(1, 5), st.integers(1, 6)),
+    data=st.data(),
+)
+def test_whatever_an_analyst_types_lands_in_the_right_cell(tmp_path_factory, shape, data):
+    n_evidence, n_hypotheses = shape
+    project = Project(title="Random")
+    for k in range(n_hypotheses):
+        project.insert_hypothesis(k, Hypothesis(project.new_id(), f"H{k + 1}", f"Hyp {k + 1}"))
+    for r in range(n_evidence):
+        project.insert_evidence(r, Evidence(project.new_id(), f"E{r + 1}", f"Item {r + 1}"))
+    folder = tmp_path_factory.mktemp("random")
+    (path,) = write_rating_sheets(project, ["Zoe"], folder, seed=data.draw(st.integers(0, 99)))
+    grid = [
+        [data.draw(st.sampled_from(list(SPELLINGS))) for _ in range(n_hypotheses)]
+        for _ in range(n_evidence)
+    ]
+    book = openpyxl.load_workbook(path)
+    sheet = book[RATINGS_SHEET]
+    columns, rows = columns_by_code(sheet), rows_by_code(sheet)
+    for r, ratings in enumerate(grid):
+        for h, rating in enumerate(ratings):
+            spelling = data.draw(st.sampled_from(SPELLINGS[rating]))
+            sheet.cell(rows[f"E{r + 1}"], columns[f"H{h + 1}"]).value = spelling
+    book.save(path)
+
+    plan = collect_rating_sheets(project, [path])
+    plan.edit.apply(project)
+    zoe = project.analyst_by_name("Zoe")
+    assert zoe is not None
+    assert project.layer(zoe.id).tolist() == [[int(x) for x in row] for row in grid]
+    (report,) = plan.reports
+    assert report.blank == sum(row.count(BLANK) for row in grid)
+
+
+# -- saved again by LibreOffice, as an analyst without Excel would -------------------------
+
+
+def resave_with_libreoffice(source: Path, out: Path) -> Path:
+    out.mkdir(exist_ok=True)
+    profile = out / "profile"
+    command = [
+        "soffice",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(out),
+        str(source),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    result = out / source.name
+    assert result.exists(), f"soffice failed: {done.stdout} {done.stderr}"
+    return result
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed here")
+def test_a_sheet_saved_by_libreoffice_collects_and_its_scores_agree(tmp_path: Path) -> None:
+    project = make_project()
+    ana = project.analysts[0]
+    e2, h3 = project.evidence[1].id, project.hypotheses[2].id
+    project.set_rating(ana.id, e2, h3, BLANK, "=the source retracted")
+    (path,) = write_rating_sheets(project, ["Ana"], tmp_path, hide_scores=False)
+    fill(path, FILLED["Ana"])
+    resaved = resave_with_libreoffice(path, tmp_path / "lo")
+
+    sheet = openpyxl.load_workbook(resaved, data_only=True)[RATINGS_SHEET]
+    labels = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)]
+    row = labels.index("Weighted inconsistency") + 1
+    columns = columns_by_code(sheet)
+    shown = [sheet.cell(row, columns[f"H{k}"]).value for k in (1, 2, 3)]
+    # Ana alone: E1 +1,-1,0  E2 +2,+1,-1  E3 0,-,-2 with weights sqrt 2, 1, 1/sqrt 2.
+    assert shown == pytest.approx([0.0, math.sqrt(2), 1 + math.sqrt(2)], abs=1e-9)
+
+    plan = collect_rating_sheets(project, [resaved])
+    plan.edit.apply(project)
+    expected = [[Rating[c] for c in row] for row in FILLED["Ana"]]
+    assert project.layer(ana.id).tolist() == expected
+    # Formula-like text we wrote is still text after LibreOffice saved the file.
+    assert project.rationale(ana.id, e2, h3) == "=the source retracted"
+    assert all(r.rationales == 0 for r in plan.reports)
