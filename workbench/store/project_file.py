@@ -84,8 +84,7 @@ class ProjectFile:
         lock = ProjectLock(path)
         try:
             cls._build(path, project)
-            engine = make_engine(lambda: connect_file(path, read_only=False), read_only=False)
-            use_wal(engine)
+            engine = cls._editing_engine(path)
         except BaseException:
             lock.release()
             raise
@@ -118,7 +117,7 @@ class ProjectFile:
             fsync_folder(path.parent)
         except FileExistsError:
             raise ProjectFileError(f"{path} already exists; choose another name") from None
-        except (OSError, SQLAlchemyError) as error:
+        except (OSError, SQLAlchemyError, sqlite3.Error) as error:
             raise ProjectFileError(f"{path} could not be written ({_reason(error)})") from None
         finally:
             tmp.unlink(missing_ok=True)
@@ -137,23 +136,32 @@ class ProjectFile:
                 memory = migrate.snapshot_in_memory(path, version)
             except sqlite3.DatabaseError as error:
                 raise NotAProject(path, str(error)) from None
+            except (SQLAlchemyError, ProjectFileError) as error:
+                raise ProjectFileError(
+                    f"{path} could not be upgraded for viewing ({_reason(error)})"
+                ) from None
             engine = make_engine(lambda: memory, read_only=True)
             return cls(path, cls._load(path, engine), engine, None)
         lock = ProjectLock(path)
         try:
             backup = migrate.migrate_file(path, version) if version < SCHEMA_VERSION else None
-            engine = make_engine(lambda: connect_file(path, read_only=False), read_only=False)
-            try:
-                use_wal(engine)
-            except (SQLAlchemyError, sqlite3.Error) as error:
-                engine.dispose()
-                raise ProjectFileError(
-                    f"{path} cannot be opened for editing ({_reason(error)}); open it read-only"
-                ) from None
+            engine = cls._editing_engine(path)
             return cls(path, cls._load(path, engine), engine, lock, backup)
         except BaseException:
             lock.release()
             raise
+
+    @staticmethod
+    def _editing_engine(path: Path) -> Engine:
+        engine = make_engine(lambda: connect_file(path, read_only=False), read_only=False)
+        try:
+            use_wal(engine)
+        except (SQLAlchemyError, sqlite3.Error) as error:
+            engine.dispose()
+            raise ProjectFileError(
+                f"{path} cannot be opened for editing ({_reason(error)}); open it read-only"
+            ) from None
+        return engine
 
     @staticmethod
     def _load(path: Path, engine: Engine) -> Project:
