@@ -181,15 +181,15 @@ def sensitivity(
     )
 
 
-def _clean(value: np.ndarray | float) -> np.ndarray | float:
+def _clean(value: np.ndarray) -> np.ndarray:
     # Subtracting sums leaves 1e-16 residue where the true margin is 0.
-    return np.round(value, 12) + 0.0
+    return np.round(np.asarray(value, dtype=float), 12) + 0.0
 
 
 def _margin(wi: np.ndarray, leader: int, runner_up: int) -> float:
     if leader < 0 or runner_up < 0:
         return 0.0
-    return float(_clean(wi[runner_up] - wi[leader]))
+    return float(_clean(np.asarray(wi[runner_up] - wi[leader])))
 
 
 def _margins(wi: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:

@@ -197,10 +197,22 @@ def sensitivity_sentences(project: Project, result: SensitivityResult) -> list[s
             )
         lead = result.excluded_lead
         worst = int(np.argmin(lead))
-        lines.append(
-            f"The narrowest lead after excluding one item: {_fmt(float(lead[worst]))} "
-            f"(without {project.evidence[int(result.excluded_rows[worst])].code})."
-        )
+        without = project.evidence[int(result.excluded_rows[worst])].code
+        if lead[worst] > 0:
+            lines.append(
+                f"The narrowest lead after excluding one item: {_fmt(float(lead[worst]))} "
+                f"(without {without})."
+            )
+        elif lead[worst] == 0:
+            lines.append(
+                f"Without {without}, {leader.code} would be level on weighted "
+                f"inconsistency with the next hypothesis."
+            )
+        else:
+            lines.append(
+                f"Without {without}, {leader.code} would trail the next hypothesis by "
+                f"{_fmt(float(-lead[worst]))} in weighted inconsistency."
+            )
     flips = (result.toward_consistent_leader != result.leader) | (
         result.toward_inconsistent_leader != result.leader
     )
@@ -257,9 +269,13 @@ def sensitivity_summary(project: Project, result: SensitivityResult) -> str:
     lead = result.lead_change_when_excluded
     if result.excluded_rows.size and result.runner_up >= 0:
         lines += ["", "Items that move the lead most when excluded (change in the lead):"]
-        for k in np.argsort(-np.abs(lead), kind="stable")[:10]:
+        flips = result.flips_leader_when_excluded()
+        moving = [
+            k for k in np.argsort(-np.abs(lead), kind="stable").tolist() if lead[k] != 0 or flips[k]
+        ]
+        for k in moving[:10]:
             item = project.evidence[int(result.excluded_rows[k])]
-            flag = "  <- changes the leader" if result.excluded_leader[k] != result.leader else ""
+            flag = "  <- changes the leader" if flips[k] else ""
             lines.append(f"  {item.code:<6} {lead[k]:+7.2f}  {item.title}{flag}")
     mind = change_my_mind_lines(project, result)
     if mind:

@@ -55,7 +55,7 @@ def _table(
     numeric: set[int] | None = None,
     widths: list[int] | None = None,
 ) -> str:
-    """A table; cells are already-escaped HTML; ``widths`` in percent per column."""
+    """A table; cells are already-escaped HTML; ``widths`` in percent (0: automatic)."""
     numeric = numeric or set()
     out = [
         '<table border="1" cellspacing="0" cellpadding="3" width="100%" '
@@ -64,7 +64,7 @@ def _table(
     ]
     for k, head in enumerate(headers):
         align = ' class="num" align="right"' if k in numeric else ""
-        width = f' width="{widths[k]}%"' if widths else ""
+        width = f' width="{widths[k]}%"' if widths and widths[k] else ""
         out.append(f'<th bgcolor="#EEEEEE"{align}{width}>{_e(head)}</th>')
     out.append("</tr>")
     for row in rows:
@@ -323,7 +323,7 @@ def _milestones(c: ReportContent) -> list[str]:
                 ]
                 for m in c.milestones
             ],
-            widths=[7, 40, 12, 12, 29],
+            widths=[7, 38, 14, 12, 29],
         )
     )
     return out
