@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import sqlite3
+import threading
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from workbench.core.edits import (
     AddMilestone,
     AddSource,
     Batch,
+    Edit,
     MoveEvidence,
     MoveHypothesis,
     RemoveAnalyst,
@@ -313,3 +315,48 @@ def test_undoing_a_deletion_brings_back_the_consensus_overrides(
         project_file.apply(undo)
         assert project.overrides == {(evidence_id, hypothesis_id): override}
         assert same_project(_reopened(path), project)
+
+
+class _Rename(Edit):
+    """An Edit type the store has never heard of."""
+
+    def apply(self, project):
+        before, project.title = project.title, "renamed"
+        return UpdateProject({"title": before})
+
+
+def test_an_edit_the_store_cannot_save_is_refused_and_undone(tmp_path, full_project):
+    with ProjectFile.create(tmp_path / "p.achwb", full_project()) as project_file:
+        title = project_file.project.title
+        with pytest.raises(TypeError, match="cannot store a _Rename edit"):
+            project_file.apply(_Rename())
+        assert project_file.project.title == title
+        assert project_file.change_log() == []
+
+
+def test_edits_may_come_from_a_worker_thread(tmp_path, full_project, same_project):
+    with ProjectFile.create(tmp_path / "p.achwb", full_project()) as project_file:
+        project = project_file.project
+        a, e, h = _ids(project)
+        errors = []
+
+        def worker():
+            try:
+                project_file.apply(SetRating(a[0], e[0], h[0], Rating.CC, "from a worker"))
+            except Exception as error:  # reported to the test thread below
+                errors.append(error)
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+        assert errors == []
+        project_file.apply(SetRating(a[0], e[1], h[0], Rating.II))
+        assert same_project(_reopened(project_file.path), project)
+
+
+def test_a_read_only_view_can_be_copied(tmp_path, full_project, same_project):
+    ProjectFile.create(tmp_path / "p.achwb", full_project()).close()
+    with ProjectFile.open(tmp_path / "p.achwb", read_only=True) as viewer:
+        viewer.save_copy(tmp_path / "copy.achwb")
+        with ProjectFile.open(tmp_path / "copy.achwb") as copied:
+            assert same_project(copied.project, viewer.project)

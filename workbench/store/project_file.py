@@ -126,8 +126,10 @@ class ProjectFile:
     def open(cls, path: str | os.PathLike[str], read_only: bool = False) -> ProjectFile:
         """Open an existing project; raises a ProjectFileError saying why it cannot be.
 
-        ``read_only=True`` takes no lock and never writes: an older file is
-        upgraded in memory only, and :meth:`apply` refuses edits.
+        ``read_only=True`` takes no lock and never writes: the project is read
+        into an in-memory snapshot (an older file is upgraded there only), it
+        does not follow later changes by whoever edits the file, and
+        :meth:`apply` refuses edits.
         """
         path = Path(path).absolute()
         version = checks.inspect_file(path)

@@ -6,7 +6,9 @@ migrations in ``migrations/versions`` bring older files up to it, and a test
 checks the two agree. Ratings live one row per non-blank cell (or blank cell
 with a rationale) in a ``WITHOUT ROWID`` table keyed by evidence first, so
 deleting an evidence row, the most common structural edit, finds its ratings
-through the key instead of scanning millions of rows.
+through the key instead of scanning millions of rows. Deleting a hypothesis
+or an analyst scans the table instead (about a second at five million
+ratings): rare edits, not worth a second index as big as the table.
 """
 
 from __future__ import annotations
