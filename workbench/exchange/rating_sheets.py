@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import random
 import re
 from pathlib import Path
@@ -77,6 +78,10 @@ DETAIL_HEADERS = (
     "Description",
 )
 _WEIGHT_HEADER = "Weight (for the scores)"
+#: Widths (characters) of the detail columns, and the longest wrapped cell shown in full.
+_WIDTHS = {1: 7, 2: 38, 3: 14, 4: 11, 5: 20, 6: 11, 7: 11, 8: 56}
+_DETAILS_WIDTH = sum(_WIDTHS.values())
+_MAX_LINES = 10
 _RATING_CHOICES = ",".join(layout.RATING_CHOICES)
 _RESERVED_FILE_NAMES = {"con", "prn", "aux", "nul"} | {
     f"{p}{n}" for p in ("com", "lpt") for n in range(10)
@@ -229,7 +234,12 @@ def _rating_workbook(
         _put_text(sheet, 3, 1, f"Question: {project.question}", "the key question", styles.SUBTITLE)
     notes = _instructions(not hide_scores)
     for k, text in enumerate(notes):
+        # Across the detail columns: in column A alone the text would wrap word by word.
         sheet.cell(4 + k, 1, text).style = styles.NOTE
+        sheet.merge_cells(
+            start_row=4 + k, start_column=1, end_row=4 + k, end_column=len(DETAIL_HEADERS)
+        )
+        sheet.row_dimensions[4 + k].height = _height([(text, _DETAILS_WIDTH)])
     header_row = 4 + len(notes) + 1
     first_row = header_row + 1
     n_details = len(DETAIL_HEADERS)
@@ -294,6 +304,15 @@ def _evidence_details(sheet, row: int, project: Project, evidence: Evidence) -> 
     sheet.cell(row, 6, evidence.credibility.label).style = styles.CENTRED
     sheet.cell(row, 7, evidence.relevance.label).style = styles.CENTRED
     _put_text(sheet, row, 8, evidence.description, f"{evidence.code} description", styles.WRAPPED)
+    # Spreadsheet programs do not all grow rows for wrapped text on opening.
+    texts = [(evidence.title, 2), (kind, 3), (citation, 5), (evidence.description, 8)]
+    sheet.row_dimensions[row].height = _height([(t, _WIDTHS[c]) for t, c in texts])
+
+
+def _height(texts: list[tuple[str, float]]) -> float:
+    """Row height in points for wrapped texts in columns of the given widths (capped)."""
+    lines = max((math.ceil(len(t) / max(w * 1.1, 1)) for t, w in texts if t), default=1)
+    return 15.0 * min(max(lines, 1), _MAX_LINES) + 2
 
 
 def _rating_cells(sheet, columns: list[int], first_row: int, last_row: int) -> None:
@@ -354,8 +373,7 @@ def _score_rows(
 
 
 def _shape(sheet, header_row: int, n_details: int, n_hypotheses: int, last_column: int) -> None:
-    widths = {1: 7, 2: 38, 3: 14, 4: 11, 5: 20, 6: 11, 7: 11, 8: 40}
-    for column, width in widths.items():
+    for column, width in _WIDTHS.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
     for k in range(n_hypotheses):
         rating = n_details + 1 + 2 * k
@@ -365,7 +383,11 @@ def _shape(sheet, header_row: int, n_details: int, n_hypotheses: int, last_colum
     # Keep the IDs, titles and headers in view while scrolling across and down.
     sheet.freeze_panes = sheet.cell(header_row + 1, 3)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(last_column)}{header_row}"
-    styles.landscape_fit_to_width(sheet, repeat_rows=f"{header_row}:{header_row}")
+    # Printed across several pages rather than shrunk to one unreadable page width.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_title_cols = "A:B"
 
 
 def _identity(
