@@ -308,3 +308,22 @@ def test_consensus_with_override_is_noted_in_the_comment(tmp_path):
     assert cell.value == "II"
     assert "Consensus set by the facilitator (II): agreed in the meeting" in cell.comment.text
     assert np.array_equal(layer_codes(project)[0, 1], Rating.II)
+
+
+@pytest.mark.parametrize("limit", [50_000, 0], ids=["small: centred", "large: unstyled"])
+def test_rating_cells_keep_codes_and_comments_whether_styled_or_not(tmp_path, monkeypatch, limit):
+    from workbench.exchange import xlsx_matrix
+
+    monkeypatch.setattr(xlsx_matrix, "CENTRED_RATINGS_LIMIT", limit)
+    project = random_project(12, n_evidence=6, n_hypotheses=3)
+    sheet = openpyxl.load_workbook(_export(project, tmp_path))[layout.MATRIX_SHEET]
+    codes = layer_codes(project)
+    (aid, eid, hid), note = next(iter(project.rationales.items()))
+    r, c = project.evidence_index(eid), project.hypothesis_index(hid)
+    for row in range(6):
+        for column in range(3):
+            cell = sheet.cell(layout.evidence_row(row), layout.hypothesis_column(column))
+            assert cell.value == (Rating(int(codes[row, column])).code or None)
+            assert cell.alignment.horizontal == ("center" if limit else None)
+    commented = sheet.cell(layout.evidence_row(r), layout.hypothesis_column(c)).comment
+    assert note in commented.text

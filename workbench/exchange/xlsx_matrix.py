@@ -20,6 +20,11 @@ ID_WIDTH = 9
 TITLE_WIDTH = 50
 LEVEL_WIDTH = 11
 HYPOTHESIS_WIDTH = 15
+#: Up to this many rating cells, each is centred with a cell style. Beyond it
+#: (thousands of rows) the cells stay unstyled: styling doubles the cost of every
+#: cell, and a 5,000 x 40 export must stay within three times a bare dump. Their
+#: colour comes from conditional formatting either way.
+CENTRED_RATINGS_LIMIT = 50_000
 
 
 def write_matrix(
@@ -50,6 +55,7 @@ def write_matrix(
     header.append(styled(sheet, layout.ACTIVE_HEADER, st.HEADER))
     sheet.append(header)
 
+    centred = n_evidence * n_hypotheses <= CENTRED_RATINGS_LIMIT
     for r, item in enumerate(project.evidence):
         row = [
             text(sheet, item.code, "An evidence code", st.CODE),
@@ -58,16 +64,17 @@ def write_matrix(
             styled(sheet, item.relevance.label, st.CENTRED),
         ]
         for c, code in enumerate(codes[r].tolist()):
-            # Rating cells carry no cell style: styling 200,000 cells would make
-            # a large export over three times slower than a bare dump, and their
-            # colour comes from conditional formatting anyway.
             note = comments.get((r, c))
-            if note:
+            if centred:
+                cell = styled(sheet, _CODES[code], st.RATING)
+            elif note:
                 cell = WriteOnlyCell(sheet, _CODES[code])
-                cell.comment = _comment(note, f"{item.code} x {project.hypotheses[c].code}")
-                row.append(cell)
             else:
                 row.append(_CODES[code])
+                continue
+            if note:
+                cell.comment = _comment(note, f"{item.code} x {project.hypotheses[c].code}")
+            row.append(cell)
         row.append(1 if item.active else 0)
         sheet.append(row)
     if n_evidence == 0:
