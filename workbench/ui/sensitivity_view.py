@@ -133,6 +133,7 @@ class SensitivityView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: self.linchpin_table.resizeRowsToContents())
         self.linchpin_table.clicked.connect(
             lambda index: self.evidenceSelected.emit(self.linchpins.evidence_id(index.row()))
         )
@@ -209,8 +210,9 @@ class SensitivityView(QWidget):
             for r in self.result.linchpins.tolist()
         ]
         self.linchpins.set_rows(rows)
+        self.linchpin_table.resizeRowsToContents()
         self.linchpin_label.setText(
-            f"<b>Linchpins</b> ({len(rows)}): the leader rests on each of these."
+            f"<b>⚑ Linchpins</b> ({len(rows)}): the leader rests on each of these."
             if rows
             else "<b>No linchpins</b>: no single exclusion or one-step change of a "
             "rating changes the leader."
@@ -239,9 +241,11 @@ class SensitivityView(QWidget):
         else:
             self.bar_item.setOpts(x0=[], y=[], width=[], brushes=None)
         axis = self.plot.getPlotItem().getAxis("left")
+        linchpins = set(self.result.linchpins.tolist()) if self.result is not None else set()
         if project is not None and n:
             labels = [
-                _label(project.evidence[row].code, project.evidence[row].title)
+                ("⚑ " if row in linchpins else "")
+                + _label(project.evidence[row].code, project.evidence[row].title)
                 for row, _, _ in self.bars
             ]
             axis.setTicks([list(enumerate(labels)), []])
