@@ -102,7 +102,7 @@ def write_scores(sheet, project: Project, scores: MatrixScores) -> None:
                 int(scores.rank[c]),
                 text(sheet, h.code, "A hypothesis code", st.CODE),
                 text(sheet, h.title, f"Hypothesis {h.code} title", st.WRAPPED),
-                styled(sheet, float(scores.inconsistency[c]), st.NUMBER),
+                float(scores.inconsistency[c]),
                 styled(sheet, float(scores.weighted_inconsistency[c]), st.NUMBER),
                 styled(sheet, float(scores.consistency[c]), st.NUMBER),
                 styled(sheet, float(scores.normalized[c]), st.NUMBER),
@@ -125,6 +125,7 @@ def _add_chart(sheet, count: int) -> None:
     chart.x_axis.title = None
     chart.legend = None
     chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top, as in the table
+    chart.y_axis.crosses = "max"  # ...and the value axis still along the bottom
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     data = Reference(sheet, min_col=column, min_row=1, max_row=count + 1)
@@ -132,8 +133,9 @@ def _add_chart(sheet, count: int) -> None:
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(labels)
     chart.height = max(6.0, 1.0 + 0.8 * count)
-    chart.width = 18
-    sheet.add_chart(chart, "J2")
+    chart.width = 24
+    # Under the table, so the sheet prints on one readable page.
+    sheet.add_chart(chart, f"B{count + 4}")
 
 
 def write_sources(sheet, project: Project) -> None:
