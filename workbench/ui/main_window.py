@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
         doc.scoresChanged.connect(self._update_status)
         doc.layerChanged.connect(self._fill_layer_box)
         doc.errorOccurred.connect(lambda text: show_error(self, text))
-        doc.undo_stack.cleanChanged.connect(lambda _: self._update_title())
+        doc.undo_stack.cleanChanged.connect(self._clean_changed)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.view.model().modelReset.connect(self._reselect)
         self.view.editEvidenceRequested.connect(self._edit_evidence_row)
@@ -310,6 +310,10 @@ class MainWindow(QMainWindow):
         if self.document.is_open and self.view.model().rowCount():
             self.view.setCurrentIndex(self.view.model().index(0, LEADING))
         self.view.setFocus()
+
+    def _clean_changed(self, _clean: bool) -> None:
+        # A bound method (not a lambda) so Qt drops the connection with the window.
+        self._update_title()
 
     def _update_title(self) -> None:
         if not self.document.is_open:

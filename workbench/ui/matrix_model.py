@@ -233,6 +233,8 @@ class MatrixModel(QAbstractTableModel):
         if role == RatingRole:
             return code
         if role == Qt.ItemDataRole.BackgroundRole:
+            if not doc.active[row] and palette.FILL_BY_CODE[code] is not None:
+                return palette.faded(palette.FILL_BY_CODE[code])
             return palette.FILL_BY_CODE[code]
         if role == Qt.ItemDataRole.ForegroundRole:
             if not doc.active[row]:

@@ -57,6 +57,17 @@ def excluded_fill(palette: QPalette | None = None) -> QColor:
     return base.darker(112) if not is_dark(palette) else base.lighter(135)
 
 
+def faded(fill: QColor, palette: QPalette | None = None) -> QColor:
+    """A rating colour washed toward the excluded-row grey: still readable, clearly out."""
+    grey = excluded_fill(palette)
+    mix = 0.3
+    return QColor.fromRgbF(
+        fill.redF() * mix + grey.redF() * (1 - mix),
+        fill.greenF() * mix + grey.greenF() * (1 - mix),
+        fill.blueF() * mix + grey.blueF() * (1 - mix),
+    )
+
+
 def footer_fill(palette: QPalette | None = None) -> QColor:
     """The score footer's background, set apart from the matrix rows."""
     palette = palette or QApplication.palette()
