@@ -182,3 +182,46 @@ def test_the_screen_renders_at_projector_size(qtbot, window, tmp_path: Path) -> 
     image = window.grab()
     assert (image.width(), image.height()) == (1920, 1080)
     assert image.save(str(tmp_path / "workshop.png"))
+
+
+def test_votes_can_come_from_collected_sheets(qtbot, window, document, tmp_path, monkeypatch):
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+
+    from workbench.exchange.rating_sheets import write_rating_sheets
+    from workbench.ui import team_actions
+
+    (path,) = write_rating_sheets(document.project, ["Ben"], tmp_path / "sheets")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Ratings"]
+    header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "ID")
+    for column in range(1, sheet.max_column + 1):
+        if str(sheet.cell(header, column).value).startswith("H2:"):
+            sheet.cell(header + 1, column).value = "CC"
+    book.save(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args, **kwargs: ([str(path)], ""))
+    monkeypatch.setattr(team_actions, "confirm", lambda *args: True)
+    qtbot.keyClick(window, Qt.Key.Key_O)
+    assert row_of(document, "Ben") == [BLANK, CC, BLANK]
+    assert window.vote_labels[(1, 1)].text() == "CC"
+
+
+def test_without_participants_the_screen_says_how_to_add_one(qtbot, tmp_path: Path) -> None:
+    project = workshop_project()
+    for analyst in list(project.analysts):
+        project.remove_analyst(analyst.id)
+    path = tmp_path / "empty.achwb"
+    ProjectFile.create(path, project).close()
+    document = Document(ProjectFile.open(path))
+    try:
+        window = WorkshopWindow(document)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.findChild(QLabel, "workshopNoParticipants") is not None
+        qtbot.keyClicks(window, "c")  # no one to vote for: nothing happens
+        assert document.undo_stack.count() == 0
+        window.add_participant_named("Ana")
+        qtbot.keyClicks(window, "i")
+        assert row_of(document, "Ana") == [I, BLANK, BLANK]
+    finally:
+        document.close()

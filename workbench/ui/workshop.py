@@ -12,6 +12,7 @@ The facilitator types the votes as they are called out:
     R                       reveal or hide the scores (hidden to avoid anchoring)
     T                       start / stop the discussion timer (3 minutes)
     P                       add a participant
+    O                       take in filled rating sheets (one undo step)
     Esc                     back to the normal window
 
 Every vote is an ordinary edit through ``Document.do``: undoable, saved at
@@ -45,6 +46,7 @@ from workbench.core.steps import HEUER_STEPS, current_step
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
 from workbench.ui.palette import RATING_FILL, RATING_TEXT
+from workbench.ui.team_actions import collect_sheets
 
 #: Seconds on the discussion timer.
 TIMER_SECONDS = 180
@@ -138,7 +140,7 @@ class WorkshopWindow(QWidget):
         self.grid.setVerticalSpacing(10)
         self.help = QLabel(
             "1–9 participant · [ ] hypothesis · c n i a vote (cc, ii strong) · "
-            "←/→ evidence · R scores · T timer · P add participant · Esc leave",
+            "←/→ evidence · R scores · T timer · P add participant · O collect sheets · Esc leave",
             self,
         )
         self.help.setObjectName("workshopHelp")
@@ -247,6 +249,11 @@ class WorkshopWindow(QWidget):
         hypotheses = project.hypotheses
         if not hypotheses:
             return
+        if not self.analysts:
+            hint = QLabel("No participants yet: press P to add one.", self.grid_host)
+            hint.setObjectName("workshopNoParticipants")
+            hint.setFont(self._fonts(1.0))
+            self.grid.addWidget(hint, 1, 0, 1, len(hypotheses) + 1)
         for j, hypothesis in enumerate(hypotheses):
             head = QLabel(f"<b>{hypothesis.code}</b> {_escape(hypothesis.title)}", self.grid_host)
             head.setWordWrap(True)
@@ -366,6 +373,8 @@ class WorkshopWindow(QWidget):
             self.toggle_timer()
         elif key == Qt.Key.Key_P:
             self.add_participant()
+        elif key == Qt.Key.Key_O:
+            collect_sheets(self, self.document)
         elif key in _VOTE_KEYS:
             self.vote(_VOTE_KEYS[key])
         else:
