@@ -164,7 +164,7 @@ def _brute_force_minimum(codes, weights, active, target) -> int | None:
         for col in range(codes.shape[1]):
             rating = int(codes[row, col])
             if col == target and rating in (R.II, R.I):
-                options.append((row, col, +1, rating - R.II + 1 if rating == R.II else 1))
+                options.append((row, col, +1, 2 if rating == R.II else 1))
             elif col != target and rating in (R.N, R.I):
                 options.append((row, col, -1, 2 if rating == R.N else 1))
     best = None
