@@ -291,3 +291,15 @@ def test_file_report_writes_a_pdf(main_window, tmp_path, monkeypatch):
     action.trigger()
     written = target.with_name("belarus report.pdf")
     assert written.read_bytes().startswith(b"%PDF")
+
+
+def test_a_hidden_sensitivity_view_catches_up_when_shown(document, qtbot):
+    view = SensitivityView(document)
+    qtbot.addWidget(view)
+    before = view.result
+    e1 = document.project.evidence_by_code("E1")
+    document.do(document.rating_edit(document.project.evidence.index(e1), 1, Rating.N))
+    assert view.result is before  # nothing computed while nobody looks
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.result is not before and view.result.leader == 1

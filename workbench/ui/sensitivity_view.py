@@ -175,15 +175,30 @@ class SensitivityView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
         self._timer.timeout.connect(self.refresh)
-        document.scoresChanged.connect(self._timer.start)
-        document.projectReplaced.connect(self.refresh)
-        document.detailsChanged.connect(self._timer.start)
+        # A hidden view only notes that it is stale: a 10,000-row matrix costs
+        # a noticeable fraction of a second, worth paying only when looked at.
+        self._stale = False
+        document.scoresChanged.connect(self._schedule)
+        document.projectReplaced.connect(self._schedule)
+        document.detailsChanged.connect(self._schedule)
         self.refresh()
+
+    def _schedule(self) -> None:
+        if self.isVisible():
+            self._timer.start()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     # -- data ------------------------------------------------------------------
 
     def refresh(self) -> None:
         self._timer.stop()
+        self._stale = False
         doc = self.document
         if not doc.is_open:
             self.result, self.bars = None, []
