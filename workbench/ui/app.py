@@ -57,13 +57,32 @@ def open_start_project(window, path: str | None) -> bool:  # noqa: ANN001 - Main
 def run_gui(path: str | None = None) -> int:
     """Show the main window until it closes; the process exit code."""
     app = make_application()
-    from workbench.ui.main_window import MainWindow
+    from workbench.ui.dialogs import show_bug
+    from workbench.ui.main_window import APPEARANCE_KEY, MainWindow
+    from workbench.ui.palette import apply_appearance
 
-    window = MainWindow(settings=QSettings())
+    settings = QSettings()
+    apply_appearance(str(settings.value(APPEARANCE_KEY, "system")))
+    window = MainWindow(settings=settings)
+    _report_uncaught_errors(window, show_bug)
     window.show()
     open_start_project(window, path)
     _quit_after_smoke_test(app, window)
     return app.exec()
+
+
+def _report_uncaught_errors(window, show_bug) -> None:  # noqa: ANN001
+    """An exception escaping a Qt slot becomes the "this is a bug" dialog, not a
+    traceback on a terminal the analyst never sees (and the window stays up)."""
+
+    def hook(kind, error, trace) -> None:  # noqa: ANN001
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        sys.__excepthook__(kind, error, trace)
+        show_bug(window, error.with_traceback(trace))
+
+    sys.excepthook = hook
 
 
 def _quit_after_smoke_test(app: QApplication, window) -> None:  # noqa: ANN001 - MainWindow

@@ -98,7 +98,7 @@ class HypothesisPanel(QWidget):
         self.code.setObjectName("hypothesisCode")
         self.title = QLineEdit(self)
         self.title.setObjectName("hypothesisTitle")
-        self.description = CommitTextEdit(self, lines=4)
+        self.description = CommitTextEdit(self, lines=7)
         self.description.setObjectName("hypothesisDescription")
         self.prior = QLineEdit(self)
         self.prior.setObjectName("hypothesisPrior")

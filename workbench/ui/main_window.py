@@ -8,7 +8,14 @@ has an objectName so tests (and keyboard-driven users) can find it.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -41,8 +48,11 @@ from workbench.ui.layer_switcher import LayerSwitcher
 from workbench.ui.matrix_model import LEADING
 from workbench.ui.matrix_panel import MatrixPanel
 from workbench.ui.matrix_view import make_clipboard_actions
+from workbench.ui.palette import APPEARANCES, apply_appearance
 from workbench.ui.sources_panel import SourcesPanel
 from workbench.ui.workshop import open_workshop
+
+APPEARANCE_KEY = "view/appearance"
 
 KEYS_HELP = (
     "<b>Rating keys</b> (on a hypothesis cell; several selected cells change together)<br>"
@@ -248,6 +258,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
+        view.addMenu(self._appearance_menu())
+        view.addSeparator()
         view.addAction(
             self.action(
                 "actionWorkshop",
@@ -261,6 +273,25 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.action("actionKeys", "&Rating Keys", self._show_keys))
         help_menu.addAction(self.action("actionAbout", "&About ACH Workbench", self._about))
+
+    def _appearance_menu(self) -> QMenu:
+        menu = QMenu("&Appearance", self)
+        menu.setObjectName("appearanceMenu")
+        group = QActionGroup(self)
+        current = str(self.settings.value(APPEARANCE_KEY, "system"))
+        for key, text in APPEARANCES.items():
+            act = QAction(text, self)
+            act.setObjectName(f"appearance_{key}")
+            act.setCheckable(True)
+            act.setChecked(key == current)
+            act.triggered.connect(lambda _=False, k=key: self.set_appearance(k))
+            group.addAction(act)
+            menu.addAction(act)
+        return menu
+
+    def set_appearance(self, choice: str) -> None:
+        """Light, dark or the system's scheme, remembered for the next start."""
+        self.settings.setValue(APPEARANCE_KEY, apply_appearance(choice))
 
     def _connect(self) -> None:
         doc = self.document

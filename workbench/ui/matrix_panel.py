@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.ui import palette
 from workbench.ui.document import Document
 from workbench.ui.matrix_model import LEADING, MatrixModel, ScoreFooterModel, SortKey
 from workbench.ui.matrix_view import MatrixView
@@ -44,8 +43,8 @@ class ScoreFooter(QTableView):
         self.setShowGrid(True)
         frame = 2 * self.frameWidth()
         self.setFixedHeight(model.rowCount() * 24 + frame)
-        background = palette.footer_fill(self.palette())
-        self.setStyleSheet(f"QTableView#scoreFooter {{ background: {background.name()}; }}")
+        # palette(...) in the style sheet follows a switch between light and dark.
+        self.setStyleSheet("QTableView#scoreFooter { background: palette(alternate-base); }")
         model.modelReset.connect(self._span_labels)
         self._span_labels()
 

@@ -375,7 +375,7 @@ class MatrixView(QTableView):
         if index.column() >= LEADING:
             for rating in MENU_RATINGS:
                 name = f"{rating.code} — {rating.label}" if rating.code else "Clear rating"
-                action = menu.addAction(f"{name}\t{_KEY_HINT[rating]}")
+                action = menu.addAction(palette.swatch(rating), f"{name}\t{_KEY_HINT[rating]}")
                 action.setObjectName(f"rate-{rating.code or 'blank'}")
                 action.triggered.connect(lambda _=False, r=rating: self.rate(r))
             menu.addSeparator()

@@ -8,7 +8,8 @@ unrated matrix looks empty, not grey.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from workbench.core.ratings import Rating
@@ -54,7 +55,7 @@ def excluded_fill(palette: QPalette | None = None) -> QColor:
     """A grey wash over an excluded row, visible in light and dark mode."""
     palette = palette or QApplication.palette()
     base = palette.color(QPalette.ColorRole.Base)
-    return base.darker(112) if not is_dark(palette) else base.lighter(135)
+    return base.darker(112) if not is_dark(palette) else base.lighter(180)
 
 
 def faded(fill: QColor, palette: QPalette | None = None) -> QColor:
@@ -80,3 +81,62 @@ def leader_fill(palette: QPalette | None = None) -> QColor:
     tint = QColor(palette.color(QPalette.ColorRole.Highlight))
     tint.setAlpha(60)
     return tint
+
+
+def swatch(rating: Rating, size: int = 14) -> QIcon:
+    """A small square of the rating's colour, for menus."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(RATING_FILL.get(rating, QColor(Qt.GlobalColor.transparent)))
+    return QIcon(pixmap)
+
+
+#: The appearance choices of View > Appearance, stored in QSettings.
+APPEARANCES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+
+
+def dark_palette() -> QPalette:
+    """A calm dark palette for Fusion (used when the analyst picks Dark)."""
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#2b2b2b",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1f1f1f",
+        QPalette.ColorRole.AlternateBase: "#2f2f2f",
+        QPalette.ColorRole.ToolTipBase: "#3a3a3a",
+        QPalette.ColorRole.ToolTipText: "#f0f0f0",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#9a9a9a",
+        QPalette.ColorRole.Button: "#353535",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.Highlight: "#3d7fd6",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#8ab4f8",
+    }
+    for role, name in colours.items():
+        palette.setColor(role, QColor(name))
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#808080"))
+    return palette
+
+
+def apply_appearance(choice: str) -> str:
+    """Light, dark, or the system's scheme; returns the choice actually applied."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return "system"
+    choice = choice if choice in APPEARANCES else "system"
+    hints = app.styleHints()
+    if choice == "system":
+        hints.unsetColorScheme()
+        app.setPalette(QPalette())
+    elif choice == "light":
+        hints.setColorScheme(Qt.ColorScheme.Light)
+        app.setPalette(app.style().standardPalette())
+    else:
+        hints.setColorScheme(Qt.ColorScheme.Dark)
+        app.setPalette(dark_palette())
+    return choice
