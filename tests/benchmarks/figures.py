@@ -241,7 +241,7 @@ def matrix_paint(path: Path, repeats: int) -> Figure:
         bottom / top,
         1.5,
         "ratio",
-        f"median of {repeats} viewport().grab() at each end; baseline: the top",
+        f"median of {repeats} viewport().grab() at each end, alternated; baseline: the top",
     )
 
 

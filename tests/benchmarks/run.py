@@ -22,8 +22,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 import figures  # noqa: E402 - the helpers beside this script
 
 #: (evidence, hypotheses, analysts) of the project file; (evidence, hypotheses) of the workbook.
-FULL = {"project": (10_000, 50, 10), "workbook": (5_000, 40), "repeats": 3, "edits": 51}
-QUICK = {"project": (200, 8, 3), "workbook": (60, 5), "repeats": 2, "edits": 5}
+FULL = {
+    "project": (10_000, 50, 10),
+    "workbook": (5_000, 40),
+    "repeats": 3,
+    "edits": 51,
+    "paints": 21,
+}
+QUICK = {"project": (200, 8, 3), "workbook": (60, 5), "repeats": 2, "edits": 5, "paints": 3}
 
 
 def machine() -> dict[str, object]:
@@ -62,7 +68,7 @@ def run(sizes: dict, folder: Path, progress) -> list[figures.Figure]:  # noqa: A
     progress("workbook export")
     results.append(figures.workbook_export(folder, rows, columns, sizes["repeats"]))
     progress("painting the matrix")
-    results.append(figures.matrix_paint(project_path, max(5, sizes["repeats"] * 3)))
+    results.append(figures.matrix_paint(project_path, sizes["paints"]))
     progress("peak memory")
     results.extend(figures.peak_memory(project_path, size))
     return results
