@@ -51,9 +51,9 @@ class Figure:
     def as_json(self) -> dict[str, object]:
         return {
             "name": self.name,
-            "value": round(self.value, 6),
+            "value": self.value,
             "unit": self.unit,
-            "baseline": round(self.baseline, 6),
+            "baseline": self.baseline,
             "ratio": round(self.ratio, 4),
             "target": self.target,
             "target_on": self.target_on,
