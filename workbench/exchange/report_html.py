@@ -31,7 +31,7 @@ RATING_COLOURS: dict[str, tuple[str, str]] = {
 
 _STYLE = """
 body { font-family: 'DejaVu Sans', 'Segoe UI', Arial, sans-serif; font-size: 10pt;
-       color: #1A1A1A; max-width: 60em; margin: 1.5em auto; line-height: 1.35; }
+       color: #1A1A1A; line-height: 1.35; }
 h1 { font-size: 18pt; margin-bottom: 0.2em; }
 h2 { font-size: 13pt; margin-top: 1.4em; border-bottom: 1px solid #BBBBBB; }
 h3 { font-size: 11pt; margin-top: 1em; }
@@ -43,6 +43,10 @@ p.question { font-size: 11pt; }
 p.note { color: #333333; font-size: 9pt; }
 span.muted { color: #777777; }
 """
+
+
+#: Only for browsers: Qt would turn the auto margins into an indent on every block.
+_WEB_STYLE = "body { max-width: 60em; margin: 1.5em auto; padding: 0 1em; }"
 
 
 def _e(text: object) -> str:
@@ -71,7 +75,9 @@ def _table(
         out.append("<tr>")
         for k, cell in enumerate(row):
             align = ' class="num" align="right" nowrap' if k in numeric else ""
-            out.append(f"<td{align}>{cell}</td>")
+            # Qt's rich text takes column widths from the cells, not only the header.
+            width = f' width="{widths[k]}%"' if widths and widths[k] else ""
+            out.append(f"<td{align}{width}>{cell}</td>")
         out.append("</tr>")
     out.append("</table>")
     return "".join(out)
@@ -113,7 +119,7 @@ def render_html(
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{_e(c.title)} - ACH report</title>",
-        f"<style>{_STYLE}</style></head><body>",
+        f"<style>{_STYLE}{'' if print_layout else _WEB_STYLE}</style></head><body>",
         f"<h1>{_e(c.title)}</h1>",
     ]
     if c.question:
@@ -175,6 +181,7 @@ def _hypotheses(c: ReportContent, images: Mapping[str, ChartImage]) -> list[str]
             ],
             rows,
             numeric={0, 3, 4, 5, 6, 7, 8},
+            widths=[7, 7, 25, 12, 9, 11, 8, 8, 13],
         ),
         _image(images, "posterior", "Posterior probability per hypothesis"),
         f'<p class="note"><b>About the posterior.</b> {_e(c.bayes_note)}</p>',
@@ -323,7 +330,7 @@ def _milestones(c: ReportContent) -> list[str]:
                 ]
                 for m in c.milestones
             ],
-            widths=[7, 38, 14, 12, 29],
+            widths=[7, 37, 12, 15, 29],
         )
     )
     return out

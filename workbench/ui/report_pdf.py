@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF, QUrl
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
+    QColor,
+    QFont,
     QGuiApplication,
     QImage,
     QPageLayout,
     QPageSize,
+    QPainter,
     QPdfWriter,
     QTextDocument,
 )
@@ -65,6 +68,43 @@ def report_document(content: ReportContent, charts: dict[str, bytes]) -> QTextDo
     return document
 
 
+#: The document is laid out in screen-like pixels; text stays vector, charts full size.
+LAYOUT_DPI = 96
+FOOTER_HEIGHT = 22
+
+
+def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> None:
+    """Paint the document page by page with a footer (title, page n of N).
+
+    QTextDocument.print_ numbers pages only when it chooses the layout itself,
+    which ignores our margins and squeezes the tables; so we paginate here.
+    """
+    rect = writer.pageLayout().paintRectPixels(LAYOUT_DPI)
+    width, height = float(rect.width()), float(rect.height() - FOOTER_HEIGHT)
+    document.setPageSize(QSizeF(width, height))
+    pages = document.pageCount()
+    painter = QPainter(writer)
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(7.5)
+    try:
+        for page in range(pages):
+            if page:
+                writer.newPage()
+            painter.save()
+            painter.translate(0, -page * height)
+            document.drawContents(painter, QRectF(0, page * height, width, height))
+            painter.restore()
+            painter.setFont(font)
+            painter.setPen(QColor("#666666"))
+            painter.drawText(
+                QRectF(0, height + 6, width, FOOTER_HEIGHT - 6),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                f"{footer} \u00b7 page {page + 1} of {pages}",
+            )
+    finally:
+        painter.end()
+
+
 def write_pdf(
     content: ReportContent, charts: dict[str, bytes], path: str | os.PathLike[str]
 ) -> None:
@@ -83,11 +123,8 @@ def write_pdf(
                 QPageLayout.Unit.Millimeter,
             )
         )
-        writer.setResolution(96)
-        # Lay the text out at a fixed width so chart sizes read the same on every page.
-        rect = writer.pageLayout().paintRectPixels(writer.resolution())
-        document.setPageSize(QSizeF(rect.width(), rect.height()))
-        document.print_(writer)
+        writer.setResolution(LAYOUT_DPI)
+        _paint_pages(document, writer, f"{content.title} \u00b7 ACH report")
         del writer  # finishes the file before it is renamed into place
 
 
