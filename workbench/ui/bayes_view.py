@@ -20,7 +20,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -254,29 +253,31 @@ class BayesView(QWidget):
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.RichText)
 
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(
+        # Three panes side by side: the view usually sits in a short bottom dock.
+        priors_pane = QWidget(self)
+        priors_layout = QVBoxLayout(priors_pane)
+        priors_layout.setContentsMargins(0, 0, 0, 0)
+        priors_layout.addWidget(
             QLabel("<b>Priors and posteriors</b> (double-click a prior to edit it)", self)
         )
-        left_layout.addWidget(self.priors_table, 3)
-        left_layout.addWidget(QLabel("<b>Likelihood of each rating</b>", self))
-        left_layout.addWidget(self.likelihood_table, 2)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.equal)
-        buttons.addWidget(self.defaults)
-        buttons.addStretch(1)
-        left_layout.addLayout(buttons)
+        priors_layout.addWidget(self.priors_table, 1)
+        priors_layout.addWidget(self.equal, 0, Qt.AlignmentFlag.AlignLeft)
+        likelihood_pane = QWidget(self)
+        likelihood_layout = QVBoxLayout(likelihood_pane)
+        likelihood_layout.setContentsMargins(0, 0, 0, 0)
+        likelihood_layout.addWidget(QLabel("<b>Likelihood of each rating</b>", self))
+        likelihood_layout.addWidget(self.likelihood_table, 1)
+        likelihood_layout.addWidget(self.defaults, 0, Qt.AlignmentFlag.AlignLeft)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.plot, 1)
         right_layout.addWidget(self.note)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
+        splitter.addWidget(priors_pane)
+        splitter.addWidget(likelihood_pane)
         splitter.addWidget(right)
-        splitter.setSizes([560, 440])
+        splitter.setSizes([480, 220, 500])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -345,6 +346,8 @@ def _table(parent: QWidget, name: str, model: QAbstractTableModel) -> QTableView
     table.setObjectName(name)
     table.setModel(model)
     table.verticalHeader().hide()
+    # Compact rows: the tables are short and often shown in a dock.
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
     table.setEditTriggers(
         QAbstractItemView.EditTrigger.DoubleClicked
