@@ -63,7 +63,7 @@ def test_the_second_opener_is_told_who_has_the_file(project_path, holder_process
     assert holder.host == socket.gethostname()
     assert str(caught.value).startswith(f"{project_path} is in use by ")
     assert f"(process {holder_process.pid}) since " in str(caught.value)
-    assert "open it read-only" in str(caught.value)
+    assert str(caught.value).endswith("open it read-only to look at it without changing it")
     with ProjectFile.open(project_path, read_only=True) as viewer:
         assert viewer.project.title == "held elsewhere"
         with pytest.raises(ReadOnlyFile):
@@ -105,8 +105,11 @@ def test_the_same_process_cannot_open_a_file_twice_for_editing(project_path):
 def test_a_lock_from_another_computer_is_respected(project_path):
     lock = {"host": "elsewhere.example", "pid": 1, "user": "bo", "since": "2026-01-01T09:00:00Z"}
     _lock_file(project_path).write_text(json.dumps(lock))
-    with pytest.raises(FileInUse, match=r"in use by bo on elsewhere\.example \(process 1\)"):
+    with pytest.raises(
+        FileInUse, match=r"in use by bo on elsewhere\.example \(process 1\)"
+    ) as caught:
         ProjectFile.open(project_path)
+    assert str(caught.value).endswith("(if it is not open anywhere, delete p.achwb.lock)")
     assert json.loads(_lock_file(project_path).read_text()) == lock
 
 

@@ -8,6 +8,7 @@ callers react (offer read-only when the file is in use, for instance).
 from __future__ import annotations
 
 import dataclasses
+import socket
 from pathlib import Path
 
 from workbench.core.errors import ProjectFileError
@@ -54,9 +55,12 @@ class FileInUse(ProjectFileError):
 
     def __init__(self, path: Path, holder: LockHolder | None) -> None:
         who = holder.describe() if holder else "another program"
-        super().__init__(
-            f"{path} is in use by {who}; open it read-only to look at it without changing it"
-        )
+        message = f"{path} is in use by {who}; open it read-only to look at it without changing it"
+        if holder is None or holder.host != socket.gethostname():
+            # We cannot tell whether a process on another computer is still
+            # running; after a crash there, only the user can say the lock is stale.
+            message += f" (if it is not open anywhere, delete {path.name}.lock)"
+        super().__init__(message)
         self.path = path
         self.holder = holder
 
