@@ -1,6 +1,7 @@
 """Hostile files through the window's own File menu: a dialog, and nothing else changes.
 
-A real project is open (the Belarus example, with a change already logged);
+A real project is open in the real window (the Belarus example, through the
+ui conftest's ``main_window``, with one rating changed so there is history);
 then each file of the hostile corpus is opened (projects) or imported, both
 into this project and as a new one, by triggering the real menu actions with
 the file dialogs answered. Every attempt must end in exactly one error dialog
@@ -18,39 +19,17 @@ from pathlib import Path
 import bad_corpus
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from workbench.core.edits import SetRating
 from workbench.core.ratings import Rating
-from workbench.store import ProjectFile
 from workbench.ui.main_window import MainWindow
-
-
-@dataclass
-class Dialog:
-    name: str
-    title: str
-    text: str
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return bad_corpus.build(tmp_path_factory.mktemp("corpus"))
-
-
-@pytest.fixture
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[Dialog]:
-    """Every message box the window shows, recorded instead of shown (answered OK)."""
-    shown: list[Dialog] = []
-
-    def record(box: QMessageBox) -> int:
-        shown.append(Dialog(box.objectName(), box.windowTitle(), box.text()))
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "exec", record)
-    return shown
 
 
 @pytest.fixture
@@ -77,25 +56,16 @@ def answer_file_dialogs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, dialogs: list[Dialog]) -> MainWindow:  # noqa: ANN001
-    """The main window with the example open and one rating changed (so there is history)."""
-    from workbench.exchange.example import load_example
-
-    path = tmp_path / "open project.achwb"
-    ProjectFile.create(path, load_example()).close()
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    main = MainWindow(settings=settings)
-    qtbot.addWidget(main)
-    assert main.files.open_path(path), dialogs
-    document = main.document
+def window(main_window: MainWindow) -> MainWindow:
+    """The example open in the real window, with one rating changed (so there is history)."""
+    document = main_window.document
     project = document.project
     analyst = project.analysts[0].id
     evidence, hypothesis = project.evidence[0], project.hypotheses[0]
     current = Rating(int(project.layer(analyst)[0, 0]))
     new = Rating.I if current != Rating.I else Rating.C
     document.do(SetRating(analyst, evidence.id, hypothesis.id, new))
-    yield main
-    document.close()
+    return main_window
 
 
 @dataclass
@@ -153,7 +123,7 @@ def test_hostile_file_shows_a_dialog_and_changes_nothing(
     bad: bad_corpus.BadFile,
     action_name: str,
     window: MainWindow,
-    dialogs: list[Dialog],
+    message_boxes: list,
     answer_file_dialogs,  # noqa: ANN001
     corpus: dict[str, Path],
     tmp_path: Path,
@@ -164,14 +134,15 @@ def test_hostile_file_shows_a_dialog_and_changes_nothing(
     source_digest = _digest(source)
     outbox = answer_file_dialogs(source)
     before = snapshot(window)
-    dialogs.clear()
+    message_boxes.clear()
 
     action = window.findChild(QAction, action_name)
     assert action is not None, f"the File menu has no {action_name}"
     action.trigger()
 
-    assert [d.name for d in dialogs] == ["errorDialog"], [(d.name, d.text) for d in dialogs]
-    message = dialogs[0].text
+    shown = [(box.name, box.text) for box in message_boxes]
+    assert [name for name, _ in shown] == ["errorDialog"], shown
+    message = message_boxes[0].text
     assert bad.name in message, f"the dialog does not name the file: {message}"
     if bad.where:
         assert bad.where in message, f"the dialog does not say where ({bad.where}): {message}"
