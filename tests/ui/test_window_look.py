@@ -91,3 +91,26 @@ def test_status_bar_names_the_least_inconsistent_hypothesis(main_window, qtbot):
         qtbot.keyClicks(view, "ii")
     new_leader = document.project.hypotheses[document.scores.leader]
     assert new_leader.code in status.text()
+
+
+def test_evidence_stays_in_view_while_hypotheses_scroll(main_window, qtbot):  # noqa: ANN001
+    main_window.resize(900, 700)
+    qtbot.wait(50)
+    view = main_window.view
+    frozen = view.frozen
+    model = view.model()
+    bar = view.horizontalScrollBar()
+    bar.setValue(bar.maximum())
+    overlay = frozen.frozen
+    assert overlay.isVisible() and overlay.geometry().width() == frozen.width()
+    # The overlay shows row 0's title at the same height as row 0 of the table.
+    title_cell = overlay.visualRect(model.index(0, TITLE))
+    assert title_cell.width() > 0
+    assert title_cell.top() == view.visualRect(model.index(0, LEADING)).top()
+    # Moving onto the first hypothesis scrolls it out from under the frozen columns.
+    view.setCurrentIndex(model.index(0, model.columnCount() - 1))
+    view.setFocus()
+    for _ in range(model.columnCount() - LEADING - 1):
+        qtbot.keyClick(view, Qt.Key.Key_Left)
+    assert view.currentIndex().column() == LEADING
+    assert view.visualRect(view.currentIndex()).left() >= frozen.width()

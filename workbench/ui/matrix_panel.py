@@ -21,11 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.ui.document import Document
+from workbench.ui.frozen_columns import FrozenColumns
 from workbench.ui.matrix_model import LEADING, MatrixModel, ScoreFooterModel, SortKey
-from workbench.ui.matrix_view import MatrixView
+from workbench.ui.matrix_view import FROZEN_COLUMNS, MatrixView
 
 
 class ScoreFooter(QTableView):
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        if getattr(self, "frozen", None) is not None:
+            self.frozen.update_geometry()
+
     def __init__(self, model: ScoreFooterModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("scoreFooter")
@@ -45,15 +51,17 @@ class ScoreFooter(QTableView):
         self.setFixedHeight(model.rowCount() * 24 + frame)
         # palette(...) in the style sheet follows a switch between light and dark.
         self.setStyleSheet("QTableView#scoreFooter { background: palette(alternate-base); }")
+        self.frozen = FrozenColumns(self, FROZEN_COLUMNS)
         model.modelReset.connect(self._span_labels)
         self._span_labels()
 
     def _span_labels(self) -> None:
-        # Each score's name spans the leading columns, right-aligned next to the values.
-        self.clearSpans()
-        if self.model().columnCount() >= LEADING:
-            for row in range(self.model().rowCount()):
-                self.setSpan(row, 0, 1, LEADING)
+        # Each score's name spans the frozen columns (it stays in view with them).
+        for table in (self, self.frozen.frozen):
+            table.clearSpans()
+            if self.model().columnCount() >= LEADING:
+                for row in range(self.model().rowCount()):
+                    table.setSpan(row, 0, 1, FROZEN_COLUMNS)
 
 
 class MatrixPanel(QWidget):

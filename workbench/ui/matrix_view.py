@@ -43,6 +43,7 @@ from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating,
 from workbench.ui import palette
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
+from workbench.ui.frozen_columns import FrozenColumns
 from workbench.ui.matrix_model import (
     LEADING,
     HasRationaleRole,
@@ -50,6 +51,9 @@ from workbench.ui.matrix_model import (
     OverriddenRole,
     RatingRole,
 )
+
+#: Columns that stay in view when the hypotheses scroll sideways: ID and Evidence.
+FROZEN_COLUMNS = 2
 
 #: How long a first key waits for its partner (c then c = CC).
 SEQUENCE_MS = 600
@@ -203,6 +207,13 @@ class MatrixView(QTableView):
         self._last_cells: tuple = ()
         self._clock = QElapsedTimer()
         self.doubleClicked.connect(self._open_picker)
+        self.frozen = FrozenColumns(self, FROZEN_COLUMNS)
+        overlay = self.frozen.frozen
+        overlay.doubleClicked.connect(self._open_picker)
+        overlay.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        overlay.customContextMenuRequested.connect(
+            lambda position: self._cell_menu(self.frozen.map_to_view(position))
+        )
         self._sized_by_user = False
         self._sizing = False
         #: Widths the analyst dragged, by leading column or hypothesis id (survive resets).
@@ -229,8 +240,20 @@ class MatrixView(QTableView):
     def _columns_reset(self) -> None:
         self.apply_default_widths()
 
+    def scrollTo(  # noqa: N802
+        self,
+        index: QModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        super().scrollTo(index, hint)
+        frozen = getattr(self, "frozen", None)
+        if frozen is not None:
+            frozen.reveal(index)
+
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
         super().resizeEvent(event)
+        if getattr(self, "frozen", None) is not None:
+            self.frozen.update_geometry()
         # Until the analyst drags a column, the columns follow the window's width.
         if not self._sized_by_user:
             self.apply_default_widths()
