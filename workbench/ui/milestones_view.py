@@ -230,6 +230,15 @@ class MilestonesView(QWidget):
         document.projectReplaced.connect(self._enable)
         self._enable()
 
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        super().resizeEvent(event)
+        # Wrapped text: row heights follow the width the columns now have.
+        self.table.resizeRowsToContents()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
+
     def _enable(self) -> None:
         editable = self.document.is_open and not self.document.read_only
         self.add_button.setEnabled(editable)

@@ -193,6 +193,11 @@ class SensitivityView(QWidget):
         super().showEvent(event)
         if self._stale:
             self.refresh()
+        self.linchpin_table.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        super().resizeEvent(event)
+        self.linchpin_table.resizeRowsToContents()
 
     # -- data ------------------------------------------------------------------
 
