@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import hashlib
 import io
+import os
 import random
 import sqlite3
+import stat
 import sys
 import zipfile
 from collections.abc import Callable
@@ -281,6 +284,41 @@ def _achz_entity_bomb(path: Path) -> None:
     path.write_bytes(gzip.compress(xml.encode("utf-8"), mtime=0))
 
 
+# -- not files at all ---------------------------------------------------------------
+
+#: Symlinks to /dev/zero and named pipes exist on POSIX systems only.
+HAS_SPECIAL_FILES = hasattr(os, "mkfifo") and Path("/dev/zero").exists()
+
+
+def _endless(path: Path) -> None:
+    """A link to /dev/zero: stat says 0 bytes, reading never ends."""
+    os.symlink("/dev/zero", path)
+
+
+def _pipe(path: Path) -> None:
+    """A named pipe: opening it waits for a writer that never comes."""
+    os.mkfifo(path)
+
+
+def fingerprint(path: Path) -> tuple[str, object]:
+    """What is at ``path``, to compare before and after without reading a device forever."""
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        return ("symlink", os.readlink(path))
+    if not stat.S_ISREG(info.st_mode):
+        return ("special", stat.S_IFMT(info.st_mode))
+    return ("file", hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+_SPECIAL: tuple[BadFile, ...] = (
+    BadFile("endless.achwb", "a link to /dev/zero", _endless, PROJECT_COMMANDS),
+    BadFile("pipe.achwb", "a named pipe", _pipe, PROJECT_COMMANDS),
+    BadFile("endless.csv", "a link to /dev/zero", _endless, IMPORT_COMMANDS),
+    BadFile("endless.xlsx", "a link to /dev/zero", _endless, IMPORT_COMMANDS),
+    BadFile("endless.achz", "a link to /dev/zero", _endless, IMPORT_COMMANDS),
+    BadFile("pipe.csv", "a named pipe", _pipe, IMPORT_COMMANDS),
+)
+
 # -- the corpus ----------------------------------------------------------------------
 
 CORPUS: tuple[BadFile, ...] = (
@@ -333,7 +371,7 @@ CORPUS: tuple[BadFile, ...] = (
     BadFile("gzip-garbage.achz", "gzip of random bytes", _achz_gzip_of_garbage, IMPORT_COMMANDS),
     BadFile("truncated.achz", "a PARC file cut in half", _achz_truncated, IMPORT_COMMANDS),
     BadFile("entity-bomb.achz", "billion laughs in PARC XML", _achz_entity_bomb, IMPORT_COMMANDS),
-)
+) + (_SPECIAL if HAS_SPECIAL_FILES else ())
 
 BY_NAME = {bad.name: bad for bad in CORPUS}
 
@@ -342,6 +380,7 @@ def build_one(name: str, folder: Path) -> Path:
     """Write the named hostile file into ``folder`` and return its path."""
     bad = BY_NAME[name]
     path = folder / bad.name
+    path.unlink(missing_ok=True)  # never opens it: the old one may be a pipe
     bad.make(path)
     return path
 
@@ -355,7 +394,9 @@ def build(folder: Path) -> dict[str, Path]:
 def main(argv: list[str]) -> int:
     folder = Path(argv[0]) if argv else Path(__file__).parent / "data" / "bad"
     for name, path in build(folder).items():
-        print(f"{path.stat().st_size:>10,}  {name}  ({BY_NAME[name].description})")
+        kind, what = fingerprint(path)
+        size = f"{path.lstat().st_size:,}" if kind == "file" else kind
+        print(f"{size:>10}  {name}  ({BY_NAME[name].description})")
     return 0
 
 

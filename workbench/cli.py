@@ -59,6 +59,9 @@ def _existing_file(text: str) -> Path:
         raise BadInput(f"{text}: no such file")
     if path.is_dir():
         raise BadInput(f"{text}: is a folder, not a file")
+    if not path.is_file():
+        # A pipe would block the first read forever, a device like /dev/zero never ends.
+        raise BadInput(f"{text}: not a regular file (a device or pipe cannot be read)")
     return path
 
 

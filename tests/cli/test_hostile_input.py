@@ -9,10 +9,8 @@ byte-identical afterwards; no output file, half-written or otherwise, left.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -55,16 +53,6 @@ def _new_neighbours(folder: Path, name: str) -> list[str]:
     return sorted(found)
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The corpus, built once; each test works on its own copy."""
-    return bad_corpus.build(tmp_path_factory.mktemp("corpus"))
-
-
 def _cases() -> list:
     return [
         pytest.param(bad, command, id=f"{command}-{bad.name}")
@@ -83,13 +71,13 @@ def _arguments(command: str, source: Path, out_folder: Path) -> list[str]:
 
 @pytest.mark.parametrize(("bad", "command"), _cases())
 def test_hostile_file_is_refused_cleanly(
-    bad: bad_corpus.BadFile, command: str, corpus: dict[str, Path], tmp_path: Path
+    bad: bad_corpus.BadFile, command: str, tmp_path: Path
 ) -> None:
     inbox, outbox = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()
     outbox.mkdir()
-    source = Path(shutil.copy2(corpus[bad.name], inbox / bad.name))
-    before = _digest(source)
+    source = bad_corpus.build_one(bad.name, inbox)
+    before = bad_corpus.fingerprint(source)
 
     result = run_workbench(*_arguments(command, source, outbox), cwd=tmp_path)
 
@@ -102,7 +90,7 @@ def test_hostile_file_is_refused_cleanly(
     assert bad.name in message, f"the message does not name the file: {message}"
     if bad.where:
         assert bad.where in message, f"the message does not say where ({bad.where}): {message}"
-    assert _digest(source) == before, "the input file was changed"
+    assert bad_corpus.fingerprint(source) == before, "the input file was changed"
     assert _new_neighbours(inbox, bad.name) == [], "files appeared beside the input"
     assert list(outbox.iterdir()) == [], "an output file was left behind"
 

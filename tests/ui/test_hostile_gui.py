@@ -12,7 +12,6 @@ file, its layers, its change log and its undo history.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +24,6 @@ from PySide6.QtWidgets import QFileDialog
 from workbench.core.edits import SetRating
 from workbench.core.ratings import Rating
 from workbench.ui.main_window import MainWindow
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return bad_corpus.build(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture
@@ -125,13 +119,12 @@ def test_hostile_file_shows_a_dialog_and_changes_nothing(
     window: MainWindow,
     message_boxes: list,
     answer_file_dialogs,  # noqa: ANN001
-    corpus: dict[str, Path],
     tmp_path: Path,
 ) -> None:
     inbox = tmp_path / "in"
     inbox.mkdir()
-    source = Path(shutil.copy2(corpus[bad.name], inbox / bad.name))
-    source_digest = _digest(source)
+    source = bad_corpus.build_one(bad.name, inbox)
+    before_source = bad_corpus.fingerprint(source)
     outbox = answer_file_dialogs(source)
     before = snapshot(window)
     message_boxes.clear()
@@ -148,5 +141,5 @@ def test_hostile_file_shows_a_dialog_and_changes_nothing(
         assert bad.where in message, f"the dialog does not say where ({bad.where}): {message}"
     assert "Traceback" not in message
     assert_untouched(before, window)
-    assert _digest(source) == source_digest, "the bad file was changed"
+    assert bad_corpus.fingerprint(source) == before_source, "the bad file was changed"
     assert list(outbox.iterdir()) == [], "an output file was left behind"

@@ -99,6 +99,7 @@ def read_parc(path: str | Path, *, analyst: str = "Analyst") -> Project:
     path = Path(path)
     if not path.exists():
         raise BadInput(f"{path.name}: no such file")
+    safety.check_file_size(path, MAX_XML_BYTES)  # before opening: a pipe would block the open
     with path.open("rb") as stream:
         head = stream.read(4)
     if head[:2] == b"\x1f\x8b":

@@ -8,6 +8,7 @@ the bytes, and every refusal is a :class:`BadInput` naming the file.
 
 from __future__ import annotations
 
+import stat
 import zipfile
 import zlib
 from pathlib import Path
@@ -36,9 +37,13 @@ _CHUNK = 1024 * 1024
 
 def check_file_size(path: Path, limit: int = MAX_FILE_BYTES) -> None:
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as err:
         raise BadInput(f"{path.name}: cannot read the file ({err.strerror or err})") from None
+    if not stat.S_ISREG(info.st_mode):
+        # A pipe waits for a writer forever and /dev/zero never ends; neither has a size.
+        raise BadInput(f"{path.name}: not a regular file (a device or pipe cannot be imported)")
+    size = info.st_size
     if size > limit:
         raise BadInput(f"{path.name}: the file is {_mb(size)}; files over {_mb(limit)} are refused")
 

@@ -40,6 +40,9 @@ REQUIRED_TABLES = {
 
 
 def _check_header(path: Path) -> None:
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # Opening a pipe waits for a writer forever; a device never ends.
+        raise NotAProject(path, "it is a device or pipe, not a file")
     try:
         with open(path, "rb") as handle:
             header = handle.read(100)
