@@ -83,3 +83,11 @@ def test_png_size_reads_the_header():
 def test_render_without_charts_still_reads(linchpin_case):
     text = render_html(build_report(linchpin_case, app_version="1"), {})
     assert "<img" not in text and "Sensitivity" in text
+
+
+def test_a_long_matrix_is_cut_to_linchpins_and_the_most_diagnostic(linchpin_case):
+    content = build_report(linchpin_case, app_version="1", matrix_limit=2)
+    # E1 is the linchpin; of E2 and E3, E3 is the more diagnostic (weighted 1.41 vs 0.82).
+    assert [row.code for row in content.matrix] == ["E1", "E3"]
+    assert content.matrix_total == 3
+    assert "Showing 2 of 3 items" in render_html(content, {})

@@ -15,7 +15,7 @@ import numpy as np
 
 from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes
 from workbench.core.dates import PartialDate
-from workbench.core.model import Project
+from workbench.core.model import Evidence, Project
 from workbench.core.ratings import Rating
 from workbench.core.scoring import MatrixScores, score
 from workbench.core.sensitivity import SensitivityResult, sensitivity
@@ -26,6 +26,16 @@ from workbench.exchange.export_layer import layer_description
 CHARTS = ("posterior", "tornado", "timeline")
 
 _SHORT_LEVEL = {"Low": "Low", "Medium": "Med", "High": "High"}
+
+#: Matrix rows a report shows: beyond this a printed matrix stops being read
+#: (2,000 rows is 400 pages); the Excel export carries the full matrix.
+MATRIX_LIMIT = 300
+
+#: Undated items listed by name under the timeline.
+UNDATED_LIMIT = 40
+
+#: Linchpins detailed in the report's table (all are counted in the summary).
+LINCHPIN_TABLE_LIMIT = 40
 
 #: How many items the diagnostic-evidence list shows.
 TOP_DIAGNOSTIC = 10
@@ -108,6 +118,8 @@ class ReportContent:
     hypothesis_columns: tuple[tuple[str, str], ...]
     ranked: tuple[RankedHypothesis, ...]
     matrix: tuple[MatrixRow, ...]
+    #: Evidence items in the project (more than len(matrix) when the matrix is cut).
+    matrix_total: int
     diagnostic: tuple[EvidenceLine, ...]
     non_diagnostic: tuple[EvidenceLine, ...]
     sensitivity_summary: tuple[str, ...]
@@ -117,6 +129,8 @@ class ReportContent:
     bayes_warning: str
     timeline_note: str
     undated: tuple[EvidenceLine, ...]
+    #: Active undated items in all (the list stops at UNDATED_LIMIT).
+    undated_total: int
     milestones: tuple[MilestoneLine, ...]
     sources: tuple[SourceLine, ...]
 
@@ -163,6 +177,13 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}"
 
 
+def _some(items: list[str], limit: int = 12) -> str:
+    """A readable list: the first ``limit`` items, then how many more."""
+    if len(items) <= limit:
+        return ", ".join(items)
+    return f"{', '.join(items[:limit])} and {len(items) - limit} more"
+
+
 def sensitivity_sentences(project: Project, result: SensitivityResult) -> list[str]:
     """Plain sentences on how firm the lead is (report section and CLI summary)."""
     if result.leader < 0:
@@ -183,11 +204,13 @@ def sensitivity_sentences(project: Project, result: SensitivityResult) -> list[s
     changes = result.flips_leader_when_excluded()
     if result.excluded_rows.size:
         if changes.any():
-            who = ", ".join(
-                f"{project.evidence[int(r)].code} (then {_h(project, int(new))})"
-                for r, new in zip(
-                    result.excluded_rows[changes], result.excluded_leader[changes], strict=True
-                )
+            who = _some(
+                [
+                    f"{project.evidence[int(r)].code} (then {_h(project, int(new))})"
+                    for r, new in zip(
+                        result.excluded_rows[changes], result.excluded_leader[changes], strict=True
+                    )
+                ]
             )
             lines.append(f"Excluding any one of these items changes the leader: {who}.")
         else:
@@ -217,19 +240,18 @@ def sensitivity_sentences(project: Project, result: SensitivityResult) -> list[s
         result.toward_inconsistent_leader != result.leader
     )
     if flips.any():
-        cells = sorted(
-            {
+        # dict.fromkeys: one mention per cell, in matrix order.
+        cells = list(
+            dict.fromkeys(
                 f"{project.evidence[int(r)].code} x {project.hypotheses[int(c)].code}"
                 for r, c in zip(result.cell_rows[flips], result.cell_columns[flips], strict=True)
-            }
+            )
         )
-        lines.append(
-            f"One rating step in any of these cells changes the leader: {', '.join(cells)}."
-        )
+        lines.append(f"One rating step in any of these cells changes the leader: {_some(cells)}.")
     else:
         lines.append("No single one-step change of a rating changes the leader.")
     if result.linchpins.size:
-        codes = ", ".join(project.evidence[int(r)].code for r in result.linchpins)
+        codes = _some([project.evidence[int(r)].code for r in result.linchpins], 40)
         lines.append(f"Linchpins (the leader rests on them): {codes}.")
     else:
         lines.append(
@@ -294,6 +316,7 @@ def build_report(
     annotate: PartialDate | None = None,
     generated: dt.datetime | None = None,
     analysis: Analysis | None = None,
+    matrix_limit: int = MATRIX_LIMIT,
 ) -> ReportContent:
     layer_note, _ = layer_description(project, layer)
     analysis = analysis or analyse(project, layer)
@@ -325,7 +348,7 @@ def build_report(
             active=e.active,
             linchpin=i in linchpin_rows,
         )
-        for i, e in enumerate(project.evidence)
+        for i, e in _matrix_rows(project, scores, linchpin_rows, matrix_limit)
     )
     active_rows = [i for i, e in enumerate(project.evidence) if e.active]
     by_diag = sorted(active_rows, key=lambda i: -scores.weighted_diagnosticity[i])
@@ -354,12 +377,14 @@ def build_report(
         hypothesis_columns=tuple((h.code, h.title) for h in project.hypotheses),
         ranked=ranked,
         matrix=matrix,
+        matrix_total=len(project.evidence),
         diagnostic=diagnostic,
         non_diagnostic=non_diagnostic,
         sensitivity_summary=tuple(sensitivity_sentences(project, result)),
+        # The table names the linchpins a reader can act on; the CLI's JSON lists all.
         linchpins=tuple(
             EvidenceLine(project.evidence[r].code, project.evidence[r].title, reasons[r])
-            for r in result.linchpins.tolist()
+            for r in result.linchpins.tolist()[:LINCHPIN_TABLE_LIMIT]
         ),
         change_my_mind=tuple(change_my_mind_lines(project, result)),
         bayes_note=BAYES_NOTE,
@@ -367,11 +392,27 @@ def build_report(
         timeline_note=_timeline_note(project, analysis.timeline, annotate),
         undated=tuple(
             EvidenceLine(project.evidence[i].code, project.evidence[i].title)
-            for i in analysis.timeline.undated_rows.tolist()
+            for i in analysis.timeline.undated_rows.tolist()[:UNDATED_LIMIT]
         ),
+        undated_total=int(analysis.timeline.undated_rows.size),
         milestones=_milestones(project),
         sources=_sources(project),
     )
+
+
+def _matrix_rows(
+    project: Project, scores: MatrixScores, linchpins: set[int], limit: int
+) -> list[tuple[int, Evidence]]:
+    """Every row, or past ``limit`` the linchpins and the most diagnostic, in matrix order."""
+    if len(project.evidence) <= limit:
+        return list(enumerate(project.evidence))
+    by_diagnosticity = np.argsort(-scores.weighted_diagnosticity, kind="stable").tolist()
+    chosen = set(sorted(linchpins)[:limit])
+    for row in by_diagnosticity:
+        if len(chosen) >= limit:
+            break
+        chosen.add(row)
+    return [(i, project.evidence[i]) for i in sorted(chosen)]
 
 
 def bayes_warning(project: Project, scores: MatrixScores) -> str:

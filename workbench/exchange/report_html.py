@@ -29,6 +29,11 @@ RATING_COLOURS: dict[str, tuple[str, str]] = {
     "": ("#FFFFFF", "#1A1A1A"),
 }
 
+#: Above this many hypotheses the report's matrix drops credibility, relevance and date.
+COMPACT_MATRIX_HYPOTHESES = 10
+#: Width of a rating column in the compact matrix: room for "CC" at 8 pt.
+COMPACT_RATING_PX = 24
+
 _STYLE = """
 body { font-family: 'DejaVu Sans', 'Segoe UI', Arial, sans-serif; font-size: 10pt;
        color: #1A1A1A; line-height: 1.35; }
@@ -221,7 +226,7 @@ def _rating_cell(code: str, active: bool) -> str:
     if not active:
         fill, ink = "#EEEEEE", "#888888"
     return (
-        f'<td bgcolor="{fill}" align="center" style="background-color: {fill}; '
+        f'<td bgcolor="{fill}" align="center" nowrap style="background-color: {fill}; '
         f'color: {ink};"><span style="color: {ink};">{_e(code)}</span></td>'
     )
 
@@ -232,17 +237,31 @@ def _matrix(c: ReportContent) -> list[str]:
         f'color: {RATING_COLOURS[r.code][1]};">&nbsp;{r.code}&nbsp;</span> {_e(r.label)}'
         for r in (Rating.CC, Rating.C, Rating.N, Rating.I, Rating.II, Rating.NA)
     )
+    # With many hypotheses the weights and dates give way to the title, which
+    # would otherwise wrap one word per line.
+    compact = len(c.hypothesis_columns) > COMPACT_MATRIX_HYPOTHESES
+    id_width = "52" if compact else "7%"
     head = [
         '<table border="1" cellspacing="0" cellpadding="2" width="100%" '
         'style="border-color: #BBBBBB; font-size: 8pt;"><tr>',
-        '<th bgcolor="#EEEEEE" width="7%">ID</th><th bgcolor="#EEEEEE">Evidence</th>'
-        '<th bgcolor="#EEEEEE" width="8%">Cred.</th><th bgcolor="#EEEEEE" width="8%">Rel.</th>'
-        '<th bgcolor="#EEEEEE" width="10%">Date</th>',
+        f'<th bgcolor="#EEEEEE" width="{id_width}" nowrap>ID</th>'
+        '<th bgcolor="#EEEEEE">Evidence</th>',
     ]
-    share = max(3, min(6, 36 // max(1, len(c.hypothesis_columns))))
+    if not compact:
+        head.append(
+            '<th bgcolor="#EEEEEE" width="8%">Cred.</th><th bgcolor="#EEEEEE" width="8%">Rel.</th>'
+            '<th bgcolor="#EEEEEE" width="10%">Date</th>'
+        )
+    # Compact: fixed-width rating columns (Qt shares out percentages badly when
+    # they add up to most of the page), the title takes what is left.
+    share = (
+        f' width="{COMPACT_RATING_PX}"'
+        if compact
+        else f' width="{max(3, min(6, 36 // len(c.hypothesis_columns)))}%"'
+    )
     for code, title in c.hypothesis_columns:
         head.append(
-            f'<th bgcolor="#EEEEEE" align="center" width="{share}%" '
+            f'<th bgcolor="#EEEEEE" align="center"{share} nowrap '
             f'title="{_e(title)}">{_e(code)}</th>'
         )
     head.append("</tr>")
@@ -254,9 +273,14 @@ def _matrix(c: ReportContent) -> list[str]:
             if row.active
             else f'<span class="muted">{_e(row.title)} (excluded)</span>'
         )
+        details = (
+            ""
+            if compact
+            else f"<td>{_e(row.credibility)}</td><td>{_e(row.relevance)}</td>"
+            f"<td>{_e(row.date)}</td>"
+        )
         body.append(
-            f"<tr><td><b>{_e(row.code)}</b>{mark}</td><td>{title}</td>"
-            f"<td>{_e(row.credibility)}</td><td>{_e(row.relevance)}</td><td>{_e(row.date)}</td>"
+            f"<tr><td><b>{_e(row.code)}</b>{mark}</td><td>{title}</td>{details}"
             + "".join(_rating_cell(code, row.active) for code in row.ratings)
             + "</tr>"
         )
@@ -265,6 +289,13 @@ def _matrix(c: ReportContent) -> list[str]:
         "Excluded items are greyed and do not count." if any(not r.active for r in c.matrix) else ""
     )
     flag = " &#9873; marks a linchpin." if any(r.linchpin for r in c.matrix) else ""
+    if compact:
+        flag += " Credibility, relevance and dates are in the Excel export."
+    if len(c.matrix) < c.matrix_total:
+        flag += (
+            f" Showing {len(c.matrix)} of {c.matrix_total} items: every linchpin and the most "
+            "diagnostic, in matrix order; the Excel export has the full matrix."
+        )
     return [
         "<h2>The matrix</h2>",
         f'<p class="note">{legend}</p>',
@@ -309,6 +340,8 @@ def _timeline(c: ReportContent, images: Mapping[str, ChartImage]) -> list[str]:
     if c.undated:
         out.append("<h3>Undated evidence</h3>")
         out.append(_list([f"<b>{_e(x.code)}</b> {_e(x.title)}" for x in c.undated]))
+        if c.undated_total > len(c.undated):
+            out.append(f"<p>... and {c.undated_total - len(c.undated)} more undated items.</p>")
     return out
 
 
