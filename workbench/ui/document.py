@@ -352,7 +352,9 @@ class Document(QObject):
             return edit
         impact = _Impact()
         _impact(edit, self.project, impact)
-        self._refresh()
+        # Ratings alone leave weights and exclusions as they were: no Python loop over
+        # 10,000 evidence items on every key press.
+        self._refresh(evidence_changed=impact.structure or impact.details)
         if impact.structure:
             self.structureChanged.emit()
         elif impact.first_row is not None and impact.last_row is not None:
@@ -364,11 +366,12 @@ class Document(QObject):
 
     # -- derived arrays -----------------------------------------------------------
 
-    def _refresh(self) -> None:
+    def _refresh(self, evidence_changed: bool = True) -> None:
         project = self.project
         self.codes = layer_codes(project, self._layer)
-        self.weights = project.weights()
-        self.active = project.active_mask()
+        if evidence_changed or self.weights.shape[0] != self.codes.shape[0]:
+            self.weights = project.weights()
+            self.active = project.active_mask()
         self.scores = score(
             self.codes, self.weights, self.active, project.priors(), project.likelihoods
         )

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from workbench.core.analysis import CONSENSUS
 from workbench.core.model import Evidence
@@ -81,6 +81,8 @@ class MatrixModel(QAbstractTableModel):
         self.row_order = np.zeros(0, dtype=np.int64)
         self.sort_key = SortKey.MATRIX
         self.filter_text = ""
+        #: Column count as last announced to the views (Qt asks for it thousands of times).
+        self._columns = 0
         self._rationale_cells: set[tuple[int, int]] = set()
         self._bold = QFont()
         self._bold.setBold(True)
@@ -101,8 +103,10 @@ class MatrixModel(QAbstractTableModel):
         if not doc.is_open:
             self.row_order = np.zeros(0, dtype=np.int64)
             self._rationale_cells = set()
+            self._columns = 0
             return
         project = doc.project
+        self._columns = LEADING + len(project.hypotheses)
         n = len(project.evidence)
         rows = np.arange(n, dtype=np.int64)
         words = self.filter_text.casefold().split()
@@ -205,9 +209,7 @@ class MatrixModel(QAbstractTableModel):
         return int(self.row_order.size)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        if parent.isValid() or not self.document.is_open:
-            return 0
-        return LEADING + len(self.document.project.hypotheses)
+        return 0 if parent.isValid() else self._columns
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -215,15 +217,44 @@ class MatrixModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Closed (the window is going away): the views may still ask once more.
+        if not index.isValid() or not self.document.is_open:
             return None
         row, column = index.row(), index.column()
-        if not (0 <= row < self.row_order.size and 0 <= column < self.columnCount()):
+        if not (0 <= row < self.row_order.size and 0 <= column < self._columns):
             return None
         project_row = int(self.row_order[row])
+        codes = self.document.codes
+        # A structural change reaches the views a moment after the project: ask nothing
+        # outside the arrays as they are now.
+        if project_row >= codes.shape[0] or column - LEADING >= codes.shape[1]:
+            return None
         if column >= LEADING:
             return self._rating_data(project_row, column - LEADING, role)
         return self._leading_data(project_row, column, role)
+
+    def paint_cell(self, index: Index) -> tuple[str, QColor | None, QColor | None, bool]:
+        """(code, fill, text colour, has rationale) of a rating cell in one call,
+        for the delegate: four ``index.data`` round trips per cell made scrolling slow."""
+        row, column = index.row(), index.column() - LEADING
+        doc = self.document
+        if not doc.is_open or row >= self.row_order.size:
+            return "", None, None, False
+        project_row = int(self.row_order[row])
+        if project_row >= doc.codes.shape[0] or column >= doc.codes.shape[1]:
+            return "", None, None, False
+        code = int(doc.codes[project_row, column])
+        fill = palette.FILL_BY_CODE[code]
+        active = bool(doc.active[project_row])
+        if not active and fill is not None:
+            fill = palette.faded(fill)
+        text = palette.TEXT_BY_CODE[code] if active else palette.muted_text()
+        noted = False
+        if self._rationale_cells:
+            project = doc.project
+            key = (project.evidence[project_row].id, project.hypotheses[column].id)
+            noted = key in self._rationale_cells
+        return Rating(code).code, fill, text, noted
 
     def _rating_data(self, row: int, col: int, role: int) -> Any:
         doc = self.document
@@ -256,8 +287,10 @@ class MatrixModel(QAbstractTableModel):
     def is_overridden(self, row: int, col: int) -> bool:
         """True when the consensus is shown and this cell's team rating was set by hand."""
         doc = self.document
+        if not doc.is_open or doc.layer != CONSENSUS or not doc.project.overrides:
+            return False
         project = doc.project
-        if doc.layer != CONSENSUS or not project.overrides:
+        if row >= len(project.evidence) or col >= len(project.hypotheses):
             return False
         return (project.evidence[row].id, project.hypotheses[col].id) in project.overrides
 
@@ -353,6 +386,8 @@ class MatrixModel(QAbstractTableModel):
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        if not self.document.is_open:
+            return None
         if orientation == Qt.Orientation.Vertical:
             if role == Qt.ItemDataRole.DisplayRole and 0 <= section < self.rowCount():
                 return str(section + 1)

@@ -46,9 +46,7 @@ from workbench.ui.document import Document
 from workbench.ui.frozen_columns import FrozenColumns
 from workbench.ui.matrix_model import (
     LEADING,
-    HasRationaleRole,
     MatrixModel,
-    OverriddenRole,
     RatingRole,
 )
 
@@ -95,20 +93,19 @@ class RatingDelegate(QStyledItemDelegate):
         if index.column() < LEADING:
             super().paint(painter, option, index)
             return
+        model = index.model()
+        text, fill, color, noted = model.paint_cell(index)
         rect = option.rect
-        fill = index.data(Qt.ItemDataRole.BackgroundRole)
         painter.save()
         painter.fillRect(rect, fill if fill is not None else option.palette.base())
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text = index.data(Qt.ItemDataRole.DisplayRole)
         if text:
-            color = index.data(Qt.ItemDataRole.ForegroundRole) or option.palette.text().color()
-            painter.setPen(color)
+            painter.setPen(color or option.palette.text().color())
             font = option.font
             font.setBold(True)
             painter.setFont(font)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        if index.data(HasRationaleRole):
+        if noted:
             size = 7
             top_right = rect.topRight()
             corner = QPolygon(
@@ -117,7 +114,7 @@ class RatingDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#444444") if fill is not None else option.palette.text())
             painter.drawPolygon(corner)
-        if index.data(OverriddenRole):
+        if model.is_overridden(model.project_row(index.row()), index.column() - LEADING):
             # The facilitator's hand-set consensus: a bold bottom-left corner.
             size = 10
             bottom_left = rect.bottomLeft()
