@@ -207,3 +207,11 @@ def test_five_thousand_by_forty_serves_cells_and_scores_fast(qtbot, tmp_path):  
         np.testing.assert_allclose(document.scores.normalized, expected.normalized, atol=1e-9)
     finally:
         document.close()
+
+
+def test_sources_list_model_passes_qt_model_tester(document, qtmodeltester):  # noqa: ANN001
+    from workbench.ui.sources_panel import SourceListModel
+
+    model = SourceListModel(document)
+    qtmodeltester.check(model)
+    assert model.index(0).data() == document.project.sources[0].cite()

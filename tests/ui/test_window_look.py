@@ -114,3 +114,12 @@ def test_evidence_stays_in_view_while_hypotheses_scroll(main_window, qtbot):  # 
         qtbot.keyClick(view, Qt.Key.Key_Left)
     assert view.currentIndex().column() == LEADING
     assert view.visualRect(view.currentIndex()).left() >= frozen.width()
+
+
+def test_an_empty_matrix_says_what_to_do(main_window, qtbot):  # noqa: ANN001
+    search = main_window.matrix.search
+    search.setText("no such words anywhere")
+    assert main_window.view.model().rowCount() == 0
+    # Painting the hint must not fail, and the count says nothing is shown.
+    main_window.view.viewport().repaint()
+    assert "0 of" in main_window.matrix.count.text()

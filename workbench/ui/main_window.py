@@ -270,9 +270,22 @@ class MainWindow(QMainWindow):
             )
         )
         bar.addMenu(self.layer_switcher.menu)
+        self._build_edit_toolbar(undo, redo)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.action("actionKeys", "&Rating Keys", self._show_keys))
         help_menu.addAction(self.action("actionAbout", "&About ACH Workbench", self._about))
+
+    def _build_edit_toolbar(self, undo: QAction, redo: QAction) -> None:
+        """The few actions an analyst reaches for all the time, one click away."""
+        toolbar = self.addToolBar("Edit")
+        toolbar.setObjectName("editToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for name in ("actionAddEvidence", "actionAddHypothesis"):
+            toolbar.addAction(self.findChild(QAction, name))
+        toolbar.addSeparator()
+        toolbar.addAction(undo)
+        toolbar.addAction(redo)
 
     def _appearance_menu(self) -> QMenu:
         menu = QMenu("&Appearance", self)

@@ -313,6 +313,25 @@ class MatrixView(QTableView):
                 text = f"Rate {len(edits)} cells: {rating.code or 'blank'}"
                 self.document.do(Batch(edits, text), merge=merge)
 
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().paintEvent(event)
+        model = self.matrix
+        if model.rowCount() or not self.document.is_open:
+            return
+        # An empty matrix says what to do next instead of showing a blank grid.
+        if model.filter_text.strip():
+            text = f"No evidence matches “{model.filter_text.strip()}”."
+        else:
+            text = (
+                "No evidence yet.\nAdd an item with Evidence > Add Evidence, "
+                "or bring a matrix in with File > Import."
+            )
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+        area = self.viewport().rect().adjusted(self.frozen.width() + 12, 24, -12, -12)
+        painter.drawText(area, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+        painter.end()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
