@@ -230,3 +230,11 @@ def test_clicking_a_cell_shows_its_evidence_and_hypothesis(main_window, qtbot): 
     label = main_window.evidence_panel.cell_label.text()
     assert label.startswith(f"{project.evidence[7].code} x {project.hypotheses[2].code}")
     QApplication.processEvents()
+
+
+def test_double_clicking_a_hypothesis_header_opens_its_editor(main_window, qtbot):  # noqa: ANN001
+    header = main_window.view.horizontalHeader()
+    header.sectionDoubleClicked.emit(LEADING + 2)
+    panel = main_window.hypothesis_panel
+    assert panel.code.text() == main_window.document.project.hypotheses[2].code
+    assert main_window.docks["hypothesis"].isVisible()

@@ -250,3 +250,12 @@ def test_rationale_from_the_menu_and_the_panel(main_window, qtbot, monkeypatch):
     assert main_window.document.rationale(6, 2) == "Second look: the source is reliable."
     main_window.findChild(QAction, "actionUndo").trigger()
     assert main_window.document.rationale(6, 2) == "Source is biased."
+
+
+def test_space_opens_the_picker_on_the_current_cell(main_window, qtbot):  # noqa: ANN001
+    go_to(main_window, 1, 3)
+    qtbot.keyClick(main_window.view, Qt.Key.Key_Space)
+    picker = main_window.view.findChild(RatingPicker)
+    assert picker is not None and picker.isVisible()
+    picker.findChild(QToolButton, "pick-CC").click()
+    assert stored(main_window, 1, 3) == Rating.CC

@@ -59,7 +59,8 @@ KEYS_HELP = (
     "c or + = Consistent, cc or ++ = Very consistent, n or 0 = Neutral,<br>"
     "i or - = Inconsistent, ii or -- = Very inconsistent, a (or n a) = Not applicable,<br>"
     "Delete / Backspace = blank. Arrows move; Enter moves down, Tab moves right.<br>"
-    "Double-click a cell for the picker; right-click for rationale and more."
+    "Space (or a double-click) opens the picker; right-click for rationale and more.<br>"
+    "Drag a hypothesis header to reorder; double-click it to edit the hypothesis."
 )
 
 

@@ -200,6 +200,11 @@ class MatrixView(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.sectionMoved.connect(self._section_moved)
+        header.sectionDoubleClicked.connect(
+            lambda section: (
+                section >= LEADING and self.editHypothesisRequested.emit(section - LEADING)
+            )
+        )
         self._last_key = ""
         self._last_cells: tuple = ()
         self._clock = QElapsedTimer()
@@ -338,6 +343,12 @@ class MatrixView(QTableView):
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not modifiers:
             self._last_key = ""
             self.rate(Rating.BLANK)
+            return
+        if key in (Qt.Key.Key_Space, Qt.Key.Key_F2) and not modifiers:
+            # The picker for those who would rather choose than remember a code.
+            current = self.currentIndex()
+            if current.isValid():
+                self._open_picker(current)
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             up = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
