@@ -123,7 +123,7 @@ def assert_scores_match(window) -> None:  # noqa: ANN001
 
 
 def footer_rows():  # noqa: ANN201
-    from workbench.ui.matrix_model import FOOTER_ROWS
+    from workbench.ui.footer_model import FOOTER_ROWS
 
     return FOOTER_ROWS
 

@@ -16,13 +16,13 @@ from workbench.core.ratings import Level, Rating
 from workbench.store import ProjectFile
 from workbench.ui import palette
 from workbench.ui.document import Document
+from workbench.ui.footer_model import ScoreFooterModel
 from workbench.ui.matrix_model import (
     DIAGNOSTICITY,
     LEADING,
     TITLE,
     MatrixModel,
     RatingRole,
-    ScoreFooterModel,
     SortKey,
 )
 

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.ui.document import Document
+from workbench.ui.footer_model import ScoreFooterModel
 from workbench.ui.frozen_columns import FrozenColumns
-from workbench.ui.matrix_model import LEADING, MatrixModel, ScoreFooterModel, SortKey
+from workbench.ui.matrix_model import LEADING, MatrixModel, SortKey
 from workbench.ui.matrix_view import FROZEN_COLUMNS, MatrixView
 
 
