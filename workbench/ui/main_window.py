@@ -27,22 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import __version__
-from workbench.core.edits import UpdateEvidence
-from workbench.ui.dialogs import reporting, show_error
+from workbench.ui.dialogs import show_error
 from workbench.ui.disagreement_view import DisagreementView
 from workbench.ui.document import Document
 from workbench.ui.evidence_panel import (
     EvidencePanel,
-    delete_evidence_edit,
-    duplicate_evidence_edit,
-    new_evidence_edit,
 )
 from workbench.ui.file_actions import FileActions
 from workbench.ui.hypothesis_panel import (
     HypothesisPanel,
-    duplicate_hypothesis_edit,
-    new_hypothesis_edit,
-    sort_by_rank_edit,
 )
 from workbench.ui.layer_switcher import LayerSwitcher
 from workbench.ui.matrix_model import LEADING
@@ -50,6 +43,7 @@ from workbench.ui.matrix_panel import MatrixPanel
 from workbench.ui.matrix_view import make_clipboard_actions
 from workbench.ui.palette import APPEARANCES, apply_appearance
 from workbench.ui.sources_panel import SourcesPanel
+from workbench.ui.structure_actions import StructureActions
 from workbench.ui.workshop import open_workshop
 
 APPEARANCE_KEY = "view/appearance"
@@ -110,6 +104,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["evidence"]], [440], Qt.Orientation.Horizontal)
 
         self.files = FileActions(self)
+        self.structure = StructureActions(self)
         self._build_layer_box()
         self._build_menus()
         self._connect()
@@ -223,37 +218,37 @@ class MainWindow(QMainWindow):
         edit.addAction(self.action("actionFind", "&Find Evidence", self._focus_search, keys.Find))
         edit.addAction(self.action("actionRationale", "Edit &Rationale…", self.view.edit_rationale))
 
-        evidence = bar.addMenu("E&vidence")
-        evidence.addAction(self.action("actionAddEvidence", "&Add Evidence", self.add_evidence))
-        evidence.addAction(
-            self.action("actionDuplicateEvidence", "D&uplicate", self.duplicate_evidence)
-        )
-        evidence.addAction(self.action("actionDeleteEvidence", "&Delete", self.delete_evidence))
-        evidence.addAction(
-            self.action("actionToggleEvidence", "E&xclude / Include", self.toggle_evidence)
-        )
-        evidence.addSeparator()
-        evidence.addAction(
-            self.action("actionEditEvidence", "&Edit…", lambda: self.show_dock("evidence"))
-        )
-
-        hypotheses = bar.addMenu("&Hypotheses")
-        hypotheses.addAction(
-            self.action("actionAddHypothesis", "&Add Hypothesis", self.add_hypothesis)
-        )
-        hypotheses.addAction(
-            self.action("actionDuplicateHypothesis", "D&uplicate", self.duplicate_hypothesis)
-        )
-        hypotheses.addAction(
-            self.action("actionDeleteHypothesis", "&Delete", self.delete_hypothesis)
-        )
-        hypotheses.addAction(
-            self.action("actionSortHypotheses", "&Sort by Rank", self.sort_hypotheses)
-        )
-        hypotheses.addSeparator()
-        hypotheses.addAction(
-            self.action("actionEditHypothesis", "&Edit…", lambda: self.show_dock("hypothesis"))
-        )
+        act = self.structure
+        for title, entries in (
+            (
+                "E&vidence",
+                (
+                    ("actionAddEvidence", "&Add Evidence", act.add_evidence),
+                    ("actionDuplicateEvidence", "D&uplicate", act.duplicate_evidence),
+                    ("actionDeleteEvidence", "&Delete", act.delete_evidence),
+                    ("actionToggleEvidence", "E&xclude / Include", act.toggle_evidence),
+                    None,
+                    ("actionEditEvidence", "&Edit…", lambda: self.show_dock("evidence")),
+                ),
+            ),
+            (
+                "&Hypotheses",
+                (
+                    ("actionAddHypothesis", "&Add Hypothesis", act.add_hypothesis),
+                    ("actionDuplicateHypothesis", "D&uplicate", act.duplicate_hypothesis),
+                    ("actionDeleteHypothesis", "&Delete", act.delete_hypothesis),
+                    ("actionSortHypotheses", "&Sort by Rank", act.sort_hypotheses),
+                    None,
+                    ("actionEditHypothesis", "&Edit…", lambda: self.show_dock("hypothesis")),
+                ),
+            ),
+        ):
+            menu = bar.addMenu(title)
+            for entry in entries:
+                if entry is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.action(*entry))
 
         view = bar.addMenu("&View")
         for dock in self.docks.values():
@@ -319,16 +314,16 @@ class MainWindow(QMainWindow):
         self.view.model().modelReset.connect(self._reselect)
         self.view.editEvidenceRequested.connect(self._edit_evidence_row)
         self.view.editHypothesisRequested.connect(self._edit_hypothesis)
-        self.view.deleteEvidenceRequested.connect(self.delete_evidence)
-        self.view.sortHypothesesRequested.connect(self.sort_hypotheses)
+        self.view.deleteEvidenceRequested.connect(self.structure.delete_evidence)
+        self.view.sortHypothesesRequested.connect(self.structure.sort_hypotheses)
         for panel in (self.evidence_panel,):
-            panel.addRequested.connect(self.add_evidence)
-            panel.duplicateRequested.connect(self.duplicate_evidence)
-            panel.deleteRequested.connect(self.delete_evidence)
-        self.hypothesis_panel.addRequested.connect(self.add_hypothesis)
-        self.hypothesis_panel.duplicateRequested.connect(self.duplicate_hypothesis)
-        self.hypothesis_panel.deleteRequested.connect(self.delete_hypothesis)
-        self.hypothesis_panel.sortRequested.connect(self.sort_hypotheses)
+            panel.addRequested.connect(self.structure.add_evidence)
+            panel.duplicateRequested.connect(self.structure.duplicate_evidence)
+            panel.deleteRequested.connect(self.structure.delete_evidence)
+        self.hypothesis_panel.addRequested.connect(self.structure.add_hypothesis)
+        self.hypothesis_panel.duplicateRequested.connect(self.structure.duplicate_hypothesis)
+        self.hypothesis_panel.deleteRequested.connect(self.structure.delete_hypothesis)
+        self.hypothesis_panel.sortRequested.connect(self.structure.sort_hypotheses)
 
     # -- the project on screen ---------------------------------------------------
 
@@ -453,84 +448,6 @@ class MainWindow(QMainWindow):
     def _focus_search(self) -> None:
         self.matrix.search.setFocus()
         self.matrix.search.selectAll()
-
-    # -- evidence and hypotheses -----------------------------------------------
-
-    def _selected_rows(self) -> list[int]:
-        model = self.view.matrix
-        rows = {model.project_row(i.row()) for i in self.view.selectionModel().selectedIndexes()}
-        current = self.view.current_project_row()
-        return sorted(rows) if rows else ([current] if current >= 0 else [])
-
-    def add_evidence(self) -> None:
-        with reporting(self):
-            edit = new_evidence_edit(self.document, self.view.current_project_row())
-            self.document.do(edit)
-            self.select_cell(edit.index, max(self.view.current_hypothesis(), 0))
-            self._edit_evidence_row(edit.index)
-            self.evidence_panel.title.selectAll()
-
-    def duplicate_evidence(self) -> None:
-        row = self.view.current_project_row()
-        if row < 0:
-            return
-        with reporting(self):
-            edit = duplicate_evidence_edit(self.document, row)
-            self.document.do(edit)
-            self.select_cell(edit.index, max(self.view.current_hypothesis(), 0))
-
-    def delete_evidence(self) -> None:
-        rows = self._selected_rows()
-        if not rows:
-            return
-        column = self.view.current_hypothesis()
-        with reporting(self):
-            self.document.do(delete_evidence_edit(self.document, rows))
-            remaining = len(self.document.project.evidence)
-            if remaining:
-                self.select_cell(min(rows[0], remaining - 1), column)
-
-    def toggle_evidence(self) -> None:
-        rows = self._selected_rows()
-        if not rows:
-            return
-        project = self.document.project
-        with reporting(self):
-            evidence = project.evidence[rows[0]]
-            self.document.do(UpdateEvidence(evidence.id, {"active": not evidence.active}))
-
-    def add_hypothesis(self) -> None:
-        with reporting(self):
-            edit = new_hypothesis_edit(self.document, self.view.current_hypothesis())
-            self.document.do(edit)
-            self.select_cell(max(self.view.current_project_row(), 0), edit.index)
-            self._edit_hypothesis(edit.index)
-            self.hypothesis_panel.title.selectAll()
-
-    def duplicate_hypothesis(self) -> None:
-        column = self.view.current_hypothesis()
-        if column < 0:
-            return
-        with reporting(self):
-            self.document.do(duplicate_hypothesis_edit(self.document, column))
-
-    def delete_hypothesis(self) -> None:
-        column = self.view.current_hypothesis()
-        project = self.document.project
-        if column < 0 or column >= len(project.hypotheses):
-            return
-        with reporting(self):
-            from workbench.core.edits import RemoveHypothesis
-
-            self.document.do(RemoveHypothesis(project.hypotheses[column].id))
-
-    def sort_hypotheses(self) -> None:
-        with reporting(self):
-            edit = sort_by_rank_edit(self.document)
-            if edit is None:
-                self.statusBar().showMessage("The hypotheses are already in rank order.", 4000)
-                return
-            self.document.do(edit)
 
     # -- recent files, layout, drag and drop -------------------------------------
 
