@@ -150,7 +150,7 @@ class EvidencePanel(QWidget):
         self.cell_label = QLabel(self.cell_box)
         self.cell_label.setObjectName("cellLabel")
         self.cell_label.setWordWrap(True)
-        self.rationale = CommitTextEdit(self.cell_box, lines=4)
+        self.rationale = CommitTextEdit(self.cell_box, lines=3)
         self.rationale.setObjectName("cellRationale")
         self.rationale.setPlaceholderText("Why this rating? (the rationale is kept with the cell)")
         cell_layout = QVBoxLayout(self.cell_box)
@@ -172,11 +172,13 @@ class EvidencePanel(QWidget):
 
         inner = QWidget(self)
         layout = QVBoxLayout(inner)
+        # The current cell's rating and rationale come first: that is what the
+        # analyst looks at while rating; the item's own fields follow.
+        layout.addWidget(self.cell_box)
         layout.addWidget(self.heading)
         layout.addLayout(buttons)
         layout.addLayout(form)
         layout.addWidget(self.status)
-        layout.addWidget(self.cell_box)
         layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
