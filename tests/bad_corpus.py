@@ -116,6 +116,31 @@ def _newer_project(path: Path) -> None:
     claim_newer_schema(path)
 
 
+def _tampered_project(statements: tuple[str, ...]) -> Callable[[Path], None]:
+    """A real project changed behind the store's back (by a script or another tool)."""
+
+    def make(path: Path) -> None:
+        make_real_project(path)
+        db = sqlite3.connect(path)
+        try:
+            # What SQLite would refuse under the store's own settings, forced in.
+            db.execute("PRAGMA foreign_keys = OFF")
+            db.execute("PRAGMA ignore_check_constraints = ON")
+            for statement in statements:
+                db.execute(statement)
+            db.commit()
+        finally:
+            db.close()
+
+    return make
+
+
+_FIRST_RATING = (
+    "WHERE (evidence_id, hypothesis_id, analyst_id) = "
+    "(SELECT evidence_id, hypothesis_id, analyst_id FROM rating LIMIT 1)"
+)
+
+
 # -- spreadsheets --------------------------------------------------------------------
 
 _HYPOTHESES = ("H1: Accident", "H2: Sabotage", "H3: Test gone wrong")
@@ -327,6 +352,24 @@ CORPUS: tuple[BadFile, ...] = (
     BadFile("truncated.achwb", "a real project cut in half", _truncated_project, PROJECT_COMMANDS),
     BadFile("foreign.achwb", "another program's SQLite db", _foreign_sqlite, PROJECT_COMMANDS),
     BadFile("newer.achwb", "a project from a future schema", _newer_project, PROJECT_COMMANDS),
+    BadFile(
+        "rating-code-9.achwb",
+        "a rating code outside the scale",
+        _tampered_project((f"UPDATE rating SET code = 9 {_FIRST_RATING}",)),
+        PROJECT_COMMANDS,
+    ),
+    BadFile(
+        "orphan-rating.achwb",
+        "a rating of evidence that does not exist",
+        _tampered_project((f"UPDATE rating SET evidence_id = 99999 {_FIRST_RATING}",)),
+        PROJECT_COMMANDS,
+    ),
+    BadFile(
+        "no-rating-table.achwb",
+        "the rating table dropped",
+        _tampered_project(("DROP TABLE rating",)),
+        PROJECT_COMMANDS,
+    ),
     BadFile("not-a-zip.xlsx", "CSV text named .xlsx", _not_a_zip, IMPORT_COMMANDS),
     BadFile("zip-bomb.xlsx", "a sheet inflating to 300 MB", _zip_bomb, IMPORT_COMMANDS),
     BadFile("entity-bomb.xlsx", "billion laughs in sheet XML", _entity_bomb_sheet, IMPORT_COMMANDS),

@@ -56,13 +56,20 @@ def _read_ratings(raw: sqlite3.Connection, id_limit: int) -> np.ndarray:
     the time spent crossing from SQLite to numpy.
     """
     if id_limit <= 1 << _ID_BITS:
+        mask = (1 << _ID_BITS) - 1
+        # A code or id outside its bits would spill into its neighbour and load
+        # as some other valid rating (code 9 as NA): such rows come back as -1.
         cursor = raw.execute(
-            f"SELECT (((evidence_id << {_ID_BITS}) | hypothesis_id) << {_ID_BITS + 3})"
-            f" | (analyst_id << 3) | code FROM rating"
+            f"SELECT CASE WHEN code BETWEEN 0 AND {int(Rating.CC)}"
+            f" AND evidence_id BETWEEN 0 AND {mask} AND hypothesis_id BETWEEN 0 AND {mask}"
+            f" AND analyst_id BETWEEN 0 AND {mask}"
+            f" THEN (((evidence_id << {_ID_BITS}) | hypothesis_id) << {_ID_BITS + 3})"
+            f" | (analyst_id << 3) | code ELSE -1 END FROM rating"
         )
         packed = np.fromiter(cursor, dtype=_PACKED_RECORD)["k"]
+        if (packed < 0).any():
+            raise CorruptRatings("a rating has a code or id out of range")
         records = np.empty(len(packed), dtype=_RATING_RECORD)
-        mask = (1 << _ID_BITS) - 1
         records["c"] = packed & 7
         records["a"] = (packed >> 3) & mask
         records["h"] = (packed >> (_ID_BITS + 3)) & mask
