@@ -94,6 +94,11 @@ def test_open_example_writes_a_fresh_copy_to_the_data_folder(main_window):  # no
     path = main_window.document.file.path
     assert path.name.startswith("Belarus example") and path.exists()
     assert len(main_window.document.project.evidence) == 58
+    first = path
+    trigger(main_window, "actionOpenExample")
+    second = main_window.document.file.path
+    assert second.exists() and first.exists()
+    # The first copy was open (locked) when the second was asked for: both survive.
     trigger(main_window, "actionOpenExample")
     assert main_window.document.file.path.exists()
 

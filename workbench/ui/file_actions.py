@@ -179,17 +179,20 @@ class FileActions:
         """A fresh copy of the worked example in the user's data folder."""
         from workbench.exchange.example import load_example
         from workbench.store import ProjectFile
+        from workbench.store.lock import live_holder, lock_path
 
         with reporting(self.window):
             folder = example_folder()
             target = folder / EXAMPLE_NAME
-            open_path = self.document.file.path if self.document.is_open else None
             number = 2
-            while target.exists() and (open_path is not None and target == open_path):
+            # Replace an old copy of the example, but never one open here or in
+            # another running window (its lock names a live process).
+            while target.exists() and live_holder(target) is not None:
                 target = folder / f"Belarus example {number}.achwb"
                 number += 1
             if target.exists():
                 target.unlink()
+                lock_path(target).unlink(missing_ok=True)
             self._show(ProjectFile.create(target, load_example()))
 
     def save_copy(self) -> None:
