@@ -238,3 +238,16 @@ def test_double_clicking_a_hypothesis_header_opens_its_editor(main_window, qtbot
     panel = main_window.hypothesis_panel
     assert panel.code.text() == main_window.document.project.hypotheses[2].code
     assert main_window.docks["hypothesis"].isVisible()
+
+
+def test_move_evidence_from_the_menu_keeps_it_selected(main_window):  # noqa: ANN001
+    go_to(main_window, 2, 1)
+    order = codes(main_window)
+    trigger(main_window, "actionMoveEvidenceDown")
+    assert codes(main_window)[3] == order[2]
+    assert main_window.view.current_project_row() == 3
+    assert main_window.view.current_hypothesis() == 1
+    shortcut = main_window.findChild(QAction, "actionMoveEvidenceUp").shortcut().toString()
+    assert shortcut == "Ctrl+Shift+Up"
+    trigger(main_window, "actionMoveEvidenceUp")
+    assert codes(main_window) == order

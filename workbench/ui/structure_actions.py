@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workbench.core.edits import RemoveHypothesis, UpdateEvidence
+from workbench.core.edits import MoveEvidence, RemoveHypothesis, UpdateEvidence
 from workbench.ui.dialogs import reporting
 from workbench.ui.evidence_panel import (
     delete_evidence_edit,
@@ -105,3 +105,14 @@ class StructureActions:
                 )
                 return
             self.document.do(edit)
+
+    def move_evidence(self, step: int) -> None:
+        """Move the current item up (-1) or down (+1) in matrix order; it stays selected."""
+        row = self.view.current_project_row()
+        target = row + step
+        if row < 0 or not 0 <= target < len(self.document.project.evidence):
+            return
+        column = self.view.current_hypothesis()
+        with reporting(self.window):
+            self.document.do(MoveEvidence(self.document.project.evidence[row].id, target))
+            self.window.select_cell(target, column)
