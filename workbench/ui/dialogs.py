@@ -69,3 +69,28 @@ def confirm(parent: QWidget | None, title: str, text: str, detail: str = "") -> 
         box.setInformativeText(detail)
     box.setDefaultButton(QMessageBox.StandardButton.Ok)
     return box.exec() == QMessageBox.StandardButton.Ok
+
+
+KEYS_HELP = (
+    "<b>Rating keys</b> (on a hypothesis cell; several selected cells change together)<br>"
+    "c or + = Consistent, cc or ++ = Very consistent, n or 0 = Neutral,<br>"
+    "i or - = Inconsistent, ii or -- = Very inconsistent, a (or n a) = Not applicable,<br>"
+    "Delete / Backspace = blank. Arrows move; Enter moves down, Tab moves right.<br>"
+    "Space (or a double-click) opens the picker; right-click for rationale and more.<br>"
+    "Drag a hypothesis header to reorder; double-click it to edit the hypothesis."
+)
+
+
+def show_keys(parent: QWidget | None) -> None:
+    QMessageBox.information(parent, "Rating keys", KEYS_HELP)
+
+
+def show_about(parent: QWidget | None) -> None:
+    from workbench import __version__
+
+    QMessageBox.about(
+        parent,
+        "About ACH Workbench",
+        f"<b>ACH Workbench {__version__}</b><br>Analysis of Competing Hypotheses "
+        "(Heuer): matrix, scoring, sensitivity, teams, Excel round trip.",
+    )

@@ -21,13 +21,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QUndoView,
     QWidget,
 )
 
-from workbench import __version__
-from workbench.ui.dialogs import show_error
+from workbench.ui.dialogs import show_about, show_error, show_keys
 from workbench.ui.disagreement_view import DisagreementView
 from workbench.ui.document import Document
 from workbench.ui.evidence_panel import (
@@ -47,15 +45,6 @@ from workbench.ui.structure_actions import StructureActions
 from workbench.ui.workshop import open_workshop
 
 APPEARANCE_KEY = "view/appearance"
-
-KEYS_HELP = (
-    "<b>Rating keys</b> (on a hypothesis cell; several selected cells change together)<br>"
-    "c or + = Consistent, cc or ++ = Very consistent, n or 0 = Neutral,<br>"
-    "i or - = Inconsistent, ii or -- = Very inconsistent, a (or n a) = Not applicable,<br>"
-    "Delete / Backspace = blank. Arrows move; Enter moves down, Tab moves right.<br>"
-    "Space (or a double-click) opens the picker; right-click for rationale and more.<br>"
-    "Drag a hypothesis header to reorder; double-click it to edit the hypothesis."
-)
 
 
 class MainWindow(QMainWindow):
@@ -281,8 +270,10 @@ class MainWindow(QMainWindow):
         bar.addMenu(self.layer_switcher.menu)
         self._build_edit_toolbar(undo, redo)
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.action("actionKeys", "&Rating Keys", self._show_keys))
-        help_menu.addAction(self.action("actionAbout", "&About ACH Workbench", self._about))
+        help_menu.addAction(self.action("actionKeys", "&Rating Keys", lambda: show_keys(self)))
+        help_menu.addAction(
+            self.action("actionAbout", "&About ACH Workbench", lambda: show_about(self))
+        )
 
     def _build_edit_toolbar(self, undo: QAction, redo: QAction) -> None:
         """The few actions an analyst reaches for all the time, one click away."""
@@ -500,14 +491,3 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.files.open_or_import(paths[0])
-
-    def _show_keys(self) -> None:
-        QMessageBox.information(self, "Rating keys", KEYS_HELP)
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About ACH Workbench",
-            f"<b>ACH Workbench {__version__}</b><br>Analysis of Competing Hypotheses "
-            "(Heuer): matrix, scoring, sensitivity, teams, Excel round trip.",
-        )
