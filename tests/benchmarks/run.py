@@ -82,6 +82,8 @@ def _target(figure: figures.Figure) -> str:
 
 def _amount(value: float, unit: str) -> str:
     if unit == "s":
+        if value < 0.01:
+            return f"{value * 1000:.2f} ms"
         return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
     return f"{value:.0f} {unit}"
 
