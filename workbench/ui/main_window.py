@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -90,7 +91,6 @@ class MainWindow(QMainWindow):
             self.resizeDocks(
                 [self.docks["evidence"], self.docks["scores"]], [560, 380], Qt.Orientation.Vertical
             )
-        self.resizeDocks([self.docks["evidence"]], [440], Qt.Orientation.Horizontal)
 
         self.files = FileActions(self)
         self.structure = StructureActions(self)
@@ -471,7 +471,14 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1600, 1000)
+            # First start: 1600 x 1000, or most of a smaller screen.
+            screen = QGuiApplication.primaryScreen()
+            area = screen.availableGeometry() if screen is not None else None
+            width = min(1600, int(area.width() * 0.94)) if area else 1600
+            height = min(1000, int(area.height() * 0.94)) if area else 1000
+            self.resize(width, height)
+            dock_width = max(340, min(440, int(width * 0.28)))
+            self.resizeDocks([self.docks["evidence"]], [dock_width], Qt.Orientation.Horizontal)
         if isinstance(state, QByteArray):
             self.restoreState(state)
 

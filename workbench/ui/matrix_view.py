@@ -170,12 +170,22 @@ class MatrixView(QTableView):
 
     def _spread_columns(self) -> None:
         hypotheses = self.matrix.columnCount() - LEADING
-        fixed = (56, 0, 68, 68, 136)
-        available = max(self.viewport().width(), 900) - sum(fixed) - 2
+        metrics = self.fontMetrics()
+        # Widths from the font, so 150 % displays and large fonts never clip.
+        level = metrics.horizontalAdvance("Medium") + 22
+        fixed = (
+            max(52, metrics.horizontalAdvance("E0000") + 18),
+            0,
+            level,
+            level,
+            metrics.horizontalAdvance("0 · non-diagnostic") + 20,
+        )
+        available = max(self.viewport().width(), 700) - sum(fixed) - 2
         rating = 112
         if hypotheses:
-            rating = int(min(170, max(96, (available - 380) / hypotheses)))
-        title = int(min(560, max(300, available - rating * hypotheses)))
+            rating = int(min(140, max(96, (available - 320) / hypotheses)))
+        # The title gives way first on a small screen, down to a readable 220 px.
+        title = int(min(560, max(220, available - rating * hypotheses)))
         for column, width in enumerate(fixed):
             self.setColumnWidth(column, width or title)
         for column in range(LEADING, LEADING + hypotheses):
