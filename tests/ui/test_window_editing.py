@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from workbench.core.model import EvidenceType
 from workbench.core.ratings import Rating
 from workbench.ui.matrix_model import LEADING, SortKey
 from workbench.ui.matrix_view import MatrixView
@@ -41,6 +42,8 @@ def test_add_evidence_then_edit_every_field_in_the_panel(main_window, qtbot, sco
     panel.title.editingFinished.emit()
     panel.date.setText("2021-06")
     panel.date.editingFinished.emit()
+    panel.type.setCurrentIndex(panel.type.findText("Statement"))
+    panel.type.activated.emit(panel.type.currentIndex())
     panel.credibility.setCurrentIndex(panel.credibility.findText("High"))
     panel.credibility.activated.emit(panel.credibility.currentIndex())
     panel.tags.setText("bases, #imagery")
@@ -56,6 +59,7 @@ def test_add_evidence_then_edit_every_field_in_the_panel(main_window, qtbot, sco
     assert added.title == "Satellite images show new barracks"
     assert str(added.date) == "2021-06"
     assert added.credibility.label == "High"
+    assert added.type is EvidenceType.STATEMENT  # an enum again, not Qt's plain str
     assert added.tags == ["bases", "imagery"]
     assert added.locator == "p. 4"
     assert added.source_id == project.sources[1].id

@@ -192,7 +192,10 @@ class EvidencePanel(QWidget):
         self.code.editingFinished.connect(self._commit_code)
         self.title.editingFinished.connect(lambda: self._commit("title", self.title.text().strip()))
         self.description.committed.connect(lambda text: self._commit("description", text))
-        self.type.activated.connect(lambda _: self._commit("type", self.type.currentData()))
+        # Qt hands a str-based enum back as a plain str: rebuild the EvidenceType.
+        self.type.activated.connect(
+            lambda _: self._commit("type", EvidenceType(self.type.currentData()))
+        )
         self.date.editingFinished.connect(self._commit_date)
         self.source.activated.connect(
             lambda _: self._commit("source_id", self.source.currentData())
@@ -201,10 +204,10 @@ class EvidencePanel(QWidget):
             lambda: self._commit("locator", self.locator.text().strip())
         )
         self.credibility.activated.connect(
-            lambda _: self._commit("credibility", self.credibility.currentData())
+            lambda _: self._commit("credibility", Level(self.credibility.currentData()))
         )
         self.relevance.activated.connect(
-            lambda _: self._commit("relevance", self.relevance.currentData())
+            lambda _: self._commit("relevance", Level(self.relevance.currentData()))
         )
         self.active.clicked.connect(lambda checked: self._commit("active", bool(checked)))
         self.tags.editingFinished.connect(self._commit_tags)
