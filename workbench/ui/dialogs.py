@@ -55,8 +55,20 @@ def reporting(parent: QWidget | None) -> Iterator[None]:
         report(parent, error)
 
 
-def confirm(parent: QWidget | None, title: str, text: str, detail: str = "") -> bool:
-    """Ask before a change the user should look at first (an import into the project)."""
+def confirm(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    detail: str = "",
+    *,
+    accept: str = "",
+    full_list: str = "",
+) -> bool:
+    """Ask before a change the user should look at first (an import into the project).
+
+    ``accept`` names the OK button by what it does ("Import"); ``full_list``
+    goes behind "Show Details..." when the summary had to be shortened.
+    """
     box = QMessageBox(
         QMessageBox.Icon.Question,
         title,
@@ -67,6 +79,10 @@ def confirm(parent: QWidget | None, title: str, text: str, detail: str = "") -> 
     box.setObjectName("confirmDialog")
     if detail:
         box.setInformativeText(detail)
+    if accept:
+        box.button(QMessageBox.StandardButton.Ok).setText(accept)
+    if full_list:
+        box.setDetailedText(full_list)
     box.setDefaultButton(QMessageBox.StandardButton.Ok)
     return box.exec() == QMessageBox.StandardButton.Ok
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 RECENT_KEY = "files/recent"
 MAX_RECENT = 10
 EXAMPLE_NAME = "Belarus example.achwb"
+#: Lines of the import preview shown at once; the rest are behind Show Details.
+PREVIEW_LINES = 20
 
 
 def example_folder() -> Path:
@@ -296,15 +298,17 @@ class FileActions:
             if plan.is_empty:
                 QMessageBox.information(self.window, "Import", "\n".join(plan.summary()))
                 return
-            lines = plan.summary()
-            shown = "\n".join(f"• {line}" for line in lines[:25])
-            if len(lines) > 25:
-                shown += f"\n… and {len(lines) - 25} more"
+            lines = [f"• {line}" for line in plan.summary()]
+            shown = "\n".join(lines[:PREVIEW_LINES])
+            if len(lines) > PREVIEW_LINES:
+                shown += f"\n… and {len(lines) - PREVIEW_LINES} more (Show Details lists all)"
             if confirm(
                 self.window,
                 "Import into this project",
                 f"Importing {source.name} will make these changes (one Undo reverses them all):",
                 shown,
+                accept="Import",
+                full_list="\n".join(lines) if len(lines) > PREVIEW_LINES else "",
             ):
                 doc.do(plan.as_edit())
 
