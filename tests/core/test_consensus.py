@@ -19,7 +19,7 @@ from workbench.core.consensus import (
     spread,
     spread_level,
 )
-from workbench.core.edits import SetOverride
+from workbench.core.edits import RemoveEvidence, SetOverride
 from workbench.core.model import Analyst, ConsensusOverride, Evidence, Hypothesis, Project
 from workbench.core.ratings import Rating
 
@@ -208,10 +208,12 @@ def test_an_override_replaces_the_computed_consensus_and_changes_the_scores() ->
     assert (e1, h2) not in project.overrides
 
 
-def test_an_override_of_a_deleted_row_is_dropped_with_it() -> None:
+def test_an_override_of_a_deleted_row_goes_with_it_and_comes_back_on_undo() -> None:
     project = two_analyst_project()
     e1, h1 = project.evidence[0].id, project.hypotheses[0].id
     SetOverride(e1, h1, ConsensusOverride(CC)).apply(project)
-    project.remove_evidence(e1)
+    undo = RemoveEvidence(e1).apply(project)
     assert project.overrides == {}
     assert project_consensus(project).shape == (0, 2)
+    undo.apply(project)
+    assert project_consensus(project).tolist()[0][0] == CC

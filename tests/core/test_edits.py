@@ -69,19 +69,28 @@ def test_remove_evidence_keeps_everything_for_undo():
     undo = edits.RemoveEvidence(e.id).apply(p)
     assert [x.code for x in p.evidence] == ["E1", "E3", "E4"]
     assert all(grid.shape == (3, 3) for grid in p.layers.values())
+    assert p.overrides == {}
     undo.apply(p)
-    # The override is the facilitator's: removing evidence drops it (and undo does not
-    # resurrect it, by design the edit restores ratings and rationales only).
-    before["overrides"] = {}
+    # Undo brings back the facilitator's consensus rating along with the ratings.
+    assert p.overrides[(e.id, p.hypotheses[0].id)] == ConsensusOverride(Rating.N, "agreed")
     assert snapshot(p) == before
 
 
-def test_remove_hypothesis_restores_milestones_on_undo():
+def test_remove_hypothesis_restores_overrides_and_milestones_in_place_on_undo():
     p = small_project()
+    h1, h2 = p.hypotheses[0].id, p.hypotheses[1].id
+    # Milestones of H1 around one of H2's, so a restore at the end would reorder them.
+    p.milestones.append(Milestone(p.new_id(), h2, "other"))
+    p.milestones.append(Milestone(p.new_id(), h1, "watch too"))
+    p.overrides[(p.evidence[0].id, h1)] = ConsensusOverride(Rating.CC, "decided")
+    p.overrides[(p.evidence[0].id, h2)] = ConsensusOverride(Rating.I, "kept")
     before = snapshot(p)
-    undo = edits.RemoveHypothesis(p.hypotheses[0].id).apply(p)
-    assert p.milestones == []
+    undo = edits.RemoveHypothesis(h1).apply(p)
+    assert [m.indicator for m in p.milestones] == ["other"]
+    assert list(p.overrides) == [(p.evidence[0].id, h2)]
     undo.apply(p)
+    assert [m.indicator for m in p.milestones] == ["watch", "other", "watch too"]
+    assert p.overrides[(p.evidence[0].id, h1)] == ConsensusOverride(Rating.CC, "decided")
     assert snapshot(p) == before
 
 
@@ -209,7 +218,5 @@ def test_any_edit_sequence_undoes_exactly(data):
     for undo in reversed(undos):
         states.pop()
         undo.apply(p)
-        now = snapshot(p)
-        # Overrides on removed rows/columns are dropped, not restored (see above).
-        now["overrides"], expected = {}, dict(states[-1], overrides={})
-        assert now == expected
+        # Overrides and milestones of removed rows/columns come back too, in place.
+        assert snapshot(p) == states[-1]

@@ -171,10 +171,16 @@ class AddEvidence(Edit):
     index: int
     rows: dict[int, np.ndarray] | None = None
     rationales: dict[tuple[int, int, int], str] | None = None
+    #: The facilitator's consensus ratings on the row (set when undoing a deletion).
+    overrides: dict[tuple[int, int], ConsensusOverride] | None = None
 
     def apply(self, project: Project) -> Edit:
         project.insert_evidence(
-            self.index, dataclasses.replace(self.evidence), self.rows, self.rationales
+            self.index,
+            dataclasses.replace(self.evidence),
+            self.rows,
+            self.rationales,
+            self.overrides,
         )
         return RemoveEvidence(self.evidence.id)
 
@@ -187,8 +193,10 @@ class RemoveEvidence(Edit):
     evidence_id: int
 
     def apply(self, project: Project) -> Edit:
-        index, evidence, rows, notes = project.remove_evidence(self.evidence_id)
-        return AddEvidence(evidence, index, rows, notes)
+        removed = project.remove_evidence(self.evidence_id)
+        return AddEvidence(
+            removed.evidence, removed.index, removed.rows, removed.rationales, removed.overrides
+        )
 
     def label(self, project: Project) -> str:
         return f"Delete {_code_e(project, self.evidence_id)}"
@@ -212,13 +220,19 @@ class AddHypothesis(Edit):
     index: int
     columns: dict[int, np.ndarray] | None = None
     rationales: dict[tuple[int, int, int], str] | None = None
-    milestones: tuple[Milestone, ...] = ()
+    overrides: dict[tuple[int, int], ConsensusOverride] | None = None
+    #: (position in the milestone list, milestone): undo puts each back where it stood.
+    milestones: tuple[tuple[int, Milestone], ...] = ()
 
     def apply(self, project: Project) -> Edit:
         project.insert_hypothesis(
-            self.index, dataclasses.replace(self.hypothesis), self.columns, self.rationales
+            self.index,
+            dataclasses.replace(self.hypothesis),
+            self.columns,
+            self.rationales,
+            self.overrides,
+            tuple((i, dataclasses.replace(m)) for i, m in self.milestones),
         )
-        project.milestones.extend(dataclasses.replace(m) for m in self.milestones)
         return RemoveHypothesis(self.hypothesis.id)
 
     def label(self, project: Project) -> str:
@@ -230,10 +244,15 @@ class RemoveHypothesis(Edit):
     hypothesis_id: int
 
     def apply(self, project: Project) -> Edit:
-        index, hypothesis, columns, notes, milestones = project.remove_hypothesis(
-            self.hypothesis_id
+        removed = project.remove_hypothesis(self.hypothesis_id)
+        return AddHypothesis(
+            removed.hypothesis,
+            removed.index,
+            removed.columns,
+            removed.rationales,
+            removed.overrides,
+            removed.milestones,
         )
-        return AddHypothesis(hypothesis, index, columns, notes, tuple(milestones))
 
     def label(self, project: Project) -> str:
         return f"Delete {_code_h(project, self.hypothesis_id)}"

@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 import enum
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -150,6 +151,41 @@ class RatingEntry:
 
 class UnknownEntity(KeyError):
     """An id that is not (or no longer) in the project."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RemovedEvidence:
+    """Everything a removed evidence row took with it, so undo can put it all back."""
+
+    index: int
+    evidence: Evidence
+    #: analyst id -> that analyst's ratings of the row.
+    rows: dict[int, np.ndarray]
+    rationales: dict[tuple[int, int, int], str]
+    #: The facilitator's consensus ratings on the row.
+    overrides: dict[tuple[int, int], ConsensusOverride]
+
+
+@dataclasses.dataclass(frozen=True)
+class RemovedHypothesis:
+    """Everything a removed hypothesis column took with it, so undo can put it all back."""
+
+    index: int
+    hypothesis: Hypothesis
+    #: analyst id -> that analyst's ratings of the column.
+    columns: dict[int, np.ndarray]
+    rationales: dict[tuple[int, int, int], str]
+    overrides: dict[tuple[int, int], ConsensusOverride]
+    #: (position in Project.milestones, milestone) of the hypothesis's indicators.
+    milestones: tuple[tuple[int, Milestone], ...]
+
+
+def _pop_matching(table: dict, belongs: Callable[[Any], bool]) -> dict:
+    """Remove and return the entries whose key ``belongs`` to a row or column going away."""
+    taken = {key: value for key, value in table.items() if belongs(key)}
+    for key in taken:
+        del table[key]
+    return taken
 
 
 @dataclasses.dataclass
@@ -313,6 +349,7 @@ class Project:
         evidence: Evidence,
         rows: dict[int, np.ndarray] | None = None,
         rationales: dict[tuple[int, int, int], str] | None = None,
+        overrides: dict[tuple[int, int], ConsensusOverride] | None = None,
     ) -> None:
         """Insert a row; ``rows`` gives each analyst's ratings for it (default blank)."""
         self.reserve_id(evidence.id)
@@ -323,21 +360,17 @@ class Project:
             self.layers[aid] = np.insert(grid, index, row, axis=0)
         self.evidence.insert(index, evidence)
         self.rationales.update(rationales or {})
+        self.overrides.update(overrides or {})
 
-    def remove_evidence(
-        self, evidence_id: int
-    ) -> tuple[int, Evidence, dict[int, np.ndarray], dict[tuple[int, int, int], str]]:
+    def remove_evidence(self, evidence_id: int) -> RemovedEvidence:
         """Remove a row; returns what :meth:`insert_evidence` needs to put it back."""
         index = self.evidence_index(evidence_id)
         rows = {aid: grid[index].copy() for aid, grid in self.layers.items()}
         for aid, grid in self.layers.items():
             self.layers[aid] = np.delete(grid, index, axis=0)
-        notes = {k: v for k, v in self.rationales.items() if k[1] == evidence_id}
-        for key in notes:
-            del self.rationales[key]
-        for cell in [k for k in self.overrides if k[0] == evidence_id]:
-            del self.overrides[cell]
-        return index, self.evidence.pop(index), rows, notes
+        notes = _pop_matching(self.rationales, lambda key: key[1] == evidence_id)
+        overrides = _pop_matching(self.overrides, lambda cell: cell[0] == evidence_id)
+        return RemovedEvidence(index, self.evidence.pop(index), rows, notes, overrides)
 
     def move_evidence(self, evidence_id: int, new_index: int) -> int:
         """Move a row; returns the index it came from."""
@@ -356,7 +389,10 @@ class Project:
         hypothesis: Hypothesis,
         columns: dict[int, np.ndarray] | None = None,
         rationales: dict[tuple[int, int, int], str] | None = None,
+        overrides: dict[tuple[int, int], ConsensusOverride] | None = None,
+        milestones: tuple[tuple[int, Milestone], ...] = (),
     ) -> None:
+        """Insert a column; ``milestones`` are (position in the list, milestone) pairs."""
         self.reserve_id(hypothesis.id)
         index = max(0, min(index, len(self.hypotheses)))
         blank = np.zeros(len(self.evidence), dtype=np.int8)
@@ -365,24 +401,27 @@ class Project:
             self.layers[aid] = np.insert(grid, index, column, axis=1)
         self.hypotheses.insert(index, hypothesis)
         self.rationales.update(rationales or {})
+        self.overrides.update(overrides or {})
+        # Ascending positions: each insert lands where it stood before the removal.
+        for position, milestone in sorted(milestones, key=lambda pair: pair[0]):
+            self.reserve_id(milestone.id)
+            self.milestones.insert(position, milestone)
 
-    def remove_hypothesis(
-        self, hypothesis_id: int
-    ) -> tuple[
-        int, Hypothesis, dict[int, np.ndarray], dict[tuple[int, int, int], str], list[Milestone]
-    ]:
+    def remove_hypothesis(self, hypothesis_id: int) -> RemovedHypothesis:
+        """Remove a column; returns what :meth:`insert_hypothesis` needs to put it back."""
         index = self.hypothesis_index(hypothesis_id)
         columns = {aid: grid[:, index].copy() for aid, grid in self.layers.items()}
         for aid, grid in self.layers.items():
             self.layers[aid] = np.delete(grid, index, axis=1)
-        notes = {k: v for k, v in self.rationales.items() if k[2] == hypothesis_id}
-        for key in notes:
-            del self.rationales[key]
-        for cell in [k for k in self.overrides if k[1] == hypothesis_id]:
-            del self.overrides[cell]
-        milestones = [m for m in self.milestones if m.hypothesis_id == hypothesis_id]
+        notes = _pop_matching(self.rationales, lambda key: key[2] == hypothesis_id)
+        overrides = _pop_matching(self.overrides, lambda cell: cell[1] == hypothesis_id)
+        milestones = tuple(
+            (i, m) for i, m in enumerate(self.milestones) if m.hypothesis_id == hypothesis_id
+        )
         self.milestones = [m for m in self.milestones if m.hypothesis_id != hypothesis_id]
-        return index, self.hypotheses.pop(index), columns, notes, milestones
+        return RemovedHypothesis(
+            index, self.hypotheses.pop(index), columns, notes, overrides, milestones
+        )
 
     def move_hypothesis(self, hypothesis_id: int, new_index: int) -> int:
         old = self.hypothesis_index(hypothesis_id)

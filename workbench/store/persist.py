@@ -79,25 +79,10 @@ def apply_and_persist(edit: Edit, unit: Unit) -> Edit:
     if isinstance(edit, Batch):
         inverses = [apply_and_persist(part, unit) for part in edit.edits]
         return Batch(tuple(reversed(inverses)), edit.text)
-    lost = _overrides_removed_with(edit, unit.project)
     inverse = edit.apply(unit.project)
-    if lost:
-        # The core's inverse of a row/column deletion does not bring the
-        # facilitator's overrides back; without this, undo (and our own
-        # rollback) would silently drop them.
-        restore = [SetOverride(e, h, value) for (e, h), value in lost.items()]
-        inverse = Batch((inverse, *restore), inverse.label(unit.project))
     unit.applied.append(inverse)
     persist(edit, inverse, unit)
     return inverse
-
-
-def _overrides_removed_with(edit: Edit, project: Project) -> dict[tuple[int, int], Any]:
-    if isinstance(edit, RemoveEvidence):
-        return {k: v for k, v in project.overrides.items() if k[0] == edit.evidence_id}
-    if isinstance(edit, RemoveHypothesis):
-        return {k: v for k, v in project.overrides.items() if k[1] == edit.hypothesis_id}
-    return {}
 
 
 def undo_applied(unit: Unit) -> None:
@@ -131,11 +116,6 @@ def _update_row(unit: Unit, row_class: Any, values: dict[str, Any]) -> None:
     row_id = values.pop("id")
     values.pop("position", None)
     unit.session.execute(update(row_class).where(row_class.id == row_id).values(**values))
-
-
-def _first(inverse: Edit) -> Edit:
-    """The core's own inverse when ours wraps it with restored overrides."""
-    return inverse.edits[0] if isinstance(inverse, Batch) else inverse
 
 
 def _index(items: Sequence[Any], item_id: int) -> int:
@@ -208,7 +188,6 @@ def _add_evidence(edit: AddEvidence, inverse: Edit, unit: Unit) -> None:
 
 @persist.register
 def _remove_evidence(edit: RemoveEvidence, inverse: Edit, unit: Unit) -> None:
-    inverse = _first(inverse)
     assert isinstance(inverse, AddEvidence)
     # Ratings and overrides go with it (ON DELETE CASCADE).
     unit.session.execute(delete(EvidenceRow).where(EvidenceRow.id == edit.evidence_id))
@@ -243,7 +222,7 @@ def _add_hypothesis(edit: AddHypothesis, inverse: Edit, unit: Unit) -> None:
     matrix.insert_block(unit.raw, project, list(project.layers), cols=np.array([index]))
     _write_overrides(unit, None, edit.hypothesis.id)
     if edit.milestones:
-        restored = {m.id for m in edit.milestones}
+        restored = {m.id for _, m in edit.milestones}
         unit.session.execute(
             insert(MilestoneRow),
             [
@@ -257,7 +236,6 @@ def _add_hypothesis(edit: AddHypothesis, inverse: Edit, unit: Unit) -> None:
 
 @persist.register
 def _remove_hypothesis(edit: RemoveHypothesis, inverse: Edit, unit: Unit) -> None:
-    inverse = _first(inverse)
     assert isinstance(inverse, AddHypothesis)
     # Ratings, overrides and milestones go with it (ON DELETE CASCADE).
     unit.session.execute(delete(HypothesisRow).where(HypothesisRow.id == edit.hypothesis_id))
