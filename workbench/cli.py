@@ -305,8 +305,9 @@ def _sensitivity(parser: argparse.ArgumentParser) -> Handler:
             project = pf.project
             result = project_sensitivity(project, _layer_of(project, args))
             if args.json:
-                json.dump(sensitivity_report(project, result), sys.stdout, indent=2,
-                          ensure_ascii=False)
+                json.dump(
+                    sensitivity_report(project, result), sys.stdout, indent=2, ensure_ascii=False
+                )
                 print()
             else:
                 print(sensitivity_summary(project, result))
@@ -320,8 +321,11 @@ def _report(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("project", metavar="PROJECT")
     parser.add_argument("out", metavar="OUT.pdf|OUT.html")
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    parser.add_argument("--annotate", metavar="DATE", help="mark a date on the timeline "
-                        "(YYYY, YYYY-MM or YYYY-MM-DD), e.g. 2020-08")
+    parser.add_argument(
+        "--annotate",
+        metavar="DATE",
+        help="mark a date on the timeline (YYYY, YYYY-MM or YYYY-MM-DD), e.g. 2020-08",
+    )
     _layer_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
@@ -341,8 +345,13 @@ def _report(parser: argparse.ArgumentParser) -> Handler:
         from workbench.ui.report_pdf import write_report
 
         with _open_project(args.project) as pf:
-            write_report(pf.project, out, layer=_layer_of(pf.project, args),
-                         app_version=__version__, annotate=annotate)
+            write_report(
+                pf.project,
+                out,
+                layer=_layer_of(pf.project, args),
+                app_version=__version__,
+                annotate=annotate,
+            )
         print(f"wrote the report of {args.project} to {out}")
         return 0
 
@@ -354,7 +363,9 @@ def _screenshot(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("project", metavar="PROJECT")
     parser.add_argument("out", metavar="OUT.png")
     parser.add_argument(
-        "--view", choices=("matrix", "scores", "evidence"), default="matrix",
+        "--view",
+        choices=("matrix", "scores", "evidence"),
+        default="matrix",
         help="the view in front (default: matrix)",
     )
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
@@ -377,13 +388,23 @@ def _screenshot(parser: argparse.ArgumentParser) -> Handler:
 @command("sheets", "write one rating sheet (.xlsx) per analyst, to rate on their own")
 def _sheets(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("--analysts", required=True, metavar="NAMES",
-                        help='comma-separated names, e.g. "Ana,Ben,Cy"')
+    parser.add_argument(
+        "--analysts",
+        required=True,
+        metavar="NAMES",
+        help='comma-separated names, e.g. "Ana,Ben,Cy"',
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for the sheets")
-    parser.add_argument("--no-shuffle", action="store_true",
-                        help="keep the matrix's hypothesis order on every sheet")
-    parser.add_argument("--show-scores", action="store_true",
-                        help="add live scores of the analyst's own ratings (hidden by default)")
+    parser.add_argument(
+        "--no-shuffle",
+        action="store_true",
+        help="keep the matrix's hypothesis order on every sheet",
+    )
+    parser.add_argument(
+        "--show-scores",
+        action="store_true",
+        help="add live scores of the analyst's own ratings (hidden by default)",
+    )
     parser.add_argument("--seed", help="seed for the column orders (default: the project's id)")
     parser.add_argument("--force", action="store_true", help="replace sheets that exist")
 
@@ -392,8 +413,13 @@ def _sheets(parser: argparse.ArgumentParser) -> Handler:
 
         with _open_project(args.project) as pf:
             paths = write_rating_sheets(
-                pf.project, args.analysts.split(","), args.out, shuffle=not args.no_shuffle,
-                hide_scores=not args.show_scores, seed=args.seed, overwrite=args.force,
+                pf.project,
+                args.analysts.split(","),
+                args.out,
+                shuffle=not args.no_shuffle,
+                hide_scores=not args.show_scores,
+                seed=args.seed,
+                overwrite=args.force,
             )
         for path in paths:
             print(f"wrote {path}")
@@ -431,8 +457,9 @@ def _collect(parser: argparse.ArgumentParser) -> Handler:
 def _team(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("project", metavar="PROJECT")
     parser.add_argument("--json", action="store_true", help="print JSON (a stable contract)")
-    parser.add_argument("--top", type=int, default=15, metavar="N",
-                        help="disagreements to list (default 15)")
+    parser.add_argument(
+        "--top", type=int, default=15, metavar="N", help="disagreements to list (default 15)"
+    )
 
     def run(args: argparse.Namespace) -> int:
         from workbench.core.team import analyse_team, team_report
@@ -453,9 +480,11 @@ def _team(parser: argparse.ArgumentParser) -> Handler:
             votes = "  ".join(f"{r.name} {r.rating.code or '-'}" for r in cell.ratings)
             mark = "disputed" if cell.disputed else cell.level.value
             fixed = " (set by hand)" if cell.overridden else ""
-            print(f"  {cell.evidence_code} x {cell.hypothesis_code}  {mark:<9} "
-                  f"spread {cell.spread:.2f}  matters {cell.importance:.2f}  "
-                  f"consensus {cell.consensus.code or '-'}{fixed}  |  {votes}")
+            print(
+                f"  {cell.evidence_code} x {cell.hypothesis_code}  {mark:<9} "
+                f"spread {cell.spread:.2f}  matters {cell.importance:.2f}  "
+                f"consensus {cell.consensus.code or '-'}{fixed}  |  {votes}"
+            )
         return 0
 
     return run
