@@ -119,3 +119,39 @@ def test_console_script_checks_before_qt_starts(tmp_path):
     assert result.stderr.startswith("error: the window cannot open: Qt's X11 plugin needs")
     assert "sudo apt-get install -y libxcb-icccm4" in result.stderr
     assert "Qt platform plugin" not in result.stderr
+
+
+# Libraries every Debian system has (libc6, libstdc++6, zlib1g, libglib2.0-0 for gthread).
+BASE_LIBRARIES = ("libc.so", "libm.so", "libstdc++.so", "libgcc_s.so", "libz.so", "libgthread-2.0")
+
+
+def test_the_list_covers_what_the_installed_xcb_plugin_links_against():
+    """A PySide6 upgrade that needs one more system library must extend XCB_LIBRARIES."""
+    import shutil
+    from pathlib import Path
+
+    import PySide6
+
+    objdump = shutil.which("objdump")
+    if objdump is None or not sys.platform.startswith("linux"):
+        pytest.skip("needs objdump (binutils) on Linux")
+    qt = Path(PySide6.__file__).parent / "Qt"
+    binaries = [
+        qt / "plugins" / "platforms" / "libqxcb.so",
+        qt / "lib" / "libQt6XcbQpa.so.6",
+        qt / "lib" / "libQt6Gui.so.6",
+        qt / "lib" / "libQt6DBus.so.6",
+    ]
+    needed = set()
+    for binary in binaries:
+        dump = subprocess.run([objdump, "-p", str(binary)], capture_output=True, text=True).stdout
+        needed |= {line.split()[1] for line in dump.splitlines() if "NEEDED" in line}
+    system = {
+        name
+        for name in needed
+        if "Qt6" not in name
+        and not name.startswith(("libicu", "ld-linux", "libpyside", "libshiboken"))
+        and not name.startswith(BASE_LIBRARIES)
+    }
+    assert "libxcb-icccm.so.4" in system  # the dump was read
+    assert system - set(preflight.XCB_LIBRARIES) == set()
