@@ -8,6 +8,7 @@ import numpy as np
 
 from workbench.core.model import Project
 from workbench.core.ratings import Rating
+from workbench.core.scoring import scored_std
 
 
 class SpreadLevel(enum.StrEnum):
@@ -56,14 +57,7 @@ def consensus_codes(layers: list[np.ndarray], shape: tuple[int, int]) -> np.ndar
 
 def spread(layers: list[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
     """Population std dev of each cell's scored values (0 where fewer than two)."""
-    stack = _stack(layers, shape)
-    scored = stack >= Rating.II
-    v = np.where(scored, stack.astype(float) - int(Rating.N), 0.0)
-    n = scored.sum(axis=0)
-    safe = np.maximum(n, 1)
-    mean = v.sum(axis=0) / safe
-    var = (((v - mean) ** 2) * scored).sum(axis=0) / safe
-    return np.where(n >= 2, np.sqrt(var), 0.0)
+    return scored_std(_stack(layers, shape), axis=0)
 
 
 def disputed(layers: list[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
@@ -74,15 +68,24 @@ def disputed(layers: list[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
     return pro & con
 
 
+def overrides_at(project: Project) -> list[tuple[int, int, Rating]]:
+    """(row, column, rating) of each hand-set consensus still in the matrix."""
+    if not project.overrides:
+        return []
+    rows = {e.id: i for i, e in enumerate(project.evidence)}
+    columns = {h.id: j for j, h in enumerate(project.hypotheses)}
+    return [
+        (rows[e], columns[h], override.rating)
+        for (e, h), override in project.overrides.items()
+        if e in rows and h in columns
+    ]
+
+
 def project_consensus(project: Project) -> np.ndarray:
     """The team layer: computed consensus with the facilitator's overrides on top."""
     shape = (len(project.evidence), len(project.hypotheses))
     layers = [project.layers[a.id] for a in project.analysts]
     out = consensus_codes(layers, shape)
-    if project.overrides:
-        rows = {e.id: i for i, e in enumerate(project.evidence)}
-        cols = {h.id: j for j, h in enumerate(project.hypotheses)}
-        for (eid, hid), override in project.overrides.items():
-            if eid in rows and hid in cols:
-                out[rows[eid], cols[hid]] = int(override.rating)
+    for row, column, rating in overrides_at(project):
+        out[row, column] = int(rating)
     return out

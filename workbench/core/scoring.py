@@ -112,14 +112,23 @@ def posteriors(
     return shifted / shifted.sum()
 
 
+def scored_std(codes: np.ndarray, axis: int) -> np.ndarray:
+    """Population std dev of the scored values along ``axis``; 0 with fewer than two.
+
+    Diagnosticity (spec 4) is this across a row's hypotheses; the spread of a
+    cell (spec 5) is this across the analysts' layers.
+    """
+    v, scored = values(codes)
+    count = scored.sum(axis=axis)
+    safe = np.maximum(count, 1)
+    mean = np.expand_dims(v.sum(axis=axis) / safe, axis)
+    var = (((v - mean) ** 2) * scored).sum(axis=axis) / safe
+    return np.where(count >= 2, np.sqrt(var), 0.0)
+
+
 def diagnosticity(codes: np.ndarray) -> np.ndarray:
     """Population std dev of each row's scored values; 0 with fewer than two."""
-    v, scored = values(codes)
-    count = scored.sum(axis=1)
-    safe = np.maximum(count, 1)
-    mean = v.sum(axis=1) / safe
-    var = (((v - mean[:, None]) ** 2) * scored).sum(axis=1) / safe
-    return np.where(count >= 2, np.sqrt(var), 0.0)
+    return scored_std(codes, axis=1)
 
 
 def score(

@@ -30,6 +30,7 @@ from workbench.core.consensus import (
     SpreadLevel,
     consensus_codes,
     disputed,
+    overrides_at,
     spread,
     spread_level,
 )
@@ -158,23 +159,10 @@ class TeamAnalysis:
         return [self.cell(int(r), int(c)) for r, c in self.ranked_positions(only_disagreements)]
 
 
-def _overrides_at(project: Project) -> list[tuple[int, int, Rating]]:
-    """(row, column, rating) of each hand-set consensus still in the matrix."""
-    if not project.overrides:
-        return []
-    rows = {e.id: i for i, e in enumerate(project.evidence)}
-    columns = {h.id: j for j, h in enumerate(project.hypotheses)}
-    return [
-        (rows[e], columns[h], override.rating)
-        for (e, h), override in project.overrides.items()
-        if e in rows and h in columns
-    ]
-
-
 def override_mask(project: Project) -> np.ndarray:
     """True for each cell whose consensus the facilitator set by hand."""
     mask = np.zeros((len(project.evidence), len(project.hypotheses)), dtype=bool)
-    for row, column, _ in _overrides_at(project):
+    for row, column, _ in overrides_at(project):
         mask[row, column] = True
     return mask
 
@@ -187,7 +175,7 @@ def analyse_team(project: Project) -> TeamAnalysis:
     # The same as project_consensus(), without computing the consensus twice.
     team = computed.copy()
     overridden = np.zeros(shape, dtype=bool)
-    for row, column, rating in _overrides_at(project):
+    for row, column, rating in overrides_at(project):
         team[row, column] = int(rating)
         overridden[row, column] = True
     cell_spread = spread(layers, shape)
