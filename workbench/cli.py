@@ -65,8 +65,12 @@ def _existing_file(text: str) -> Path:
     return path
 
 
-def _new_output(text: str, force: bool = False) -> Path:
+def _new_output(text: str, force: bool, suffixes: tuple[str, ...]) -> Path:
+    """OUT of a command: one of the kinds it writes, in a folder that exists, not in the way."""
     path = Path(text)
+    if path.suffix.lower() not in suffixes:
+        kind = path.suffix or "a name without an extension"
+        raise BadInput(f"{text}: the output must be {' or '.join(suffixes)}, not {kind}")
     if path.exists() and not force:
         raise BadInput(f"{text}: already exists (use --force to replace it)")
     if not path.parent.exists():
@@ -110,8 +114,9 @@ def _example(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         from workbench.exchange.example import load_example
+        from workbench.store import PROJECT_SUFFIX
 
-        out = _new_output(args.out, args.force)
+        out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
         _create_project_file(load_example(), out, args.force)
         print(f"wrote the Belarus example to {out}")
         return 0
@@ -250,7 +255,9 @@ def _import(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         source = _existing_file(args.source)
-        out = _new_output(args.out, args.force)
+        from workbench.store import PROJECT_SUFFIX
+
+        out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
         project = read_any(source, args.sheet)
         _create_project_file(project, out, args.force)
         print(
@@ -270,14 +277,10 @@ def _export(parser: argparse.ArgumentParser) -> Handler:
     _layer_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
-        out = _new_output(args.out, args.force)
-        suffix = out.suffix.lower()
-        if suffix not in (".xlsx", ".csv"):
-            kind = suffix or "no extension"
-            raise BadInput(f"{args.out}: export writes .xlsx or .csv, not {kind}")
+        out = _new_output(args.out, args.force, (".xlsx", ".csv"))
         with _open_project(args.project) as pf:
             layer = _layer_of(pf.project, args)
-            if suffix == ".xlsx":
+            if out.suffix.lower() == ".xlsx":
                 from workbench.exchange.xlsx_export import export_xlsx
 
                 export_xlsx(pf.project, out, layer=layer, app_version=__version__)
@@ -329,10 +332,7 @@ def _report(parser: argparse.ArgumentParser) -> Handler:
     _layer_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
-        out = _new_output(args.out, args.force)
-        suffix = out.suffix.lower()
-        if suffix not in (".pdf", ".html", ".htm"):
-            raise BadInput(f"{args.out}: a report is .pdf or .html, not {suffix or 'no extension'}")
+        out = _new_output(args.out, args.force, (".pdf", ".html", ".htm"))
         from workbench.core.dates import BadDate, PartialDate
 
         try:
@@ -372,7 +372,7 @@ def _screenshot(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         project = _existing_file(args.project)
-        out = _new_output(args.out, args.force)
+        out = _new_output(args.out, args.force, (".png",))
         from workbench.ui.screenshot import render_screenshot
 
         render_screenshot(project, out, args.view)
