@@ -144,39 +144,6 @@ def _layer_of(project, args: argparse.Namespace):  # noqa: ANN001, ANN202
     return CONSENSUS
 
 
-def score_report(project, layer) -> dict[str, Any]:  # noqa: ANN001
-    """The ``score --json`` document: hypotheses and evidence in matrix order."""
-    from workbench.core.analysis import score_project
-
-    scores = score_project(project, layer)
-    return {
-        "project": project.title,
-        "hypotheses": [
-            {
-                "code": h.code,
-                "title": h.title,
-                "inconsistency": float(scores.inconsistency[j]),
-                "weighted_inconsistency": float(scores.weighted_inconsistency[j]),
-                "consistency": float(scores.consistency[j]),
-                "normalized": float(scores.normalized[j]),
-                "posterior": float(scores.posterior[j]),
-                "rank": int(scores.rank[j]),
-            }
-            for j, h in enumerate(project.hypotheses)
-        ],
-        "evidence": [
-            {
-                "code": e.code,
-                "title": e.title,
-                "diagnosticity": float(scores.diagnosticity[i]),
-                "weighted_diagnosticity": float(scores.weighted_diagnosticity[i]),
-                "active": e.active,
-            }
-            for i, e in enumerate(project.evidence)
-        ],
-    }
-
-
 def _print_score_table(report: dict[str, Any]) -> None:
     print(report["project"])
     print()
@@ -208,6 +175,8 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
     _layer_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
+        from workbench.core.analysis import score_report
+
         with _open_project(args.project) as pf:
             report = score_report(pf.project, _layer_of(pf.project, args))
         if args.json:
@@ -218,28 +187,6 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
         return 0
 
     return run
-
-
-def read_any(path: Path, sheet: str | None = None):  # noqa: ANN201
-    """Read a spreadsheet, CSV or PARC file into a core Project, by its kind."""
-    suffix = path.suffix.lower()
-    if suffix == ".achz":
-        from workbench.exchange.parc import read_parc
-
-        return read_parc(path)
-    if suffix in (".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt"):
-        from workbench.exchange.matrix_import import read_matrix
-
-        if suffix == ".xlsx" and sheet is None:
-            from workbench.exchange.workbook_import import is_workbench_workbook, read_workbook
-
-            if is_workbench_workbook(path):
-                return read_workbook(path)
-        return read_matrix(path, sheet=sheet)
-    raise BadInput(
-        f"{path}: cannot import a {suffix or 'extension-less'} file "
-        "(use .xlsx, .xlsm, .ods, .csv or PARC .achz)"
-    )
 
 
 @command("import", "import a matrix (.xlsx, .ods, .csv, PARC .achz) into a new project file")
@@ -255,6 +202,7 @@ def _import(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         source = _existing_file(args.source)
+        from workbench.exchange.by_extension import read_any
         from workbench.store import PROJECT_SUFFIX
 
         out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
@@ -277,17 +225,11 @@ def _export(parser: argparse.ArgumentParser) -> Handler:
     _layer_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
-        out = _new_output(args.out, args.force, (".xlsx", ".csv"))
+        from workbench.exchange.by_extension import EXPORT_SUFFIXES, export_any
+
+        out = _new_output(args.out, args.force, EXPORT_SUFFIXES)
         with _open_project(args.project) as pf:
-            layer = _layer_of(pf.project, args)
-            if out.suffix.lower() == ".xlsx":
-                from workbench.exchange.xlsx_export import export_xlsx
-
-                export_xlsx(pf.project, out, layer=layer, app_version=__version__)
-            else:
-                from workbench.exchange.csv_export import export_csv
-
-                export_csv(pf.project, out, layer=layer)
+            export_any(pf.project, out, _layer_of(pf.project, args), app_version=__version__)
         print(f"exported {args.project} to {out}")
         return 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from workbench.core.consensus import project_consensus
@@ -29,3 +31,35 @@ def score_project(project: Project, layer: LayerKey = CONSENSUS) -> MatrixScores
         project.priors(),
         project.likelihoods,
     )
+
+
+def score_report(project: Project, layer: LayerKey = CONSENSUS) -> dict[str, Any]:
+    """The ``score --json`` document (a contract, issue 2): keys in this order,
+    hypotheses and evidence in matrix order."""
+    scores = score_project(project, layer)
+    return {
+        "project": project.title,
+        "hypotheses": [
+            {
+                "code": h.code,
+                "title": h.title,
+                "inconsistency": float(scores.inconsistency[j]),
+                "weighted_inconsistency": float(scores.weighted_inconsistency[j]),
+                "consistency": float(scores.consistency[j]),
+                "normalized": float(scores.normalized[j]),
+                "posterior": float(scores.posterior[j]),
+                "rank": int(scores.rank[j]),
+            }
+            for j, h in enumerate(project.hypotheses)
+        ],
+        "evidence": [
+            {
+                "code": e.code,
+                "title": e.title,
+                "diagnosticity": float(scores.diagnosticity[i]),
+                "weighted_diagnosticity": float(scores.weighted_diagnosticity[i]),
+                "active": e.active,
+            }
+            for i, e in enumerate(project.evidence)
+        ],
+    }

@@ -1,0 +1,69 @@
+"""Which reader or writer a file needs, by its extension: one answer for the CLI and the window.
+
+Our own export is recognised by its hidden ``_workbench`` sheet, not by its
+name, so a team's edited copy comes back by code while any other workbook
+is read as a plain matrix.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from workbench.core.analysis import CONSENSUS, LayerKey
+from workbench.core.errors import BadInput
+from workbench.core.model import Project
+
+#: Spreadsheets and text matrices read as a plain matrix (or as our own export).
+MATRIX_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt")
+PARC_SUFFIX = ".achz"
+IMPORT_SUFFIXES = (*MATRIX_SUFFIXES, PARC_SUFFIX)
+EXPORT_SUFFIXES = (".xlsx", ".csv")
+
+
+def read_any(path: str | os.PathLike[str], sheet: str | None = None) -> Project:
+    """Read a spreadsheet, CSV or PARC file into a core Project.
+
+    ``sheet`` picks the sheet of a plain matrix; without it a workbook's first
+    sheet with an Evidence header is read, or the whole of our own export.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == PARC_SUFFIX:
+        from workbench.exchange.parc import read_parc
+
+        return read_parc(path)
+    if suffix not in MATRIX_SUFFIXES:
+        raise BadInput(
+            f"{path}: cannot import a {suffix or 'extension-less'} file "
+            "(use .xlsx, .xlsm, .ods, .csv or PARC .achz)"
+        )
+    if suffix in (".xlsx", ".xlsm") and sheet is None:
+        from workbench.exchange.workbook_import import is_workbench_workbook, read_workbook
+
+        if is_workbench_workbook(path):
+            return read_workbook(path)
+    from workbench.exchange.matrix_import import read_matrix
+
+    return read_matrix(path, sheet=sheet)
+
+
+def export_any(
+    project: Project,
+    path: str | os.PathLike[str],
+    layer: LayerKey = CONSENSUS,
+    app_version: str = "",
+) -> None:
+    """Write an .xlsx (live formulas) or a .csv (plain matrix) of ``project`` seen on ``layer``."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from workbench.exchange.xlsx_export import export_xlsx
+
+        export_xlsx(project, path, layer=layer, app_version=app_version)
+    elif suffix == ".csv":
+        from workbench.exchange.csv_export import export_csv
+
+        export_csv(project, path, layer=layer)
+    else:
+        raise BadInput(f"{path}: export writes .xlsx or .csv, not {suffix or 'no extension'}")
