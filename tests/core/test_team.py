@@ -12,7 +12,7 @@ from workbench.core.consensus import SpreadLevel
 from workbench.core.edits import SetOverride
 from workbench.core.model import Analyst, ConsensusOverride, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
-from workbench.core.team import analyse_team, override_mask, team_report
+from workbench.core.team import analyse_team, team_report
 
 CC, C, N, I, II, NA, BLANK = (
     Rating.CC,
@@ -143,7 +143,7 @@ def test_an_override_is_marked_and_wins() -> None:
     cell = team.cell(1, 0)
     assert (cell.consensus, cell.computed, cell.overridden) == (I, C, True)
     assert cell.override is not None and cell.override.note == "agreed in the workshop"
-    assert override_mask(project).tolist() == [
+    assert team.overridden.tolist() == [
         [False, False, False],
         [True, False, False],
         [False, False, False],
@@ -189,7 +189,6 @@ def test_the_team_layer_is_the_project_consensus_with_overrides() -> None:
         project.overrides[key] = ConsensusOverride(rating)
     team = analyse_team(project)
     assert np.array_equal(team.consensus, project_consensus(project))
-    assert np.array_equal(team.overridden, override_mask(project))
     assert team.overridden.sum() == 2
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -136,17 +136,6 @@ class ConsensusOverride:
 
     rating: Rating
     note: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class RatingEntry:
-    """One analyst's rating of one cell, as handed to exports and the store."""
-
-    analyst_id: int
-    evidence_id: int
-    hypothesis_id: int
-    rating: Rating
-    rationale: str = ""
 
 
 class UnknownEntity(KeyError):
@@ -306,21 +295,6 @@ class Project:
                 self.rationales[key] = rationale
             else:
                 self.rationales.pop(key, None)
-
-    def iter_ratings(self, analyst_id: int | None = None) -> Iterator[RatingEntry]:
-        """Every non-blank rating (and every blank with a rationale), row by row."""
-        analysts = [analyst_id] if analyst_id is not None else [a.id for a in self.analysts]
-        for aid in analysts:
-            grid = self.layer(aid)
-            rows, cols = np.nonzero(grid)
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-                e, h = self.evidence[r].id, self.hypotheses[c].id
-                yield RatingEntry(aid, e, h, Rating(int(grid[r, c])), self.rationale(aid, e, h))
-            for (a, e, h), text in self.rationales.items():
-                if a == aid:
-                    r, c = self.evidence_index(e), self.hypothesis_index(h)
-                    if grid[r, c] == Rating.BLANK:
-                        yield RatingEntry(aid, e, h, Rating.BLANK, text)
 
     # -- structure: every method keeps the layers aligned ----------------------
 

@@ -159,14 +159,6 @@ class TeamAnalysis:
         return [self.cell(int(r), int(c)) for r, c in self.ranked_positions(only_disagreements)]
 
 
-def override_mask(project: Project) -> np.ndarray:
-    """True for each cell whose consensus the facilitator set by hand."""
-    mask = np.zeros((len(project.evidence), len(project.hypotheses)), dtype=bool)
-    for row, column, _ in overrides_at(project):
-        mask[row, column] = True
-    return mask
-
-
 def analyse_team(project: Project) -> TeamAnalysis:
     """Consensus, spread, disputes and importance of every cell of the project."""
     shape = (len(project.evidence), len(project.hypotheses))
