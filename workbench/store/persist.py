@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -254,70 +254,79 @@ def _move_hypothesis(edit: MoveHypothesis, inverse: Edit, unit: Unit) -> None:
 
 
 # -- sources, milestones, analysts ---------------------------------------------------
+# The three are plain ordered lists of rows: adding inserts one row and shifts
+# the positions after it, removing deletes one and renumbers, updating rewrites
+# the row from the project.
+
+ValuesOf = Callable[[Any, int], dict[str, Any]]
+
+
+def _insert_listed(
+    unit: Unit, row_class: Any, items: Sequence[Any], item_id: int, values: ValuesOf
+) -> None:
+    index = _index(items, item_id)
+    unit.session.execute(insert(row_class), [values(items[index], index)])
+    _positions(unit, row_class, items, index + 1, len(items))
+
+
+def _delete_listed(unit: Unit, row_class: Any, items: Sequence[Any], item_id: int) -> None:
+    unit.session.execute(delete(row_class).where(row_class.id == item_id))
+    _positions(unit, row_class, items, 0, len(items))
+
+
+def _rewrite_listed(
+    unit: Unit, row_class: Any, items: Sequence[Any], item_id: int, values: ValuesOf
+) -> None:
+    _update_row(unit, row_class, values(items[_index(items, item_id)], 0))
 
 
 @persist.register
 def _add_source(edit: AddSource, inverse: Edit, unit: Unit) -> None:
-    sources = unit.project.sources
-    index = _index(sources, edit.source.id)
-    unit.session.execute(insert(SourceRow), [rows.source_values(sources[index], index)])
-    _positions(unit, SourceRow, sources, index + 1, len(sources))
+    _insert_listed(unit, SourceRow, unit.project.sources, edit.source.id, rows.source_values)
 
 
 @persist.register
 def _remove_source(edit: RemoveSource, inverse: Edit, unit: Unit) -> None:
     # Evidence citing it is unlinked by ON DELETE SET NULL, as in the project.
-    unit.session.execute(delete(SourceRow).where(SourceRow.id == edit.source_id))
-    _positions(unit, SourceRow, unit.project.sources, 0, len(unit.project.sources))
+    _delete_listed(unit, SourceRow, unit.project.sources, edit.source_id)
 
 
 @persist.register
 def _update_source(edit: UpdateSource, inverse: Edit, unit: Unit) -> None:
-    sources = unit.project.sources
-    _update_row(unit, SourceRow, rows.source_values(sources[_index(sources, edit.source_id)], 0))
+    _rewrite_listed(unit, SourceRow, unit.project.sources, edit.source_id, rows.source_values)
 
 
 @persist.register
 def _add_milestone(edit: AddMilestone, inverse: Edit, unit: Unit) -> None:
     milestones = unit.project.milestones
-    index = _index(milestones, edit.milestone.id)
-    unit.session.execute(insert(MilestoneRow), [rows.milestone_values(milestones[index], index)])
-    _positions(unit, MilestoneRow, milestones, index + 1, len(milestones))
+    _insert_listed(unit, MilestoneRow, milestones, edit.milestone.id, rows.milestone_values)
 
 
 @persist.register
 def _remove_milestone(edit: RemoveMilestone, inverse: Edit, unit: Unit) -> None:
-    unit.session.execute(delete(MilestoneRow).where(MilestoneRow.id == edit.milestone_id))
-    _positions(unit, MilestoneRow, unit.project.milestones, 0, len(unit.project.milestones))
+    _delete_listed(unit, MilestoneRow, unit.project.milestones, edit.milestone_id)
 
 
 @persist.register
 def _update_milestone(edit: UpdateMilestone, inverse: Edit, unit: Unit) -> None:
-    items = unit.project.milestones
-    _update_row(
-        unit, MilestoneRow, rows.milestone_values(items[_index(items, edit.milestone_id)], 0)
-    )
+    milestones = unit.project.milestones
+    _rewrite_listed(unit, MilestoneRow, milestones, edit.milestone_id, rows.milestone_values)
 
 
 @persist.register
 def _add_analyst(edit: AddAnalyst, inverse: Edit, unit: Unit) -> None:
     analysts = unit.project.analysts
-    index = _index(analysts, edit.analyst.id)
-    unit.session.execute(insert(AnalystRow), [rows.analyst_values(analysts[index], index)])
-    _positions(unit, AnalystRow, analysts, index + 1, len(analysts))
+    _insert_listed(unit, AnalystRow, analysts, edit.analyst.id, rows.analyst_values)
     matrix.insert_block(unit.raw, unit.project, [edit.analyst.id])
 
 
 @persist.register
 def _remove_analyst(edit: RemoveAnalyst, inverse: Edit, unit: Unit) -> None:
     # Their ratings go with them (ON DELETE CASCADE).
-    unit.session.execute(delete(AnalystRow).where(AnalystRow.id == edit.analyst_id))
-    _positions(unit, AnalystRow, unit.project.analysts, 0, len(unit.project.analysts))
+    _delete_listed(unit, AnalystRow, unit.project.analysts, edit.analyst_id)
 
 
 @persist.register
 def _update_analyst(edit: UpdateAnalyst, inverse: Edit, unit: Unit) -> None:
     analysts = unit.project.analysts
-    _update_row(
-        unit, AnalystRow, rows.analyst_values(analysts[_index(analysts, edit.analyst_id)], 0)
-    )
+    _rewrite_listed(unit, AnalystRow, analysts, edit.analyst_id, rows.analyst_values)
