@@ -190,3 +190,43 @@ def test_bad_usage_is_one_error_line_and_exit_2(capsys: pytest.CaptureFixture[st
     assert stopped.value.code == 2
     out, err = capsys.readouterr()
     assert_refused((2, out, err), "PROJECT")
+
+
+def test_sheets_into_a_folder_that_cannot_be_made_is_refused_and_leaves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "belarus.achwb"
+    run(capsys, "example", str(project))
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    out = tmp_path / "sheets"
+    result = run(capsys, "sheets", str(project), "--analysts", "Ana,Ben", "--out", str(out))
+    assert_refused(result, "sheets", "Permission denied")
+    assert not out.exists()
+
+
+def test_sheets_failing_part_way_remove_the_folder_they_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.exchange import rating_sheets
+    from workbench.exchange.output_file import ExportError
+
+    project = tmp_path / "belarus.achwb"
+    run(capsys, "example", str(project))
+    real = rating_sheets.replacing
+    calls = []
+
+    def second_fails(path: Path):  # noqa: ANN202 - stands in for a context manager
+        calls.append(path)
+        if len(calls) == 2:
+            raise ExportError(f"{path}: disk full")
+        return real(path)
+
+    monkeypatch.setattr(rating_sheets, "replacing", second_fails)
+    out = tmp_path / "sheets"
+    result = run(capsys, "sheets", str(project), "--analysts", "Ana,Ben", "--out", str(out))
+    assert_refused(result, "disk full")
+    assert not out.exists()

@@ -34,10 +34,8 @@ def read_any(path: str | os.PathLike[str], sheet: str | None = None) -> Project:
 
         return read_parc(path)
     if suffix not in MATRIX_SUFFIXES:
-        raise BadInput(
-            f"{path}: cannot import a {suffix or 'extension-less'} file "
-            "(use .xlsx, .xlsm, .ods, .csv or PARC .achz)"
-        )
+        kind = f"a {suffix} file" if suffix else "a file without an extension"
+        raise BadInput(f"{path}: cannot import {kind} (use .xlsx, .xlsm, .ods, .csv or PARC .achz)")
     if suffix in (".xlsx", ".xlsm") and sheet is None:
         from workbench.exchange.workbook_import import is_workbench_workbook, read_workbook
 

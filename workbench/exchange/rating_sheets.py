@@ -28,6 +28,7 @@ one whose IDs were edited is refused before anything changes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import math
@@ -48,7 +49,7 @@ from workbench.core.model import Evidence, Hypothesis, Project
 from workbench.core.ratings import RATING_LABELS, Rating
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as styles
-from workbench.exchange.output_file import replacing
+from workbench.exchange.output_file import ExportError, replacing
 from workbench.exchange.xlsx_cells import FORMULA_TRIGGERS, clean_text
 
 if TYPE_CHECKING:
@@ -153,11 +154,7 @@ def write_rating_sheets(
     if not project.hypotheses or not project.evidence:
         raise BadInput("the project needs hypotheses and evidence before rating sheets make sense")
     folder = Path(out_dir)
-    if not folder.exists():
-        if not folder.parent.is_dir():
-            raise BadInput(f"{folder}: the folder {folder.parent} does not exist")
-        folder.mkdir()
-    elif not folder.is_dir():
+    if folder.exists() and not folder.is_dir():
         raise BadInput(f"{folder}: is a file, not a folder")
     targets: list[Path] = []
     for name in names:
@@ -167,6 +164,14 @@ def write_rating_sheets(
         if target.exists() and not overwrite:
             raise BadInput(f"{target}: already exists (use --force to replace it)")
         targets.append(target)
+    made_folder = not folder.exists()
+    if made_folder:
+        if not folder.parent.is_dir():
+            raise BadInput(f"{folder}: the folder {folder.parent} does not exist")
+        try:
+            folder.mkdir()
+        except OSError as err:
+            raise ExportError(f"{folder}: cannot make the folder ({err.strerror or err})") from None
     written: list[Path] = []
     try:
         for name, target in zip(names, targets, strict=True):
@@ -179,6 +184,10 @@ def write_rating_sheets(
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
+        if made_folder:
+            # The folder is ours only if we made it; leave nothing behind.
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     return written
 
