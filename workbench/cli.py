@@ -68,6 +68,8 @@ def _existing_file(text: str) -> Path:
 def _new_output(text: str, force: bool, suffixes: tuple[str, ...]) -> Path:
     """OUT of a command: one of the kinds it writes, in a folder that exists, not in the way."""
     path = Path(text)
+    if path.is_dir():
+        raise BadInput(f"{text}: is a folder, not a file")
     if path.suffix.lower() not in suffixes:
         kind = path.suffix or "a name without an extension"
         raise BadInput(f"{text}: the output must be {' or '.join(suffixes)}, not {kind}")
@@ -85,23 +87,10 @@ def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - sto
 
 
 def _create_project_file(project, out: Path, force: bool) -> None:  # noqa: ANN001
-    """Write a new project file, replacing OUT only once the new file is complete."""
+    """Write a new project file; with ``force`` it replaces OUT once the new file is whole."""
     from workbench.store import ProjectFile
 
-    if out.exists() and force:
-        tmp = out.with_name(out.name + ".new")
-        tmp.unlink(missing_ok=True)
-        try:
-            ProjectFile.create(tmp, project).close()
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
-    else:
-        try:
-            ProjectFile.create(out, project).close()
-        except BaseException:
-            out.unlink(missing_ok=True)
-            raise
+    ProjectFile.create(out, project, replace=force).close()
 
 
 # -- sub-commands ---------------------------------------------------------------

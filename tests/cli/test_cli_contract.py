@@ -230,3 +230,21 @@ def test_sheets_failing_part_way_remove_the_folder_they_made(
     result = run(capsys, "sheets", str(project), "--analysts", "Ana,Ben", "--out", str(out))
     assert_refused(result, "disk full")
     assert not out.exists()
+
+
+def test_force_never_replaces_a_folder_or_a_project_open_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workbench.store import ProjectFile
+
+    folder = tmp_path / "folder.achwb"
+    folder.mkdir()
+    assert_refused(run(capsys, "example", str(folder), "--force"), "folder")
+    assert folder.is_dir() and not any(folder.iterdir())
+    project = tmp_path / "open.achwb"
+    run(capsys, "example", str(project))
+    with ProjectFile.open(project) as editing:
+        before = project.read_bytes()
+        assert_refused(run(capsys, "example", str(project), "--force"), "open.achwb")
+        assert project.read_bytes() == before
+        assert editing.project.hypotheses

@@ -155,3 +155,37 @@ def test_save_copy_will_not_replace_a_project_someone_has_open(project_path, hol
         mine.save_copy(project_path)  # the lock left behind is stale: fine to replace
     with ProjectFile.open(project_path) as copied:
         assert copied.project.title == "from the copy"
+
+
+def test_replacing_a_project_someone_has_open_is_refused(
+    project_path, holder_process, full_project
+):
+    before = project_path.read_bytes()
+    with pytest.raises(FileInUse):
+        ProjectFile.create(project_path, full_project(), replace=True)
+    assert project_path.read_bytes() == before
+    holder_process.stdin.write("\n")
+    holder_process.stdin.flush()
+    assert holder_process.stdout.readline().strip() == "closed"
+    with ProjectFile.open(project_path, read_only=True) as reopened:
+        assert reopened.project.title == "held elsewhere"
+
+
+def test_replace_leaves_no_journal_of_the_old_file_behind(tmp_path, full_project):
+    path = tmp_path / "p.achwb"
+    ProjectFile.create(path, full_project()).close()
+    wal = path.with_name(path.name + "-wal")
+    with ProjectFile.open(path) as editing:
+        editing.apply(UpdateProject({"title": "the old one"}))
+        crashed_log = wal.read_bytes()
+    # A crashed editor's log: replayed into the new file, it would bring back old pages.
+    wal.write_bytes(crashed_log)
+    fresh = full_project()
+    fresh.title = "the new one"
+    ProjectFile.create(path, fresh, replace=True).close()
+    with ProjectFile.open(path) as reopened:
+        assert reopened.project.title == "the new one"
+    folder = tmp_path / "folder.achwb"
+    folder.mkdir()
+    with pytest.raises(ProjectFileError, match="already exists"):
+        ProjectFile.create(folder, full_project(), replace=True)

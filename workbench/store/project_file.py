@@ -72,20 +72,25 @@ class ProjectFile:
     # -- opening --------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], project: Project) -> ProjectFile:
+    def create(
+        cls, path: str | os.PathLike[str], project: Project, replace: bool = False
+    ) -> ProjectFile:
         """Write ``project`` to a new file at ``path`` and keep it open for editing.
 
-        Refuses to replace an existing file. The file is built under a
-        temporary name and linked into place, so ``path`` is never half made.
+        Refuses an existing file unless ``replace`` is given, and even then a
+        folder or a project someone has open (its lock is live). The file is
+        built under a temporary name and moved into place, so ``path`` is never
+        half made and the old file stays whole until the new one is complete.
         """
         path = Path(path).absolute()
-        if path.exists():
+        if path.exists() and (not replace or not path.is_file()):
             raise ProjectFileError(f"{path} already exists; choose another name")
         if not path.parent.is_dir():
             raise ProjectFileError(f"{path.parent} is not a folder")
+        # Taking the lock first refuses a file another window is editing.
         lock = ProjectLock(path)
         try:
-            cls._build(path, project)
+            cls._build(path, project, replace)
             engine = cls._editing_engine(path)
         except BaseException:
             lock.release()
@@ -93,7 +98,7 @@ class ProjectFile:
         return cls(path, project, engine, lock)
 
     @staticmethod
-    def _build(path: Path, project: Project) -> None:
+    def _build(path: Path, project: Project, replace: bool = False) -> None:
         tmp = new_temp_file(path.parent, path.name)
         try:
             # A new file nobody else sees yet: foreign keys are checked once at the
@@ -115,7 +120,13 @@ class ProjectFile:
             finally:
                 engine.dispose()
             fsync_file(tmp)
-            publish(tmp, path)
+            if replace:
+                # A journal left by the old file would be replayed into the new one.
+                for leftover in ("-wal", "-shm", "-journal"):
+                    path.with_name(path.name + leftover).unlink(missing_ok=True)
+                os.replace(tmp, path)
+            else:
+                publish(tmp, path)
             fsync_folder(path.parent)
         except FileExistsError:
             raise ProjectFileError(f"{path} already exists; choose another name") from None
