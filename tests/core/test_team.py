@@ -189,7 +189,7 @@ def test_the_team_layer_is_the_project_consensus_with_overrides() -> None:
         project.overrides[key] = ConsensusOverride(rating)
     team = analyse_team(project)
     assert np.array_equal(team.consensus, project_consensus(project))
-    assert team.overridden.sum() == 2
+    assert np.argwhere(team.overridden).tolist() == [[0, 0], [2, 1]]
 
 
 def test_ranked_positions_and_ranking_agree_with_a_plain_sort() -> None:
