@@ -17,11 +17,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from workbench.exchange.output_file import ExportError
+from workbench.exchange.safety import MAX_CELL_CHARS
 
 #: Characters that make a spreadsheet program read a typed cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
-#: Excel refuses longer cells.
-MAX_CELL_CHARS = 32_767
 
 
 def clean_text(value: str, where: str) -> str:
