@@ -51,6 +51,25 @@ def values(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return v, scored
 
 
+@dataclasses.dataclass(frozen=True)
+class Totals:
+    """The three ranking totals per hypothesis (last axis), for one or many what-ifs."""
+
+    weighted_inconsistency: np.ndarray
+    consistency: np.ndarray
+    inconsistency: np.ndarray
+
+
+def cell_contributions(codes: np.ndarray, weights: np.ndarray, active: np.ndarray) -> Totals:
+    """What each cell adds to each total, shape (evidence, hypotheses)."""
+    v, scored = values(codes)
+    counted = scored & np.asarray(active, dtype=bool)[:, None]
+    against = np.where(counted, np.maximum(0.0, -v), 0.0)
+    support = np.where(counted, np.maximum(0.0, v), 0.0)
+    w = np.asarray(weights, dtype=float)[:, None]
+    return Totals(w * against, w * support, against)
+
+
 def likelihood_table(likelihoods: dict[Rating, float] | None = None) -> np.ndarray:
     """A lookup from code index to L; NA and blank count as Neutral (spec 3)."""
     table = dict(DEFAULT_LIKELIHOODS)

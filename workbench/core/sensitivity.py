@@ -18,26 +18,7 @@ import numpy as np
 from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes
 from workbench.core.change_my_mind import MindChange, change_my_mind
 from workbench.core.model import Project
-from workbench.core.scoring import RANK_DECIMALS, values
-
-
-@dataclasses.dataclass(frozen=True)
-class Totals:
-    """The three ranking totals per hypothesis (last axis), for one or many what-ifs."""
-
-    weighted_inconsistency: np.ndarray
-    consistency: np.ndarray
-    inconsistency: np.ndarray
-
-
-def cell_contributions(codes: np.ndarray, weights: np.ndarray, active: np.ndarray) -> Totals:
-    """What each cell adds to each total, shape (evidence, hypotheses)."""
-    v, scored = values(codes)
-    counted = scored & np.asarray(active, dtype=bool)[:, None]
-    against = np.where(counted, np.maximum(0.0, -v), 0.0)
-    support = np.where(counted, np.maximum(0.0, v), 0.0)
-    w = np.asarray(weights, dtype=float)[:, None]
-    return Totals(w * against, w * support, against)
+from workbench.core.scoring import RANK_DECIMALS, Totals, cell_contributions, values
 
 
 def top_two(totals: Totals) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from workbench.core.dates import PartialDate
-from workbench.core.scoring import values
+from workbench.core.scoring import cell_contributions
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,8 +54,7 @@ def timeline(
     active = np.asarray(active, dtype=bool)
     if len(dates) != codes.shape[0]:
         raise ValueError(f"{len(dates)} dates for {codes.shape[0]} evidence rows")
-    v, scored = values(codes)
-    against = np.where(scored & active[:, None], np.maximum(0.0, -v), 0.0) * weights[:, None]
+    against = cell_contributions(codes, weights, active).weighted_inconsistency
     dated = [i for i in range(len(dates)) if active[i] and dates[i] is not None]
     # sorted() is stable: items on the same date keep their matrix order.
     dated.sort(key=lambda i: dates[i])  # type: ignore[arg-type, return-value]
