@@ -72,7 +72,8 @@ def _new_output(text: str, force: bool, suffixes: tuple[str, ...]) -> Path:
         raise BadInput(f"{text}: is a folder, not a file")
     if path.suffix.lower() not in suffixes:
         kind = path.suffix or "a name without an extension"
-        raise BadInput(f"{text}: the output must be {' or '.join(suffixes)}, not {kind}")
+        allowed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if suffixes[1:] else suffixes[0]
+        raise BadInput(f"{text}: the output must be {allowed}, not {kind}")
     if path.exists() and not force:
         raise BadInput(f"{text}: already exists (use --force to replace it)")
     if not path.parent.exists():
