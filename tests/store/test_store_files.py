@@ -49,6 +49,14 @@ def _project_row_gone(path: Path, full_project) -> None:
     db.close()
 
 
+def _likelihood_zeroed(path: Path, full_project) -> None:
+    ProjectFile.create(path, full_project()).close()
+    db = sqlite3.connect(path)
+    db.execute("""UPDATE project SET likelihoods = '{"CC": 0.95, "C": 0}'""")
+    db.commit()
+    db.close()
+
+
 BAD_FILES = {
     "empty": (lambda p, f: p.write_bytes(b""), "file is empty"),
     "random bytes": (lambda p, f: p.write_bytes(os.urandom(5000)), "file is not a database"),
@@ -60,6 +68,7 @@ BAD_FILES = {
     "truncated": (_truncated, "file is truncated"),
     "foreign database": (_foreign_database, "a database of another program"),
     "project row deleted": (_project_row_gone, "damaged"),
+    "likelihood of zero": (_likelihood_zeroed, "likelihoods outside (0, 1]: C=0.0"),
 }
 
 

@@ -46,7 +46,13 @@ def likelihoods_json(likelihoods: dict[Rating, float]) -> str:
 
 
 def likelihoods_from(text: str) -> dict[Rating, float]:
-    return {Rating[name]: float(value) for name, value in json.loads(text).items()}
+    table = {Rating[name]: float(value) for name, value in json.loads(text).items()}
+    # Scoring takes their logarithms: a 0, a negative or a NaN from a damaged
+    # file would otherwise surface later as a crash instead of a clear refusal.
+    wrong = [f"{rating.name}={value}" for rating, value in table.items() if not 0 < value <= 1]
+    if wrong:
+        raise ValueError(f"likelihoods outside (0, 1]: {', '.join(wrong)}")
+    return table
 
 
 def project_values(project: Project) -> Values:
