@@ -57,6 +57,14 @@ def _likelihood_zeroed(path: Path, full_project) -> None:
     db.close()
 
 
+def _prior_negative(path: Path, full_project) -> None:
+    ProjectFile.create(path, full_project()).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE hypothesis SET prior = -0.5 WHERE code = 'H2'")
+    db.commit()
+    db.close()
+
+
 BAD_FILES = {
     "empty": (lambda p, f: p.write_bytes(b""), "file is empty"),
     "random bytes": (lambda p, f: p.write_bytes(os.urandom(5000)), "file is not a database"),
@@ -69,6 +77,7 @@ BAD_FILES = {
     "foreign database": (_foreign_database, "a database of another program"),
     "project row deleted": (_project_row_gone, "damaged"),
     "likelihood of zero": (_likelihood_zeroed, "likelihoods outside (0, 1]: C=0.0"),
+    "negative prior": (_prior_negative, "H2 has a prior of -0.5"),
 }
 
 

@@ -79,6 +79,9 @@ def hypothesis_values(item: Hypothesis, position: int) -> Values:
 
 
 def hypothesis_from(row: HypothesisRow) -> Hypothesis:
+    # A negative or NaN prior from a damaged file would make every posterior NaN.
+    if row.prior is not None and not 0 <= row.prior <= 1:
+        raise ValueError(f"hypothesis {row.code} has a prior of {row.prior}, outside [0, 1]")
     return Hypothesis(row.id, row.code, row.title, row.description, row.prior)
 
 
