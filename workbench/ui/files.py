@@ -13,15 +13,16 @@ from workbench import __version__
 from workbench.core.analysis import LayerKey
 from workbench.core.errors import BadInput
 from workbench.core.model import Project
+from workbench.exchange import by_extension
 
 PROJECT_SUFFIX = ".achwb"
-IMPORT_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".achz")
-EXPORT_SUFFIXES = (".xlsx", ".csv")
+IMPORT_SUFFIXES = by_extension.IMPORT_SUFFIXES
+EXPORT_SUFFIXES = by_extension.EXPORT_SUFFIXES
 
 OPEN_FILTER = "ACH Workbench projects (*.achwb)"
 IMPORT_FILTER = (
-    "Matrices (*.xlsx *.xlsm *.ods *.csv *.tsv *.achz);;Excel workbooks (*.xlsx *.xlsm);;"
-    "CSV (*.csv *.tsv);;PARC ACH (*.achz)"
+    "Matrices (*.xlsx *.xlsm *.ods *.csv *.tsv *.txt *.achz);;Excel workbooks (*.xlsx *.xlsm);;"
+    "CSV (*.csv *.tsv *.txt);;PARC ACH (*.achz)"
 )
 
 
@@ -35,41 +36,15 @@ def is_own_workbook(path: Path) -> bool:
 
 
 def read_any(path: Path) -> Project:
-    """Read a spreadsheet, CSV or PARC file into a core Project."""
-    suffix = path.suffix.lower()
+    """Read a spreadsheet, CSV or PARC file into a core Project (the CLI's reader)."""
     if not path.is_file():
         raise BadInput(f"{path}: no such file")
-    if suffix == ".achz":
-        from workbench.exchange.parc import read_parc
-
-        return read_parc(path)
-    if suffix in IMPORT_SUFFIXES:
-        if is_own_workbook(path):
-            from workbench.exchange.workbook_import import read_workbook
-
-            return read_workbook(path)
-        from workbench.exchange.matrix_import import read_matrix
-
-        return read_matrix(path)
-    raise BadInput(
-        f"{path.name}: cannot import a {suffix or 'extension-less'} file "
-        "(use .xlsx, .xlsm, .ods, .csv or PARC .achz)"
-    )
+    return by_extension.read_any(path)
 
 
 def export_to(project: Project, path: Path, layer: LayerKey) -> Path:
     """Write an .xlsx (live formulas) or .csv of ``project`` seen on ``layer``."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from workbench.exchange.xlsx_export import export_xlsx
-
-        export_xlsx(project, path, layer=layer, app_version=__version__)
-    elif suffix == ".csv":
-        from workbench.exchange.csv_export import export_csv
-
-        export_csv(project, path, layer=layer)
-    else:
-        raise BadInput(f"{path.name}: export writes .xlsx or .csv, not {suffix or 'no extension'}")
+    by_extension.export_any(project, path, layer=layer, app_version=__version__)
     return path
 
 
