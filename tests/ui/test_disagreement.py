@@ -110,7 +110,10 @@ def test_the_selected_cell_shows_every_analyst_side_by_side(qtbot, view) -> None
 
 
 def find_dialog() -> OverrideDialog:
-    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, OverrideDialog)]
+    # Closed dialogs of earlier tests linger until deleted: only an open one counts.
+    dialogs = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, OverrideDialog) and w.isVisible()
+    ]
     assert dialogs, "the override dialog did not open"
     return dialogs[-1]
 
@@ -303,3 +306,17 @@ def test_rating_sheets_out_and_back_from_the_window(qtbot, tmp_path: Path, monke
         assert [a.name for a in document.project.analysts] == ["Ana"]
     finally:
         document.close()
+
+
+def test_consensus_by_hand_from_an_analysts_layer_shows_the_consensus(qtbot, view, document):
+    ben = document.project.analyst_by_name("Ben")
+    assert ben is not None
+    document.set_layer(ben.id)
+    view.set_consensus()
+    dialog = find_dialog()
+    dialog.rating_box.setCurrentIndex(dialog.rating_box.findData(int(C)))
+    dialog.accept()
+    assert document.layer == CONSENSUS
+    assert document.scores.weighted_inconsistency == pytest.approx(
+        score_project(document.project, CONSENSUS).weighted_inconsistency
+    )

@@ -114,6 +114,10 @@ class OverrideDialog(QDialog):
     def accept(self) -> None:
         with reporting(self):
             self.document.do(self.edit())
+            # The override lives in the consensus layer: show it, or the facilitator
+            # would see nothing happen while an analyst's ratings are on screen.
+            if self.document.layer != CONSENSUS:
+                self.document.set_layer(CONSENSUS)
             super().accept()
 
 
