@@ -66,9 +66,17 @@ def run_gui(path: str | None = None) -> int:
     window = MainWindow(settings=settings)
     _report_uncaught_errors(window, show_bug)
     window.show()
+    app.processEvents()  # lay out and paint the empty window now
+    # Open once the event loop has painted the empty window: the analyst sees the
+    # application at once, and the project (SQLAlchemy's import is a third of a
+    # second) fills it a moment later instead of holding back the first paint.
+    QTimer.singleShot(0, lambda: _open_then_check(app, window, path))
+    return app.exec()
+
+
+def _open_then_check(app: QApplication, window, path: str | None) -> None:  # noqa: ANN001
     open_start_project(window, path)
     _quit_after_smoke_test(app, window)
-    return app.exec()
 
 
 def _report_uncaught_errors(window, show_bug) -> None:  # noqa: ANN001

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from workbench.exchange.rating_sheets import collect_rating_sheets, write_rating_sheets
 from workbench.ui.dialogs import confirm, reporting
 from workbench.ui.document import Document
 
@@ -34,6 +33,9 @@ def write_sheets(
         if not folder:
             return []
     with reporting(parent):
+        # Imported here: openpyxl costs a tenth of a second the window need not pay at start.
+        from workbench.exchange.rating_sheets import write_rating_sheets
+
         paths = write_rating_sheets(document.project, names.split(","), folder)
         QMessageBox.information(
             parent,
@@ -60,6 +62,8 @@ def collect_sheets(
         if not files:
             return False
     with reporting(parent):
+        from workbench.exchange.rating_sheets import collect_rating_sheets
+
         plan = collect_rating_sheets(document.project, files)
         summary = "\n".join(report.describe() for report in plan.reports)
         if not plan.changes_anything:
