@@ -15,6 +15,7 @@ from workbench.core.ratings import Level, Rating
 from workbench.store import ProjectFile
 from workbench.ui.document import Document
 from workbench.ui.scores_panel import (
+    CHART_LIMIT,
     LEADER_COLOUR,
     Measure,
     ScoresPanel,
@@ -158,6 +159,29 @@ def test_dark_palette_is_followed(panel):
     assert panel.plot.getAxis("left").textPen().color() == QColor("#EEEEEE")
     assert panel.bars.opts["brushes"][0].color() == QColor(LEADER_COLOUR)
     assert panel.bars.opts["brushes"][1].color().lightness() < 140
+
+
+def test_forty_hypotheses_chart_the_leading_few_and_list_all(qtbot, tmp_path):
+    project = Project(title="Wide")
+    project.add_analyst(Analyst(project.new_id(), "Ann"))
+    for k in range(40):
+        project.insert_hypothesis(
+            k, Hypothesis(project.new_id(), f"H{k + 1}", f"Hypothesis {k + 1}")
+        )
+    # H40 has nothing against it, H39 one step, ... so rank order is H40, H39, ...
+    row = np.array([int(I) if k < 39 else int(N) for k in range(40)], dtype=np.int8)
+    evidence = Evidence(project.new_id(), "E1", "Item")
+    project.insert_evidence(0, evidence, rows={project.analysts[0].id: row})
+    document = open_document(project, tmp_path)
+    widget = ScoresPanel(document)
+    qtbot.addWidget(widget)
+    widget.show()
+    labels = widget.bar_labels()
+    assert len(labels) == CHART_LIMIT
+    assert labels[0].startswith("H40")
+    assert widget.table_model.rowCount() == 40
+    assert f"{CHART_LIMIT} most likely of 40" in widget.caption.text()
+    document.close()
 
 
 def test_a_project_without_hypotheses_shows_a_note(qtbot, tmp_path):

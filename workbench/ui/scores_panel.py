@@ -161,6 +161,11 @@ class ScoresTableModel(QAbstractTableModel):
         return None
 
 
+#: Bars drawn at most: beyond this the labels of a dock-sized chart overlap, and
+#: the analyst's question is which few hypotheses lead; the table lists them all.
+CHART_LIMIT = 12
+
+
 class ScoresPanel(QWidget):
     """Bar chart and table of the hypothesis scores of the layer on screen."""
 
@@ -280,8 +285,14 @@ class ScoresPanel(QWidget):
             self.bars.setOpts(x0=[], y=[], width=[], brushes=[])
             self._set_value_labels([])
             return
-        self._order = [int(j) for j in scores.order()]
+        ranked = [int(j) for j in scores.order()]
+        self._order = ranked[:CHART_LIMIT]
         self._values = self.measure.values(scores)[self._order]
+        if len(ranked) > CHART_LIMIT:
+            self.caption.setText(
+                f"{self.measure.help} The chart shows the {CHART_LIMIT} most likely of "
+                f"{len(ranked)} hypotheses; the table lists them all."
+            )
         self._draw(hypotheses)
 
     # -- drawing --------------------------------------------------------------
