@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -177,3 +180,55 @@ def _linchpin_case() -> Project:
 @pytest.fixture
 def linchpin_case() -> Project:
     return _linchpin_case()
+
+
+# -- exchange: converting a file with LibreOffice, as a team without Excel would ------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+#: A throwaway profile setting that makes LibreOffice recompute every formula on
+#: load; by default it trusts the values cached in the file and computes only
+#: empty cells, which would test the cache instead of the formulas.
+ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory):
+    """``convert(source, target="xlsx", recalculate=False) -> Path``: LibreOffice headless
+    in a throwaway profile, the result written to a folder beside ``source``."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed here; .ci/run installs it")
+    plain = tmp_path_factory.mktemp("lo-profile")
+    forced = tmp_path_factory.mktemp("lo-profile-recalc")
+    (forced / "user").mkdir()
+    (forced / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
+
+    def convert(source: Path, target: str = "xlsx", recalculate: bool = False) -> Path:
+        out = source.parent / ("recalculated" if recalculate else "converted")
+        out.mkdir(exist_ok=True)
+        profile = forced if recalculate else plain
+        command = [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            str(source),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+        result = out / f"{source.stem}.{target}"
+        assert result.exists(), f"soffice failed: {done.stdout} {done.stderr}"
+        return result
+
+    return convert

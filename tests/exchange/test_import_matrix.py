@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -351,35 +349,17 @@ def test_csv_bad_rating_names_the_cell(tmp_path):
 
 # -- LibreOffice-written files --------------------------------------------------------
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.parametrize("target", ["xlsx", "ods"])
-def test_libreoffice_written_file(tmp_path, target):
+def test_libreoffice_written_file(tmp_path, target, libreoffice):
     source = tmp_path / "lo.csv"
     source.write_text(
         "ID,Evidence,Credibility,H1: Insider,H2: Outsider\n"
         "E1,Login at night,High,C,II\nE2,Expert view,Low,0,N/A\n",
         encoding="utf-8",
     )
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(tmp_path / "out"),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    converted = tmp_path / "out" / f"lo.{target}"
+    converted = libreoffice(source, target)
     project = read_matrix(converted)
     assert [e.code for e in project.evidence] == ["E1", "E2"]
     assert [h.title for h in project.hypotheses] == ["Insider", "Outsider"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -34,44 +33,12 @@ pytestmark = [
 ]
 
 FIELDS = ("inconsistency", "weighted_inconsistency", "consistency", "normalized")
-ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
- <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
- <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 
-@pytest.fixture(scope="module")
-def recalculate(tmp_path_factory):
-    """A function converting an .xlsx through LibreOffice with forced recalculation."""
-    profile = tmp_path_factory.mktemp("lo-profile")
-    (profile / "user").mkdir()
-    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
-
-    def run(source: Path) -> Path:
-        out = source.parent / "recalculated"
-        out.mkdir(exist_ok=True)
-        command = [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
-        result = out / source.name
-        assert result.exists(), f"soffice failed: {done.stdout} {done.stderr}"
-        return result
-
-    return run
+@pytest.fixture
+def recalculate(libreoffice):
+    """Convert an .xlsx through LibreOffice with every formula recomputed on load."""
+    return lambda source: libreoffice(source, "xlsx", recalculate=True)
 
 
 def _recalculated_scores(path: Path, project: Project) -> dict[str, list[float]]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -445,36 +443,17 @@ def test_whatever_an_analyst_types_lands_in_the_right_cell(tmp_path_factory, sha
 # -- saved again by LibreOffice, as an analyst without Excel would -------------------------
 
 
-def resave_with_libreoffice(source: Path, out: Path) -> Path:
-    out.mkdir(exist_ok=True)
-    profile = out / "profile"
-    command = [
-        "soffice",
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "xlsx",
-        "--outdir",
-        str(out),
-        str(source),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
-    result = out / source.name
-    assert result.exists(), f"soffice failed: {done.stdout} {done.stderr}"
-    return result
-
-
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed here")
-def test_a_sheet_saved_by_libreoffice_collects_and_its_scores_agree(tmp_path: Path) -> None:
+def test_a_sheet_saved_by_libreoffice_collects_and_its_scores_agree(
+    tmp_path: Path, libreoffice
+) -> None:
     project = make_project()
     ana = project.analysts[0]
     e2, h3 = project.evidence[1].id, project.hypotheses[2].id
     project.set_rating(ana.id, e2, h3, BLANK, "=the source retracted")
     (path,) = write_rating_sheets(project, ["Ana"], tmp_path, hide_scores=False)
     fill(path, FILLED["Ana"])
-    resaved = resave_with_libreoffice(path, tmp_path / "lo")
+    resaved = libreoffice(path)
 
     sheet = openpyxl.load_workbook(resaved, data_only=True)[RATINGS_SHEET]
     labels = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)]
