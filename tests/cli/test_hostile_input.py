@@ -36,21 +36,22 @@ def run_workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _new_neighbours(folder: Path, name: str) -> list[str]:
-    """Files beside the input, less SQLite's empty WAL and its shared-memory index.
+def _neighbours(folder: Path, name: str) -> dict[str, tuple[str, object]]:
+    """What lies beside the input, less SQLite's empty WAL and its shared-memory index.
 
     Any read-only open of a WAL-mode database leaves ``-shm`` and an empty
     ``-wal`` behind (a read-only connection may not delete them); they hold no
-    data and SQLite removes them at the next writable close.
+    data and SQLite removes them at the next writable close. A journal that
+    came with the input (round two's foreign ``-wal``) must stay as it was.
     """
-    found = []
+    found = {}
     for path in folder.iterdir():
-        if path.name == name:
+        if path.name == name or path.name == name + "-shm":
             continue
-        if path.name == name + "-shm" or (path.name == name + "-wal" and not path.stat().st_size):
+        if path.name == name + "-wal" and not path.stat().st_size:
             continue
-        found.append(path.name)
-    return sorted(found)
+        found[path.name] = bad_corpus.fingerprint(path)
+    return found
 
 
 def _cases() -> list:
@@ -78,6 +79,7 @@ def test_hostile_file_is_refused_cleanly(
     outbox.mkdir()
     source = bad_corpus.build_one(bad.name, inbox)
     before = bad_corpus.fingerprint(source)
+    beside = _neighbours(inbox, bad.name)
 
     result = run_workbench(*_arguments(command, source, outbox), cwd=tmp_path)
 
@@ -91,7 +93,7 @@ def test_hostile_file_is_refused_cleanly(
     if bad.where:
         assert bad.where in message, f"the message does not say where ({bad.where}): {message}"
     assert bad_corpus.fingerprint(source) == before, "the input file was changed"
-    assert _new_neighbours(inbox, bad.name) == [], "files appeared beside the input"
+    assert _neighbours(inbox, bad.name) == beside, "files beside the input appeared or changed"
     assert list(outbox.iterdir()) == [], "an output file was left behind"
 
 

@@ -24,7 +24,10 @@ from workbench.store.files import new_temp_file, publish
 
 
 def lock_path(path: Path) -> Path:
-    return path.with_name(path.name + ".lock")
+    """The lock beside the file itself: opened through a symlink or by its own name,
+    one project has one lock."""
+    real = path.resolve()
+    return real.with_name(real.name + ".lock")
 
 
 def _me() -> LockHolder:
