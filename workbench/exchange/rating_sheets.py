@@ -49,7 +49,7 @@ from workbench.core.model import Evidence, Hypothesis, Project
 from workbench.core.ratings import RATING_LABELS, Rating
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as styles
-from workbench.exchange.output_file import ExportError, replacing
+from workbench.exchange.output_file import ExportError, replacing, save_workbook
 from workbench.exchange.xlsx_cells import FORMULA_TRIGGERS, clean_text
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ def write_rating_sheets(
                 project, name, hypothesis_order(project, name, shuffle, seed), hide_scores
             )
             with replacing(target) as temp:
-                book.save(temp)
+                save_workbook(book, temp)
             written.append(target)
     except BaseException:
         for path in written:
