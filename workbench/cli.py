@@ -65,9 +65,17 @@ def _existing_file(text: str) -> Path:
     return path
 
 
-def _new_output(text: str, force: bool, suffixes: tuple[str, ...]) -> Path:
-    """OUT of a command: one of the kinds it writes, in a folder that exists, not in the way."""
+def _new_output(
+    text: str, force: bool, suffixes: tuple[str, ...], inputs: tuple[str, ...] = ()
+) -> Path:
+    """OUT of a command: one of the kinds it writes, in a folder that exists, not in the way.
+
+    Never one of the command's ``inputs``, under any name, even with --force.
+    """
+    from workbench.exchange.output_file import refuse_input_as_output
+
     path = Path(text)
+    refuse_input_as_output(path, *inputs)
     if path.is_dir():
         raise BadInput(f"{text}: is a folder, not a file")
     if path.suffix.lower() not in suffixes:
@@ -195,7 +203,7 @@ def _import(parser: argparse.ArgumentParser) -> Handler:
         from workbench.exchange.by_extension import read_any
         from workbench.store import PROJECT_SUFFIX
 
-        out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
+        out = _new_output(args.out, args.force, (PROJECT_SUFFIX,), (args.source,))
         project = read_any(source, args.sheet)
         _create_project_file(project, out, args.force)
         print(
@@ -217,7 +225,7 @@ def _export(parser: argparse.ArgumentParser) -> Handler:
     def run(args: argparse.Namespace) -> int:
         from workbench.exchange.by_extension import EXPORT_SUFFIXES, export_any
 
-        out = _new_output(args.out, args.force, EXPORT_SUFFIXES)
+        out = _new_output(args.out, args.force, EXPORT_SUFFIXES, (args.project,))
         with _open_project(args.project) as pf:
             export_any(pf.project, out, _layer_of(pf.project, args), app_version=__version__)
         print(f"exported {args.project} to {out}")
@@ -264,7 +272,7 @@ def _report(parser: argparse.ArgumentParser) -> Handler:
     _layer_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
-        out = _new_output(args.out, args.force, (".pdf", ".html", ".htm"))
+        out = _new_output(args.out, args.force, (".pdf", ".html", ".htm"), (args.project,))
         from workbench.core.dates import BadDate, PartialDate
 
         try:
@@ -304,7 +312,7 @@ def _screenshot(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         project = _existing_file(args.project)
-        out = _new_output(args.out, args.force, (".png",))
+        out = _new_output(args.out, args.force, (".png",), (args.project,))
         from workbench.ui.screenshot import render_screenshot
 
         render_screenshot(project, out, args.view)

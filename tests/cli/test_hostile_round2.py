@@ -75,3 +75,40 @@ def test_workbooks_on_a_full_disk_say_so_once(
 def disk_free(folder: Path) -> int:
     stats = os.statvfs(folder)
     return stats.f_bavail * stats.f_frsize
+
+
+# -- the output is the input ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["same name", "copy named .xlsx", "hard link", "symlink"])
+def test_an_output_that_is_the_input_is_refused(project: Path, tmp_path: Path, how: str) -> None:
+    if how == "same name":
+        case = tmp_path / "case.xlsx"
+        shutil.copy(project, case)
+        source, out = case, case
+    elif how == "copy named .xlsx":
+        source = tmp_path / "case.xlsx"
+        shutil.copy(project, source)
+        out = tmp_path / "sub" / ".." / "case.xlsx"
+        (tmp_path / "sub").mkdir()
+    elif how == "hard link":
+        source = project
+        out = tmp_path / "linked.xlsx"
+        os.link(project, out)
+    else:
+        source = project
+        out = tmp_path / "pointer.xlsx"
+        out.symlink_to(project)
+    before = _digest(project)
+    args = ["export", str(source), str(out), "--force"]
+    _refused(run_workbench(*args, cwd=tmp_path), "this is the input file itself")
+    assert _digest(project) == before
+    assert _digest(source) == before
+
+
+def test_a_report_over_its_project_is_refused(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "p.pdf"
+    os.link(project, out)
+    result = run_workbench("report", str(project), str(out), "--force", cwd=tmp_path)
+    _refused(result, "this is the input file itself")
+    assert out.read_bytes()[:6] == b"SQLite"

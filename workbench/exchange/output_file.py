@@ -17,11 +17,31 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import BadInput, WorkbenchError
 
 
 class ExportError(WorkbenchError):
     """The export could not be written (folder missing, no permission, disk full)."""
+
+
+def refuse_input_as_output(target: str | os.PathLike[str], *inputs: str | os.PathLike[str]) -> None:
+    """Refuse an output that is one of the inputs: the same file, by any name.
+
+    ``samefile`` compares device and inode, so a hard link, a symlink or a
+    path spelt differently is caught as well as the same name (``export
+    case.xlsx case.xlsx --force`` would replace the project with its export).
+    """
+    out = Path(target)
+    for source in inputs:
+        try:
+            same = os.path.samefile(out, source)
+        except OSError:  # one of them does not exist (yet): they cannot be the same file
+            continue
+        if same:
+            raise BadInput(
+                f"{out}: this is the input file itself ({Path(source).name}); "
+                "choose another name for the output"
+            )
 
 
 @contextlib.contextmanager
