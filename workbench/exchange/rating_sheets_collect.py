@@ -16,6 +16,7 @@ import numpy as np
 from workbench.core.edits import AddAnalyst, Batch, Edit, SetRating
 from workbench.core.errors import BadInput
 from workbench.core.model import Analyst, Project
+from workbench.core.names import analyst_name
 from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
 from workbench.exchange import safety
 from workbench.exchange import workbook_layout as layout
@@ -176,9 +177,10 @@ def _read_sheet(project: Project, path: Path) -> _FilledSheet:
         if RATINGS_SHEET not in workbook.sheet_names:
             raise BadInput(f"{path.name}: the {RATINGS_SHEET} sheet is missing")
         sheet = workbook.sheet(RATINGS_SHEET)
-        analyst = " ".join(meta.get(layout.META_ANALYST, "").split())
-        if not analyst:
+        written = meta.get(layout.META_ANALYST, "")
+        if not " ".join(str(written).split()):
             raise BadInput(f"{path.name}: the sheet does not say whose ratings it holds")
+        analyst = analyst_name(written, f"{path.name}: {layout.META_SHEET}")
         return _FilledSheet(path, analyst, _read_ratings(project, sheet, meta.get(META_DIGEST)))
 
 

@@ -14,6 +14,7 @@ import html
 import os
 from collections.abc import Mapping
 
+from workbench.core.links import is_safe_link
 from workbench.core.ratings import Rating
 from workbench.exchange.output_file import replacing
 from workbench.exchange.report_content import ReportContent
@@ -374,7 +375,11 @@ def _sources(c: ReportContent) -> list[str]:
         return []
     items = []
     for s in c.sources:
-        link = f' <a href="{_e(s.link)}">{_e(s.link)}</a>' if s.link else ""
+        link = ""
+        if s.link:
+            # Only safe schemes become clickable; anything else stays readable as text.
+            shown = _e(s.link)
+            link = f' <a href="{shown}">{shown}</a>' if is_safe_link(s.link) else f" {shown}"
         cited = (
             f' <span class="muted">(cited by {_e(", ".join(s.cited_by))})</span>'
             if s.cited_by
