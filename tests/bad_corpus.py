@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from bad_corpus_round2 import ROUND_TWO
+from bad_corpus_round2 import ROUND_TWO, ROUND_TWO_IMPORTS
 from corpus_kit import (
     IMPORT_COMMANDS,
     PROJECT_COMMANDS,
@@ -385,6 +385,7 @@ CORPUS: tuple[BadFile, ...] = (
     )
     + (_SPECIAL if HAS_SPECIAL_FILES else ())
     + ROUND_TWO
+    + ROUND_TWO_IMPORTS
 )
 
 BY_NAME = {bad.name: bad for bad in CORPUS}

@@ -9,15 +9,24 @@ journal beside it) makes all of them; the tests compare the whole folder.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from corpus_kit import PROJECT_COMMANDS, BadFile, make_real_project, tampered_project
+import openpyxl
+from corpus_kit import (
+    IMPORT_COMMANDS,
+    PROJECT_COMMANDS,
+    BadFile,
+    make_real_project,
+    tampered_project,
+)
 
 _FIRST = (
     "WHERE (evidence_id, hypothesis_id, analyst_id) = "
@@ -192,5 +201,133 @@ ROUND_TWO: tuple[BadFile, ...] = (
     ),
     BadFile(
         "too-wide.achwb", "1,058 hypotheses, past the supported size", _wide(1000), PROJECT_COMMANDS
+    ),
+)
+
+
+# -- spreadsheets and CSV -------------------------------------------------------------
+
+
+def _small_matrix_bytes(hidden_first: bool = False) -> bytes:
+    """A plain three-row matrix; with ``hidden_first`` it sits behind a hidden sheet."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Matrix"
+    for row in (
+        ["ID", "Evidence", "H1: Accident", "H2: Sabotage"],
+        ["E1", "Operator log shows an override", "C", "I"],
+        ["E2", "No intrusion alerts", "N", "II"],
+    ):
+        sheet.append(row)
+    if hidden_first:
+        secret = book.create_sheet("Secret", 0)
+        secret.append(["ID", "Evidence", "H1: Planted"])
+        secret.append(["E1", "A matrix nobody can see", "CC"])
+        secret.sheet_state = "hidden"
+        book.active = 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rewrite_sheet(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as good, zipfile.ZipFile(out, "w") as bad:
+        for item in good.infolist():
+            content = good.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            bad.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _far_cell(reference: str) -> Callable[[Path], None]:
+    """One extra cell far away: the reader would allocate the whole rectangle up to it."""
+
+    def make(path: Path) -> None:
+        cell = f'<c r="{reference}" t="inlineStr"><is><t>x</t></is></c>'
+        row = reference.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+        def change(xml: bytes) -> bytes:
+            return xml.replace(b"</sheetData>", f'<row r="{row}">{cell}</row></sheetData>'.encode())
+
+        path.write_bytes(_rewrite_sheet(_small_matrix_bytes(), change))
+
+    return make
+
+
+def _declared_dimension(path: Path) -> None:
+    def change(xml: bytes) -> bytes:
+        start = xml.index(b"<dimension ")
+        end = xml.index(b"/>", start) + 2
+        return xml[:start] + b'<dimension ref="A1:XFD1048576"/>' + xml[end:]
+
+    path.write_bytes(_rewrite_sheet(_small_matrix_bytes(), change))
+
+
+def _encrypted_flag(path: Path) -> None:
+    """Every entry claims to be encrypted (general-purpose flag bit 0)."""
+    data = bytearray(_small_matrix_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (found := data.find(signature, start)) >= 0:
+            flags = int.from_bytes(data[found + offset : found + offset + 2], "little")
+            data[found + offset : found + offset + 2] = (flags | 1).to_bytes(2, "little")
+            start = found + 4
+    path.write_bytes(bytes(data))
+
+
+def _hidden_only(path: Path) -> None:
+    """The only matrix is on a hidden sheet: it must not be read unasked."""
+    book = openpyxl.load_workbook(io.BytesIO(_small_matrix_bytes(hidden_first=True)))
+    book["Matrix"]["B1"] = "Notes"  # the visible sheet has no Evidence header now
+    book.save(path)
+
+
+def _unclosed_quote(path: Path) -> None:
+    path.write_text(
+        "ID,Evidence,H1: Accident,H2: Sabotage\n"
+        'E1,"Operator log, shift 3,C,I\n'
+        "E2,No intrusion alerts,N,II\n",
+        encoding="utf-8",
+    )
+
+
+ROUND_TWO_IMPORTS: tuple[BadFile, ...] = (
+    BadFile(
+        "unclosed-quote.csv",
+        "a quoted field never closed",
+        _unclosed_quote,
+        IMPORT_COMMANDS,
+        where="line 2",
+    ),
+    BadFile(
+        "cell-at-xfd1048576.xlsx",
+        "one cell at XFD1048576 (half a terabyte to the reader)",
+        _far_cell("XFD1048576"),
+        IMPORT_COMMANDS,
+        where="1,048,576 rows x 16,384 columns",
+    ),
+    BadFile(
+        "cell-at-zz200000.xlsx",
+        "one cell at ZZ200000 (5.5 GB to the reader)",
+        _far_cell("ZZ200000"),
+        IMPORT_COMMANDS,
+        where="200,000 rows x 702 columns",
+    ),
+    BadFile(
+        "declared-dimension.xlsx",
+        "a dimension of A1:XFD1048576",
+        _declared_dimension,
+        IMPORT_COMMANDS,
+        where="cells",
+    ),
+    BadFile("encrypted.xlsx", "zip entries flagged encrypted", _encrypted_flag, IMPORT_COMMANDS),
+    BadFile(
+        "hidden-only.xlsx",
+        "the matrix only on a hidden sheet",
+        _hidden_only,
+        IMPORT_COMMANDS,
+        where="'Secret'",
     ),
 )

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.core.limits import check_text
 from workbench.core.model import (
     Analyst,
     ConsensusOverride,
@@ -117,6 +118,7 @@ class UpdateProject(Edit):
         for name, value in self.changes.items():
             if name not in ("title", "question", "description", "likelihoods"):
                 raise AttributeError(f"project has no editable field {name!r}")
+            _check_length(name, value)
             before[name] = getattr(project, name)
             setattr(project, name, dict(value) if name == "likelihoods" else value)
         return UpdateProject(before)
@@ -125,12 +127,19 @@ class UpdateProject(Edit):
         return "Edit project " + ", ".join(self.changes)
 
 
+def _check_length(name: str, value: object) -> None:
+    """Typed text obeys the same length limit as imported text (checked before any change)."""
+    if isinstance(value, str):
+        check_text(value, f"the {name}")
+
+
 def _update(obj: object, changes: dict[str, Any]) -> dict[str, Any]:
     before = {}
     fields = {f.name for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
     for name, value in changes.items():
         if name not in fields or name == "id":
             raise AttributeError(f"{type(obj).__name__} has no editable field {name!r}")
+        _check_length(name, value)
         before[name] = getattr(obj, name)
         setattr(obj, name, list(value) if isinstance(value, list) else value)
     return before

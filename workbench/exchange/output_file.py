@@ -67,8 +67,8 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
         os.chmod(temp, 0o666 & ~umask)
         # On disk before it takes the old file's name: a power cut must not
         # leave an empty file where the previous export was.
-        with open(temp, "rb") as handle:
-            os.fsync(handle.fileno())
+        with open(temp, "rb") as written:
+            os.fsync(written.fileno())
         os.replace(temp, target)
     except OSError as err:
         raise ExportError(f"{target}: cannot write the file ({err.strerror or err})") from None

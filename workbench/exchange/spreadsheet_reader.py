@@ -89,6 +89,12 @@ class Workbook:
         except python_calamine.CalamineError as err:
             raise BadInput(f"{path.name}: cannot read the workbook ({_reason(err)})") from None
         self.sheet_names: list[str] = list(self._book.sheet_names)
+        #: Hidden (or "very hidden") sheets: read only when asked for by name.
+        self.hidden = [
+            meta.name
+            for meta in self._book.sheets_metadata
+            if meta.visible != python_calamine.SheetVisibleEnum.Visible
+        ]
 
     def sheet(self, name: str) -> Sheet:
         if name not in self.sheet_names:
@@ -104,8 +110,10 @@ class Workbook:
         return Sheet(self.path.name, name, rows)
 
     def sheets(self) -> Iterator[Sheet]:
+        """The visible sheets in order; a hidden sheet is never read unasked."""
         for name in self.sheet_names:
-            yield self.sheet(name)
+            if name not in self.hidden:
+                yield self.sheet(name)
 
     def close(self) -> None:
         self._book.close()
@@ -260,5 +268,12 @@ def open_sheets(path: Path, sheet: str | None = None) -> Iterator[Sheet]:
     with Workbook(path) as book:
         if sheet is not None:
             yield book.sheet(sheet)
-        else:
-            yield from book.sheets()
+            return
+        yield from book.sheets()
+        if book.hidden:
+            # The caller found nothing in the visible sheets: say what was not read.
+            names = ", ".join(repr(name) for name in book.hidden)
+            raise BadInput(
+                f"{path.name}: no visible sheet has an 'Evidence' header; hidden sheets are "
+                f"not read unless named ({names}); unhide the sheet, or import it with --sheet"
+            )
