@@ -20,6 +20,9 @@ from typing import Any, TextIO
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _escaped(match: re.Match[str]) -> str:
     code = ord(match.group(0))
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -43,5 +46,6 @@ def say_lines(text: str) -> None:
 
 def say_json(data: Any) -> None:
     """Print ``data`` as indented JSON; characters that act on a terminal come as \\u escapes."""
+    # json.dumps already escapes C0 controls; the newlines left are its own layout.
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    print(_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text))
+    print(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text))

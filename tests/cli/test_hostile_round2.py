@@ -112,3 +112,118 @@ def test_a_report_over_its_project_is_refused(project: Path, tmp_path: Path) -> 
     result = run_workbench("report", str(project), str(out), "--force", cwd=tmp_path)
     _refused(result, "this is the input file itself")
     assert out.read_bytes()[:6] == b"SQLite"
+
+
+# -- locks that are not what they seem -----------------------------------------------
+
+
+def _collect_and_force_import(project: Path, tmp_path: Path) -> list:
+    csv_path = tmp_path / "m.csv"
+    csv_path.write_text("ID,Evidence,H1\nE1,x,C\n", encoding="utf-8")
+    sheets = tmp_path / "sheets"
+    assert (
+        run_workbench(
+            "sheets", str(project), "--analysts", "Ana", "--out", str(sheets), cwd=tmp_path
+        ).returncode
+        == 0
+    ), "the sheets are written before the lock is spoilt"
+    return [
+        run_workbench("collect", str(project), str(sheets / "Ana.xlsx"), cwd=tmp_path),
+        run_workbench("import", str(csv_path), str(project), "--force", cwd=tmp_path),
+    ]
+
+
+def _lock(pid: int, since: str) -> str:
+    import json
+    import socket
+
+    return json.dumps({"host": socket.gethostname(), "pid": pid, "user": "ana", "since": since})
+
+
+def test_a_lock_with_an_impossible_pid_is_refused_cleanly(project: Path, tmp_path: Path) -> None:
+    lock = tmp_path / "p.achwb.lock"
+    before = _digest(project)
+    sheets_first = _collect_and_force_import  # writes the sheets, then we spoil the lock
+    lock.write_text(_lock(10**30, "2026-01-01T00:00:00Z"))
+    for result in sheets_first(project, tmp_path):
+        _refused(result, "p.achwb", "delete p.achwb.lock")
+    assert _digest(project) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_in_place_of_the_lock_does_not_hang(project: Path, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "p.achwb.lock")
+    before = _digest(project)
+    for result in _collect_and_force_import(project, tmp_path):  # hung forever before
+        _refused(result, "p.achwb.lock", "not a lock file")
+    assert _digest(project) == before
+
+
+def test_a_reused_pid_says_what_to_do(project: Path, tmp_path: Path) -> None:
+    """Process 1 always exists; a lock naming it since now may be stale, and we say so."""
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    (tmp_path / "p.achwb.lock").write_text(_lock(1, now))
+    for result in _collect_and_force_import(project, tmp_path):
+        _refused(result, "process 1 is not ACH Workbench", "delete p.achwb.lock")
+
+
+def test_a_lock_older_than_its_process_is_taken_over(project: Path, tmp_path: Path) -> None:
+    """Process 1 started at boot, after a lock written in 2001: the id was reused."""
+    (tmp_path / "p.achwb.lock").write_text(_lock(1, "2001-01-01T00:00:00Z"))
+    results = _collect_and_force_import(project, tmp_path)
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+
+
+# -- text meant for the terminal ------------------------------------------------------
+
+_ESCAPES = "\x1b]0;owned\x07\x1b[2J\nerror: forged\r\u202e"
+
+
+def test_control_characters_reach_the_terminal_escaped(project: Path, tmp_path: Path) -> None:
+    from workbench.core.edits import UpdateEvidence, UpdateHypothesis, UpdateProject
+    from workbench.store import ProjectFile
+
+    with ProjectFile.open(project) as pf:
+        pf.apply(UpdateProject({"title": "T" + _ESCAPES}))
+        pf.apply(UpdateHypothesis(pf.project.hypotheses[0].id, {"title": "H" + _ESCAPES}))
+        pf.apply(UpdateEvidence(pf.project.evidence[0].id, {"title": "E" + _ESCAPES}))
+    outputs = [
+        run_workbench("score", str(project), cwd=tmp_path),
+        run_workbench("score", "--json", str(project), cwd=tmp_path),
+        run_workbench("team", str(project), cwd=tmp_path),
+        run_workbench("sensitivity", str(project), cwd=tmp_path),
+        run_workbench("score", str(project), "--analyst", "x" + _ESCAPES, cwd=tmp_path),
+    ]
+    for result in outputs:
+        text = result.stdout + result.stderr
+        assert not any(ch in text for ch in "\x1b\x07\r\u202e"), result.args
+        assert "error: forged" not in text.splitlines()
+    assert "\\x1b]0;owned\\x07" in outputs[0].stdout
+    assert outputs[-1].returncode == 2 and len(outputs[-1].stderr.splitlines()) == 1
+    report = __import__("json").loads(outputs[1].stdout)
+    assert report["project"] == "T" + _ESCAPES  # JSON escapes mean the same text
+
+
+def test_a_planted_analyst_name_in_a_rating_sheet_is_refused(project: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    sheets = tmp_path / "sheets"
+    assert (
+        run_workbench(
+            "sheets", str(project), "--analysts", "Ana", "--out", str(sheets), cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    book = openpyxl.load_workbook(sheets / "Ana.xlsx")
+    meta = book["_workbench"]
+    for row in meta.iter_rows():
+        if row[0].value == "analyst":
+            # XML 1.0 cannot carry ESC; a C1 control and a right-to-left override it can.
+            row[1].value = "Ana\x85\u202eowned"
+    book.save(sheets / "Ana.xlsx")
+    before = _digest(project)
+    result = run_workbench("collect", str(project), str(sheets / "Ana.xlsx"), cwd=tmp_path)
+    _refused(result, "Ana.xlsx", "control or formatting characters")
+    assert _digest(project) == before
