@@ -203,6 +203,5 @@ def test_a_symlink_and_its_target_share_one_lock(project_path):
         assert project_path.with_name(project_path.name + ".lock").exists()
         with pytest.raises(FileInUse):
             ProjectFile.open(project_path)
-    with ProjectFile.open(project_path):
-        with pytest.raises(FileInUse):
-            ProjectFile.open(link)
+    with ProjectFile.open(project_path), pytest.raises(FileInUse):
+        ProjectFile.open(link)
