@@ -227,3 +227,37 @@ def test_a_planted_analyst_name_in_a_rating_sheet_is_refused(project: Path, tmp_
     result = run_workbench("collect", str(project), str(sheets / "Ana.xlsx"), cwd=tmp_path)
     _refused(result, "Ana.xlsx", "control or formatting characters")
     assert _digest(project) == before
+
+
+# -- a killed import ------------------------------------------------------------------
+
+
+def test_a_killed_import_leaves_nothing_for_long(tmp_path: Path) -> None:
+    """kill -9 mid-write leaves its hidden temporary file; the next run removes it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "big.csv"
+    header = "ID,Evidence," + ",".join(f"H{j}: h{j}" for j in range(1, 41))
+    rows = [f"E{i},evidence {i}," + ",".join(["C", "I", "N", "II"] * 10) for i in range(1, 20001)]
+    source.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.achwb"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "import", str(source), str(out)], env=env
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(tmp_path.glob(".out.achwb.*.tmp")):
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert left, "the import was not caught mid-write; the test proves nothing"
+    assert not [name for name in left if name.endswith("-journal")], "no journal on disk"
+
+    small = tmp_path / "small.csv"
+    small.write_text("ID,Evidence,H1\nE1,x,C\n", encoding="utf-8")
+    assert run_workbench("import", str(small), str(out), cwd=tmp_path).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "out.achwb", "small.csv"]

@@ -107,6 +107,10 @@ class ProjectFile:
                 lambda: connect_file(tmp, read_only=False), read_only=False, foreign_keys=False
             )
             try:
+                with engine.connect() as connection:
+                    # The journal of a file nobody sees yet stays in memory: a build
+                    # killed half way leaves no -journal beside its temporary file.
+                    connection.exec_driver_sql("PRAGMA journal_mode = MEMORY")
                 with engine.begin() as connection:
                     connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
                     connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
