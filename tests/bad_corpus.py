@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from bad_corpus_round2 import ROUND_TWO, ROUND_TWO_IMPORTS
+from bad_corpus_round2 import ROUND_TWO, ROUND_TWO_IMPORTS, ROUND_TWO_SHEETS
 from corpus_kit import (
     IMPORT_COMMANDS,
     PROJECT_COMMANDS,
@@ -386,17 +386,28 @@ CORPUS: tuple[BadFile, ...] = (
     + (_SPECIAL if HAS_SPECIAL_FILES else ())
     + ROUND_TWO
     + ROUND_TWO_IMPORTS
+    + ROUND_TWO_SHEETS
 )
 
 BY_NAME = {bad.name: bad for bad in CORPUS}
 
 
-def build_one(name: str, folder: Path) -> Path:
-    """Write the named hostile file into ``folder`` and return its path."""
+def build_one(name: str, folder: Path, project: Path | None = None) -> Path:
+    """Write the named hostile file into ``folder`` and return its path.
+
+    A rating sheet is written for ``project`` (a new example project beside
+    it when none is given).
+    """
     bad = BY_NAME[name]
     path = folder / bad.name
     path.unlink(missing_ok=True)  # never opens it: the old one may be a pipe
-    bad.make(path)
+    if bad.make_for is not None:
+        if project is None:
+            project = folder / (bad.name + ".project.achwb")
+            make_real_project(project)
+        bad.make_for(path, project)
+    else:
+        bad.make(path)
     return path
 
 

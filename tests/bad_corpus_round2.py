@@ -21,6 +21,7 @@ from pathlib import Path
 
 import openpyxl
 from corpus_kit import (
+    COLLECT_COMMANDS,
     IMPORT_COMMANDS,
     PROJECT_COMMANDS,
     BadFile,
@@ -329,5 +330,72 @@ ROUND_TWO_IMPORTS: tuple[BadFile, ...] = (
         _hidden_only,
         IMPORT_COMMANDS,
         where="'Secret'",
+    ),
+)
+
+
+# -- rating sheets, collected into their own project -----------------------------------
+
+
+def _sheet_for(project: Path, folder: Path) -> Path:
+    from workbench.exchange.rating_sheets import write_rating_sheets
+    from workbench.store import ProjectFile
+
+    with ProjectFile.open(project, read_only=True) as project_file:
+        (sheet,) = write_rating_sheets(project_file.project, ["Ana"], folder, shuffle=False)
+    return sheet
+
+
+def _planted_name(path: Path, project: Path) -> None:
+    """The hidden _workbench sheet names the analyst with a C1 control and an RLO."""
+    folder = path.with_name(path.name + ".d")
+    sheet = _sheet_for(project, folder)
+    book = openpyxl.load_workbook(sheet)
+    for row in book["_workbench"].iter_rows():
+        if row[0].value == "analyst":
+            # XML 1.0 cannot carry ESC; a C1 control and a right-to-left override it can.
+            row[1].value = "Ana\x85\u202enimda"
+    book.save(path)
+    shutil.rmtree(folder)
+
+
+def _sheet_with_far_cell(path: Path, project: Path) -> None:
+    """A real rating sheet with one more cell at XFD1048576 on its Ratings sheet."""
+    folder = path.with_name(path.name + ".d")
+    data = _sheet_for(project, folder).read_bytes()
+    shutil.rmtree(folder)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as good, zipfile.ZipFile(out, "w") as bad:
+        for item in good.infolist():
+            content = good.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(
+                    b"</sheetData>",
+                    b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>',
+                )
+            bad.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
+    path.write_bytes(out.getvalue())
+
+
+def _unused(path: Path) -> None:
+    raise AssertionError(f"{path}: a rating sheet is made for its project (make_for)")
+
+
+ROUND_TWO_SHEETS: tuple[BadFile, ...] = (
+    BadFile(
+        "planted-name.xlsx",
+        "a rating sheet naming its analyst with control characters",
+        _unused,
+        COLLECT_COMMANDS,
+        where="control or formatting characters",
+        make_for=_planted_name,
+    ),
+    BadFile(
+        "sheet-far-cell.xlsx",
+        "a rating sheet with one cell at XFD1048576",
+        _unused,
+        COLLECT_COMMANDS,
+        where="1,048,576 rows x 16,384 columns",
+        make_for=_sheet_with_far_cell,
     ),
 )

@@ -15,6 +15,8 @@ from pathlib import Path
 #: Commands that read a project file, and the one that reads a spreadsheet/CSV/PARC file.
 PROJECT_COMMANDS = ("score", "export")
 IMPORT_COMMANDS = ("import",)
+#: A rating sheet, collected into the project it was written for.
+COLLECT_COMMANDS = ("collect",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +30,9 @@ class BadFile:
     commands: tuple[str, ...]
     #: Text the error must contain besides the file name (a sheet and cell), if any.
     where: str | None = None
+    #: For a rating sheet: makes it at the first path for the project at the second
+    #: (a sheet only means something to the project it was written for).
+    make_for: Callable[[Path, Path], None] | None = None
 
     @property
     def is_project(self) -> bool:

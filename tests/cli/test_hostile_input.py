@@ -77,11 +77,20 @@ def test_hostile_file_is_refused_cleanly(
     inbox, outbox = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()
     outbox.mkdir()
-    source = bad_corpus.build_one(bad.name, inbox)
+    project = None
+    if bad.make_for is not None:  # a rating sheet, collected into its own project
+        (tmp_path / "project").mkdir()
+        project = tmp_path / "project" / "p.achwb"
+        bad_corpus.make_real_project(project)
+    source = bad_corpus.build_one(bad.name, inbox, project)
     before = bad_corpus.fingerprint(source)
     beside = _neighbours(inbox, bad.name)
+    project_before = project and bad_corpus.fingerprint(project)
 
-    result = run_workbench(*_arguments(command, source, outbox), cwd=tmp_path)
+    arguments = _arguments(command, source, outbox)
+    if project is not None:
+        arguments = ["collect", str(project), str(source)]
+    result = run_workbench(*arguments, cwd=tmp_path)
 
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert "Traceback" not in result.stderr + result.stdout
@@ -95,6 +104,9 @@ def test_hostile_file_is_refused_cleanly(
     assert bad_corpus.fingerprint(source) == before, "the input file was changed"
     assert _neighbours(inbox, bad.name) == beside, "files beside the input appeared or changed"
     assert list(outbox.iterdir()) == [], "an output file was left behind"
+    if project is not None:
+        assert bad_corpus.fingerprint(project) == project_before, "the project was changed"
+        assert sorted(p.name for p in project.parent.iterdir()) == ["p.achwb"]
 
 
 def test_windows_1252_csv_keeps_its_accents(tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ from workbench.exchange.matrix_import import read_matrix
 from workbench.exchange.parc import read_parc
 from workbench.exchange.workbook_import import read_workbook
 
-IMPORT_FILES = [bad for bad in bad_corpus.CORPUS if not bad.is_project]
+IMPORT_FILES = [bad for bad in bad_corpus.CORPUS if bad.commands == bad_corpus.IMPORT_COMMANDS]
+RATING_SHEETS = [bad for bad in bad_corpus.CORPUS if bad.make_for is not None]
 
 
 @pytest.mark.parametrize("bad", IMPORT_FILES, ids=lambda bad: bad.name)
@@ -38,6 +39,20 @@ def test_shared_corpus_is_refused_quickly(tmp_path, bad):
     if bad.where:
         assert bad.where in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("bad", RATING_SHEETS, ids=lambda bad: bad.name)
+def test_rating_sheet_corpus_is_refused(tmp_path, bad):
+    from workbench.exchange.rating_sheets import collect_rating_sheets
+    from workbench.store import ProjectFile
+
+    path = bad_corpus.build_one(bad.name, tmp_path)
+    with ProjectFile.open(tmp_path / (bad.name + ".project.achwb"), read_only=True) as project:
+        project_now = project.project
+    with pytest.raises(BadInput) as err:
+        collect_rating_sheets(project_now, [path])
+    assert str(err.value).startswith(path.name + ": ")
+    assert bad.where in str(err.value)
 
 
 def _matrix_xlsx_bytes() -> bytes:

@@ -39,7 +39,11 @@ def answer_file_dialogs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     def save_name(*_args: object, **_kwargs: object) -> tuple[str, str]:
         return str(outbox / "saved.achwb"), ""
 
+    def open_names(*_args: object, **_kwargs: object) -> tuple[list[str], str]:
+        return [str(chosen["path"])], ""
+
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(open_name))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(open_names))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
 
     def choose(path: Path) -> Path:
@@ -106,7 +110,12 @@ def assert_untouched(before: Snapshot, main: MainWindow) -> None:
 def _cases() -> list:
     cases = []
     for bad in bad_corpus.CORPUS:
-        actions = ["actionOpen"] if bad.is_project else ["actionImportInto", "actionImportNew"]
+        if bad.make_for is not None:
+            actions = ["actionCollectSheets"]
+        elif bad.is_project:
+            actions = ["actionOpen"]
+        else:
+            actions = ["actionImportInto", "actionImportNew"]
         for action in actions:
             cases.append(pytest.param(bad, action, id=f"{action}-{bad.name}"))
     return cases
@@ -123,7 +132,8 @@ def test_hostile_file_shows_a_dialog_and_changes_nothing(
 ) -> None:
     inbox = tmp_path / "in"
     inbox.mkdir()
-    source = bad_corpus.build_one(bad.name, inbox)
+    # A rating sheet is written for the project open in the window.
+    source = bad_corpus.build_one(bad.name, inbox, window.document.file.path)
     before_source = bad_corpus.fingerprint(source)
     outbox = answer_file_dialogs(source)
     before = snapshot(window)
