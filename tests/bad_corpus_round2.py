@@ -294,7 +294,50 @@ def _unclosed_quote(path: Path) -> None:
     )
 
 
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def _ods_repeat_bomb(path: Path) -> None:
+    """A 2 KB OpenDocument sheet whose repeat counts stand for 90 million cells."""
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    wide = (
+        '<table:table-cell table:number-columns-repeated="1000" office:value-type="string">'
+        "<text:p>C</text:p></table:table-cell>"
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>'
+        '<office:body><office:spreadsheet><table:table table:name="Matrix">'
+        f"<table:table-row>{cell.format('Evidence')}{cell.format('H1')}</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="90000">{cell.format("x")}{wide}'
+        "</table:table-row></table:table></office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+        '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", manifest)
+
+
 ROUND_TWO_IMPORTS: tuple[BadFile, ...] = (
+    BadFile(
+        "repeat-bomb.ods",
+        "ODS repeat counts standing for 90 million cells",
+        _ods_repeat_bomb,
+        IMPORT_COMMANDS,
+        where="90,001 rows x 1,001 columns",
+    ),
     BadFile(
         "unclosed-quote.csv",
         "a quoted field never closed",

@@ -20,7 +20,7 @@ import defusedxml.ElementTree as SafeET
 from workbench.core import limits
 from workbench.core.errors import BadInput
 from workbench.core.limits import MAX_TEXT_CHARS
-from workbench.exchange.sheet_extent import ExtentScanner, is_worksheet
+from workbench.exchange.sheet_extent import scanner_for
 
 #: What a workbook may unpack to in all. Our own export of the largest supported
 #: matrix (100,000 x 200, see workbench.core.limits) unpacks to about 1 GB
@@ -115,7 +115,7 @@ def _inflate_bounded(
 ) -> int:
     """Inflate one member without keeping it; return its true size."""
     total = 0
-    extent = ExtentScanner(path.name, member.filename) if is_worksheet(member.filename) else None
+    extent = scanner_for(path.name, member.filename)
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
             if extent is not None:

@@ -42,6 +42,15 @@ def is_worksheet(member: str) -> bool:
     return member.startswith("xl/worksheets/") and member.endswith(".xml")
 
 
+def scanner_for(file_name: str, member: str) -> ExtentScanner | OdsExtentScanner | None:
+    """The scanner for a member that holds cells (an xlsx worksheet, an ODS body), or None."""
+    if is_worksheet(member):
+        return ExtentScanner(file_name, member)
+    if member == "content.xml":
+        return OdsExtentScanner(file_name, member)
+    return None
+
+
 class ExtentScanner:
     """Feed a worksheet's XML chunk by chunk; it tracks the furthest row and column."""
 
@@ -75,10 +84,80 @@ class ExtentScanner:
         self._check()
 
     def _check(self) -> None:
-        cells = max(self.rows, 1) * max(self.columns, 1)
-        if cells > MAX_SHEET_CELLS:
-            raise BadInput(
-                f"{self.file_name}: worksheet {self.member} spans {self.rows:,} rows x "
-                f"{self.columns:,} columns = {cells:,} cells; at most {MAX_SHEET_CELLS:,} cells "
-                "are read (the sheet-size limit)"
-            )
+        _check_span(self.file_name, self.member, self.rows, self.columns)
+
+
+def _check_span(file_name: str, member: str, rows: int, columns: int) -> None:
+    cells = max(rows, 1) * max(columns, 1)
+    if cells > MAX_SHEET_CELLS:
+        raise BadInput(
+            f"{file_name}: worksheet {member} spans {rows:,} rows x "
+            f"{columns:,} columns = {cells:,} cells; at most {MAX_SHEET_CELLS:,} cells "
+            "are read (the sheet-size limit)"
+        )
+
+
+#: The ODS elements that shape a table, with their repeat counts.
+_ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>")
+_ODS_REPEAT = re.compile(rb'table:number-(?:rows|columns)-repeated="([0-9]{1,10})"')
+
+
+class OdsExtentScanner:
+    """The same bound for an OpenDocument sheet, whose rows and cells carry repeat counts.
+
+    ``number-rows-repeated`` and ``number-columns-repeated`` let a few bytes
+    stand for millions of cells. Counted as a reader must store them: empty
+    cells at the end of a row and empty rows at the end of a table are free
+    (LibreOffice writes those for every sheet), everything up to the last
+    cell with content counts.
+    """
+
+    def __init__(self, file_name: str, member: str) -> None:
+        self.file_name = file_name
+        self.member = member
+        self._tail = b""
+        self._new_table()
+
+    def _new_table(self) -> None:
+        self.rows = self.columns = 0
+        self._empty_rows = 0
+        self._row_repeat = 1
+        self._row_cells = self._row_used = 0
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._tail + chunk
+        last_tag = data.rfind(b"<", max(0, len(data) - 4096))
+        cut = last_tag if last_tag >= 0 else len(data)
+        if data.find(b">", cut) >= 0:  # the last tag is complete: read it now
+            cut = len(data)
+        for match in _ODS_TAG.finditer(data, 0, cut):
+            self._tag(match[1] == b"/", match[2], match[3], match[4] == b"/")
+        self._tail = data[cut:]
+
+    def finish(self) -> None:
+        self.feed(b"")
+
+    def _tag(self, closing: bool, name: bytes, attributes: bytes, empty: bool) -> None:
+        repeat_found = _ODS_REPEAT.search(attributes)
+        repeat = int(repeat_found[1]) if repeat_found else 1
+        if name == b"table" and not closing:
+            self._new_table()
+        elif name == b"table-row" and not closing:
+            self._row_repeat, self._row_cells, self._row_used = repeat, 0, 0
+            if empty:
+                self._end_row()
+        elif name == b"table-row":
+            self._end_row()
+        elif not closing:  # a cell
+            self._row_cells += repeat
+            if not empty:
+                self._row_used = self._row_cells
+
+    def _end_row(self) -> None:
+        if self._row_used:
+            self.rows += self._empty_rows + self._row_repeat
+            self.columns = max(self.columns, self._row_used)
+            self._empty_rows = 0
+            _check_span(self.file_name, self.member, self.rows, self.columns)
+        else:
+            self._empty_rows += self._row_repeat
