@@ -153,3 +153,35 @@ def test_hostile_file_shows_a_dialog_and_changes_nothing(
     assert_untouched(before, window)
     assert bad_corpus.fingerprint(source) == before_source, "the bad file was changed"
     assert list(outbox.iterdir()) == [], "an output file was left behind"
+
+
+@pytest.mark.parametrize(
+    ("action_name", "name"),
+    [
+        ("actionExportXlsx", "alias.xlsx"),
+        ("actionExportCsv", "alias.csv"),
+        ("actionReport", "alias.pdf"),
+    ],
+)
+def test_exporting_over_the_open_project_is_refused(
+    action_name: str,
+    name: str,
+    window: MainWindow,
+    message_boxes: list,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The output is the project itself under another name (a hard link): a dialog, no harm."""
+    import os
+
+    project_path = window.document.file.path
+    alias = project_path.with_name(name)
+    os.link(project_path, alias)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(alias), ""))
+    )
+    before = snapshot(window)
+    message_boxes.clear()
+    window.findChild(QAction, action_name).trigger()
+    assert [box.name for box in message_boxes] == ["errorDialog"]
+    assert "this is the input file itself" in message_boxes[0].text
+    assert_untouched(before, window)
