@@ -103,12 +103,14 @@ def describe(connection: sqlite3.Connection) -> Description:
 
 
 def _table(connection: sqlite3.Connection, name: str, sql: str) -> Any:
-    columns = [
+    # Sorted by name: a column added by a migration comes last, one made by
+    # create_all where the mapping declares it; the order means nothing to us.
+    columns = sorted(
         (column_name, str(kind).upper(), bool(notnull), pk, hidden)
         for _cid, column_name, kind, notnull, _default, pk, hidden in connection.execute(
             f"PRAGMA table_xinfo({_quoted(name)})"
         )
-    ]
+    )
     foreign_keys = sorted(
         (str(row[2]), str(row[3]), str(row[4]), str(row[6]))
         for row in connection.execute(f"PRAGMA foreign_key_list({_quoted(name)})")
