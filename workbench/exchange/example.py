@@ -83,18 +83,20 @@ def project_from_case(case: dict[str, Any], where: str = "case") -> Project:
         if source_key and source_key not in source_ids:
             raise BadInput(f"{place}: unknown source {source_key!r}")
         try:
+            kind = EvidenceType.parse(raw.get("type", ""))
             evidence = Evidence(
                 id=project.new_id(),
                 code=code,
                 title=raw["title"],
                 description=raw.get("description", ""),
-                type=EvidenceType.parse(raw.get("type", "")),
+                type=kind,
                 date=PartialDate.parse(raw.get("date", "")),
                 source_id=source_ids.get(source_key),
                 locator=raw.get("locator", ""),
                 credibility=parse_level(raw.get("credibility")),
                 relevance=parse_level(raw.get("relevance")),
-                active=raw.get("active", True),
+                # Conclusions and assumptions start excluded unless the case says otherwise.
+                active=raw.get("active", kind.counts_by_default),
                 tags=list(raw.get("tags", [])),
                 notes=raw.get("notes", ""),
             )

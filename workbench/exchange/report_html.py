@@ -137,6 +137,7 @@ def render_html(
     )
     parts += _hypotheses(c, image_sources)
     parts += _sensitivity(c, image_sources)
+    parts += _lead_basis(c)
     parts.append(_page_break(print_layout))
     parts += _matrix(c)
     parts += _diagnostic(c)
@@ -219,6 +220,23 @@ def _sensitivity(c: ReportContent, images: Mapping[str, ChartImage]) -> list[str
         if len(c.change_my_mind) > 1:
             out.append(_list([_e(x) for x in c.change_my_mind[1:]]))
     return out
+
+
+def _lead_basis(c: ReportContent) -> list[str]:
+    found = c.lead_basis
+    if not found.rows:
+        return []
+    return [
+        "<h2>What the lead rests on</h2>",
+        f"<p>{_e(found.notes[0])}</p>",
+        _table(
+            ["Counted", "Leader", "Runner-up", "Lead"],
+            [[_e(r.reading), _e(r.leader), _e(r.runner_up), f"{r.margin:.2f}"] for r in found.rows],
+            numeric={3},
+            widths=[28, 30, 30, 12],
+        ),
+        _list([_e(x) for x in found.notes[1:]]),
+    ]
 
 
 def _rating_cell(code: str, active: bool) -> str:
