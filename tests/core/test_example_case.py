@@ -3,6 +3,7 @@ reasoning apart from observation, and its notes say what the matrix says."""
 
 import re
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -206,3 +207,20 @@ def test_hindsight_is_recorded_as_milestones_never_as_evidence(project):
 
 def test_case_schema_version(case):
     assert case["schema"] == 1
+
+
+def test_the_readme_states_what_the_case_gives(project):
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    text = " ".join(readme.read_text(encoding="utf-8").split())
+    count = re.search(r"and (\d+) paraphrased evidence items", text)
+    assert count and int(count[1]) == len(project.evidence)
+    rules = re.search(r"one of (\d+) written rules", text)
+    assert rules and int(rules[1]) == len(tomllib.loads(example_text())["rules"])
+    figures = re.search(
+        r"weighted inconsistency of (\d+\.\d\d) against (\d+\.\d\d) for absorption and "
+        r"(\d+\.\d\d) for the status quo",
+        text,
+    )
+    assert figures
+    wi = score_project(project).weighted_inconsistency
+    assert [f"{x:.2f}" for x in wi[:3]] == [figures[1], figures[2], figures[3]]

@@ -58,6 +58,9 @@ def test_the_report_and_its_html_carry_the_section():
     assert "<h2>What the lead rests on</h2>" in html
     assert html.index("What the lead rests on") > html.index("<h2>Sensitivity</h2>")
     assert basis_text(load_example())[0].startswith("what the lead rests on")
+    # The case's notes (what changed, what the lead rests on) close the report.
+    assert "<h2>Notes</h2>" in html and "WHAT CHANGED IN THE 2026 REVIEW" in html
+    assert "<b>Time horizon:</b> To the end of 2024" in html
 
 
 def test_score_prints_it_but_the_json_contract_is_unchanged(tmp_path: Path, capsys):

@@ -136,6 +136,9 @@ class ReportContent:
     sources: tuple[SourceLine, ...]
     #: The ranking with and without the conclusions and assumptions.
     lead_basis: LeadBasis = LeadBasis((), ())
+    time_horizon: str = ""
+    #: The project's own notes (method, gaps, what changed), printed at the end.
+    notes: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -401,6 +404,8 @@ def build_report(
         milestones=_milestones(project),
         sources=_sources(project),
         lead_basis=basis(project, layer),
+        time_horizon=project.time_horizon,
+        notes=project.notes,
     )
 
 

@@ -129,6 +129,8 @@ def render_html(
     ]
     if c.question:
         parts.append(f'<p class="question"><b>Key question:</b> {_e(c.question)}</p>')
+    if c.time_horizon:
+        parts.append(f"<p><b>Time horizon:</b> {_e(c.time_horizon)}</p>")
     if c.description:
         parts.append(f"<p>{_e(c.description)}</p>")
     parts.append(
@@ -144,6 +146,7 @@ def render_html(
     parts.append(_page_break(print_layout))
     parts += _timeline(c, image_sources)
     parts += _milestones(c)
+    parts += _notes(c)
     parts += _sources(c)
     parts.append(
         f'<p class="meta">Report of &ldquo;{_e(c.title)}&rdquo; generated {_e(c.generated)} '
@@ -237,6 +240,13 @@ def _lead_basis(c: ReportContent) -> list[str]:
         ),
         _list([_e(x) for x in found.notes[1:]]),
     ]
+
+
+def _notes(c: ReportContent) -> list[str]:
+    paragraphs = [" ".join(p.split()) for p in c.notes.split("\n\n") if p.strip()]
+    if not paragraphs:
+        return []
+    return ["<h2>Notes</h2>", *(f"<p>{_e(p)}</p>" for p in paragraphs)]
 
 
 def _rating_cell(code: str, active: bool) -> str:
