@@ -100,7 +100,7 @@ def lead_basis(project: Project, layer: LayerKey = CONSENSUS) -> list[Reading]:
     observed = np.array(
         [e.active and e.type.counts_by_default for e in project.evidence], dtype=bool
     )
-    variants = [("Observations only", [])]
+    variants: list[tuple[str, list[int]]] = [("Observations only", [])]
     if assumptions:
         variants.append(("Observations and assumptions", assumptions))
     if conclusions:
