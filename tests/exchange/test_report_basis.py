@@ -38,7 +38,7 @@ def test_a_lead_that_needs_a_conclusion_is_called_so():
     found = basis(case())
     # With both, H1 and H2 tie on every key and matrix position decides.
     assert [r.leader.split()[0] for r in found.rows] == ["H1", "H1", "H2", "H1"]
-    assert "1 conclusions (E2) and 1 assumptions (E3)" in found.notes[0]
+    assert "1 conclusion (E2) and 1 assumption (E3)" in found.notes[0]
     assert found.notes[1] == "None of them counts in the scores above."
     assert "depends on reasoning items" in found.notes[2]
 

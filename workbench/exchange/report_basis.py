@@ -67,11 +67,11 @@ def basis(project: Project, layer: LayerKey = CONSENSUS) -> LeadBasis:
         return LeadBasis((), ())
     conclusions = reasoning_rows(project, EvidenceType.CONCLUSION)
     assumptions = reasoning_rows(project, EvidenceType.ASSUMPTION)
-    parts = []
-    if conclusions:
-        parts.append(f"{len(conclusions)} conclusions ({_codes(project, conclusions)})")
-    if assumptions:
-        parts.append(f"{len(assumptions)} assumptions ({_codes(project, assumptions)})")
+    parts = [
+        f"{len(rows)} {word}{'' if len(rows) == 1 else 's'} ({_codes(project, rows)})"
+        for word, rows in (("conclusion", conclusions), ("assumption", assumptions))
+        if rows
+    ]
     notes = [
         f"The matrix holds {' and '.join(parts)}. A conclusion is a source's own answer "
         "and an assumption a premise; neither was observed, and scoring an answer as "
