@@ -115,6 +115,13 @@ def test_a_silent_departure_from_the_rule_is_refused(case):
     broken["evidence"] = [changed if e is item else e for e in case["evidence"]]
     with pytest.raises(BadInput, match="departs from rule R9"):
         project_from_case(broken)
+    # An argued departure is accepted, and an unknown rule is refused.
+    argued = {**changed, "rationales": {"H3": "why this item differs"}}
+    broken["evidence"] = [argued if e is item else e for e in case["evidence"]]
+    assert project_from_case(broken).evidence_by_code(item["code"]) is not None
+    broken["evidence"] = [{**item, "rule": "R99"} if e is item else e for e in case["evidence"]]
+    with pytest.raises(BadInput, match="unknown rating rule 'R99'"):
+        project_from_case(broken)
 
 
 def test_no_strong_rating_without_a_threshold_crossed(project):
