@@ -174,13 +174,19 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         from workbench.core.analysis import score_report
+        from workbench.exchange.report_basis import basis_text
 
         with _open_project(args.project) as pf:
-            report = score_report(pf.project, _layer_of(pf.project, args))
+            layer = _layer_of(pf.project, args)
+            report = score_report(pf.project, layer)
+            basis = basis_text(pf.project, layer)
         if args.json:
             say_json(report)
         else:
             _print_score_table(report)
+            if basis:
+                print()
+                print("\n".join(basis))
         return 0
 
     return run

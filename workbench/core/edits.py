@@ -19,6 +19,7 @@ from workbench.core.model import (
     Analyst,
     ConsensusOverride,
     Evidence,
+    EvidenceType,
     Hypothesis,
     Milestone,
     Project,
@@ -171,6 +172,17 @@ class UpdateEvidence(Edit):
         if set(self.changes) == {"active"}:
             return f"{'Include' if self.changes['active'] else 'Exclude'} {code}"
         return f"Edit {code} " + ", ".join(self.changes)
+
+
+def retype_evidence(evidence: Evidence, new_type: EvidenceType) -> UpdateEvidence:
+    """Change an item's type. Turning an observation into a conclusion or an
+    assumption also excludes it from scoring, in the same undo step: reasoning
+    should not be weighed as if it were something seen. The reverse leaves the
+    exclusion alone, since the analyst may have switched the item off on purpose."""
+    changes: dict[str, Any] = {"type": new_type}
+    if evidence.active and evidence.type.counts_by_default and not new_type.counts_by_default:
+        changes["active"] = False
+    return UpdateEvidence(evidence.id, changes)
 
 
 @dataclasses.dataclass(frozen=True)
