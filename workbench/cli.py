@@ -431,6 +431,24 @@ def _team(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
+# -- the desktop ----------------------------------------------------------------------
+
+
+@command("install-desktop", "add the menu entry, icon and .achwb file type for this user")
+def _install_desktop(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("--uninstall", action="store_true", help="remove them again")
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench import desktop
+
+        change = desktop.uninstall() if args.uninstall else desktop.install()
+        for line in change.describe():
+            print(line)
+        return 0
+
+    return run
+
+
 # -- the GUI ----------------------------------------------------------------------
 
 
