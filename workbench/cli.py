@@ -185,8 +185,9 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
         else:
             _print_score_table(report)
             if basis:
-                print()
-                print("\n".join(basis))
+                say()
+                for line in basis:
+                    say(line)
         return 0
 
     return run
@@ -443,7 +444,7 @@ def _install_desktop(parser: argparse.ArgumentParser) -> Handler:
 
         change = desktop.uninstall() if args.uninstall else desktop.install()
         for line in change.describe():
-            print(line)
+            say(line)
         return 0
 
     return run
