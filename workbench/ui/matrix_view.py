@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
 from workbench.core.edits import Batch, Edit, MoveHypothesis, SetOverride, SetRating, UpdateEvidence
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import ConsensusOverride
-from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
+from workbench.core.ratings import (
+    ACCEPTED_RATING_SPELLINGS,
+    RATING_SCALE,
+    BadRating,
+    Rating,
+    parse_rating,
+)
 from workbench.ui import palette
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
@@ -48,22 +54,8 @@ FROZEN_COLUMNS = 2
 #: How long a first key waits for its partner (c then c = CC).
 SEQUENCE_MS = 600
 
-_SINGLE = {
-    "c": Rating.C,
-    "+": Rating.C,
-    "i": Rating.I,
-    "-": Rating.I,
-    "n": Rating.N,
-    "0": Rating.N,
-    "a": Rating.NA,
-}
-_PAIRS = {
-    ("c", "c"): Rating.CC,
-    ("+", "+"): Rating.CC,
-    ("i", "i"): Rating.II,
-    ("-", "-"): Rating.II,
-    ("n", "a"): Rating.NA,
-}
+_SINGLE = RATING_SCALE.keys
+_PAIRS = RATING_SCALE.chords
 
 
 class MatrixView(QTableView):
