@@ -26,7 +26,8 @@ CODES = {code for code in RATING_SCALE.codes.values() if code}
 WORDS = {s for s in RATING_SCALE.spellings if len(s) > 1} | {
     label.lower() for label in RATING_SCALE.labels.values()
 }
-QUOTED_CODE = re.compile(r"""["'](?:%s)["']""" % "|".join(sorted(CODES, key=len, reverse=True)))
+_ALTERNATIVES = "|".join(sorted(CODES, key=len, reverse=True))
+QUOTED_CODE = re.compile(rf"""["'](?:{_ALTERNATIVES})["']""")
 COLOUR = re.compile(r"(?<![&\w])#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})\b|^[0-9A-Fa-f]{6}$")
 
 
