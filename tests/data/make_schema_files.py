@@ -5,8 +5,11 @@
 ``schema1.achwb`` is what release 1 wrote: the schema-1 migration builds
 its tables on an empty file and the rows are inserted with plain SQL, the
 way release 1 laid them out (no consensus overrides, no change kind).
-``schema2.achwb`` is written by the current code. tests/store checks that
-both open, with the contents listed here, and that schema 1 is migrated.
+``schema2.achwb`` is what release 2 wrote: the current code writes the
+project, then the columns schema 3 added are dropped and the file is stamped
+schema 2 (exactly what schema 2's mapping made). ``schema3.achwb`` is
+written by the current code. tests/store checks that all open, with the
+contents listed here, and that older ones are migrated.
 Existing files are replaced: only run this when a schema is released.
 """
 
@@ -42,6 +45,7 @@ HERE = Path(__file__).resolve().parent
 #: Shared by both files and by the tests that read them.
 SCHEMA1_UID = "5c4e3a1b2d6f48e0a9b7c1d2e3f40501"
 SCHEMA2_UID = "5c4e3a1b2d6f48e0a9b7c1d2e3f40502"
+SCHEMA3_UID = "5c4e3a1b2d6f48e0a9b7c1d2e3f40503"
 
 
 def _schema1(path: Path) -> None:
@@ -96,9 +100,14 @@ def _schema1(path: Path) -> None:
     db.close()
 
 
-def sample_project() -> Project:
-    """The project kept in schema2.achwb (every kind of entity, two analysts)."""
-    project = Project("Schema 2 sample", "Who did it?", "Current file", uid=SCHEMA2_UID)
+def sample_project(schema: int = 2) -> Project:
+    """The project kept in schemaN.achwb (every kind of entity, two analysts)."""
+    uid = SCHEMA2_UID if schema == 2 else SCHEMA3_UID
+    project = Project(f"Schema {schema} sample", "Who did it?", "Current file", uid=uid)
+    if schema >= 3:
+        project.classification = "OFFICIAL-SENSITIVE"
+        project.time_horizon = "through 2021"
+        project.notes = "Kept in tests/data"
     source = Source(project.new_id(), "Sivitsky", 2020, "Report", "https://x.example", "Siv. 20")
     project.sources.append(source)
     project.hypotheses = [
@@ -133,7 +142,22 @@ def sample_project() -> Project:
 
 
 def _schema2(path: Path) -> None:
-    project = sample_project()
+    _current(path, sample_project(2))
+    db = sqlite3.connect(path)
+    with db:
+        for column in ("classification", "time_horizon", "notes"):
+            db.execute(f"ALTER TABLE project DROP COLUMN {column}")
+        db.execute("UPDATE alembic_version SET version_num = 'schema2'")
+    db.execute("PRAGMA user_version = 2")
+    db.execute("VACUUM")
+    db.close()
+
+
+def _schema3(path: Path) -> None:
+    _current(path, sample_project(3))
+
+
+def _current(path: Path, project: Project) -> None:
     ann, bo = (a.id for a in project.analysts)
     e1, e2 = (e.id for e in project.evidence)
     h1, h2 = (h.id for h in project.hypotheses)
@@ -148,7 +172,11 @@ def _schema2(path: Path) -> None:
 
 
 def main() -> int:
-    for name, make in (("schema1.achwb", _schema1), ("schema2.achwb", _schema2)):
+    for name, make in (
+        ("schema1.achwb", _schema1),
+        ("schema2.achwb", _schema2),
+        ("schema3.achwb", _schema3),
+    ):
         path = HERE / name
         path.unlink(missing_ok=True)
         make(path)

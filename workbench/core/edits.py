@@ -167,16 +167,28 @@ class Batch(Edit):
         return self.text
 
 
+#: The project-level fields an UpdateProject may change.
+PROJECT_FIELDS = (
+    "title",
+    "question",
+    "description",
+    "classification",
+    "time_horizon",
+    "notes",
+    "likelihoods",
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class UpdateProject(Edit):
-    """Change title, question, description or likelihoods."""
+    """Change title, question, description, marking, horizon, notes or likelihoods."""
 
     changes: dict[str, Any]
 
     def apply(self, project: Project) -> Edit:
         before = {}
         for name, value in self.changes.items():
-            if name not in ("title", "question", "description", "likelihoods"):
+            if name not in PROJECT_FIELDS:
                 raise AttributeError(f"project has no editable field {name!r}")
             before[name] = getattr(project, name)
             setattr(project, name, dict(value) if name == "likelihoods" else value)

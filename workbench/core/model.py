@@ -182,6 +182,14 @@ class Project:
     title: str
     question: str = ""
     description: str = ""
+    #: Classification marking printed on every sheet, page and window title
+    #: (e.g. "UNCLASSIFIED", "OFFICIAL-SENSITIVE"); empty means none.
+    classification: str = ""
+    #: The period the key question is about, e.g. "through 2025".
+    time_horizon: str = ""
+    #: Free notes about the project itself (also what other tools' files carry
+    #: that has no field of its own, so an import drops nothing silently).
+    notes: str = ""
     hypotheses: list[Hypothesis] = dataclasses.field(default_factory=list)
     evidence: list[Evidence] = dataclasses.field(default_factory=list)
     sources: list[Source] = dataclasses.field(default_factory=list)

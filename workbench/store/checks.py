@@ -36,6 +36,7 @@ _SCHEMA1_TABLES = {
 REQUIRED_TABLES = {
     1: _SCHEMA1_TABLES,
     2: _SCHEMA1_TABLES | {"consensus_override"},
+    3: _SCHEMA1_TABLES | {"consensus_override"},
 }
 
 

@@ -62,6 +62,9 @@ def project_values(project: Project) -> Values:
         "title": project.title,
         "question": project.question,
         "description": project.description,
+        "classification": project.classification,
+        "time_horizon": project.time_horizon,
+        "notes": project.notes,
         "likelihoods": likelihoods_json(project.likelihoods),
         "next_id": project.next_id,
     }

@@ -29,8 +29,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from workbench.core.ratings import RATING_SCALE
 
 #: The schema this code writes. 1: first release. 2: consensus overrides and
-#: the change log's ``kind`` column.
-SCHEMA_VERSION = 2
+#: the change log's ``kind`` column. 3: the project's classification marking,
+#: time horizon and notes.
+SCHEMA_VERSION = 3
 
 #: ``PRAGMA application_id`` of every project file ("ACHW"), so a file is
 #: recognised as ours without trusting its name.
@@ -63,6 +64,9 @@ class ProjectRow(Base):
     title: Mapped[str] = mapped_column(Text)
     question: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    classification: Mapped[str] = mapped_column(Text, default="", server_default="")
+    time_horizon: Mapped[str] = mapped_column(Text, default="", server_default="")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: JSON object rating code -> likelihood, e.g. {"CC": 0.95, ...}.
     likelihoods: Mapped[str] = mapped_column(Text)
     #: The next entity id to hand out (ids are unique across kinds).
