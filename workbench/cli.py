@@ -373,7 +373,7 @@ def _collect(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
 
     def run(args: argparse.Namespace) -> int:
-        from workbench.exchange.rating_sheets import collect_rating_sheets
+        from workbench.exchange.rating_sheets_collect import collect_rating_sheets
 
         paths = [_existing_file(f) for f in args.files]
         with _open_project(args.project, read_only=args.dry_run) as pf:

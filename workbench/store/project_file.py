@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -96,6 +97,23 @@ class ProjectFile:
             lock.release()
             raise
         return cls(path, project, engine, lock)
+
+    @classmethod
+    def create_first_free(
+        cls, paths: Iterable[str | os.PathLike[str]], project: Project
+    ) -> ProjectFile:
+        """Write ``project`` at the first of ``paths`` that no one has open.
+
+        An old file there is replaced, and a lock left by a process that is gone
+        with it; a file open here or in another running window (its lock names a
+        live process) is left alone and the next name is tried.
+        """
+        for path in paths:
+            try:
+                return cls.create(path, project, replace=True)
+            except FileInUse:
+                continue
+        raise ProjectFileError("every name offered for the new project is in use")
 
     @staticmethod
     def _build(path: Path, project: Project, replace: bool = False) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -112,3 +112,8 @@ def show_about(parent: QWidget | None) -> None:
         f"<b>ACH Workbench {__version__}</b><br>Analysis of Competing Hypotheses "
         "(Heuer): matrix, scoring, sensitivity, teams, Excel round trip.",
     )
+
+
+#: Shows a message on the window's status line for some milliseconds: what helpers get
+#: instead of the window itself.
+StatusMessage = Callable[[str, int], None]

@@ -5,21 +5,41 @@ the Document; the window then shows the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
 
 from workbench.core import actions
 from workbench.core.edits import MoveEvidence, RemoveHypothesis, UpdateEvidence
-from workbench.ui.dialogs import reporting
+from workbench.ui.base.dialogs import StatusMessage, reporting
 
 if TYPE_CHECKING:
-    from workbench.ui.main_window import MainWindow
+    from workbench.ui.base.document import Document
+    from workbench.ui.matrix.matrix_view import MatrixView
 
 
 class StructureActions:
-    def __init__(self, window: MainWindow):
-        self.window = window
-        self.document = window.document
-        self.view = window.view
+    """The Evidence and Hypotheses menus. Given the document, the matrix view and what
+    the window offers (select a cell, open an editor, a status line), not the window."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        document: Document,
+        view: MatrixView,
+        select_cell: Callable[[int, int], None],
+        edit_evidence: Callable[[int], None],
+        edit_hypothesis: Callable[[int], None],
+        status: StatusMessage,
+    ):
+        self.parent = parent
+        self.document = document
+        self.view = view
+        self.select_cell = select_cell
+        self.edit_evidence = edit_evidence
+        self.edit_hypothesis = edit_hypothesis
+        self.status = status
 
     def _selected_rows(self) -> list[int]:
         model = self.view.matrix
@@ -28,57 +48,55 @@ class StructureActions:
         return sorted(rows) if rows else ([current] if current >= 0 else [])
 
     def add_evidence(self) -> None:
-        with reporting(self.window):
+        with reporting(self.parent):
             edit = actions.new_evidence_edit(self.document.project, self.view.current_project_row())
             self.document.do(edit)
-            self.window.select_cell(edit.index, max(self.view.current_hypothesis(), 0))
-            self.window._edit_evidence_row(edit.index)
-            self.window.evidence_panel.title.selectAll()
+            self.select_cell(edit.index, max(self.view.current_hypothesis(), 0))
+            self.edit_evidence(edit.index)
 
     def duplicate_evidence(self) -> None:
         row = self.view.current_project_row()
         if row < 0:
             return
-        with reporting(self.window):
+        with reporting(self.parent):
             edit = actions.duplicate_evidence_edit(self.document.project, row)
             self.document.do(edit)
-            self.window.select_cell(edit.index, max(self.view.current_hypothesis(), 0))
+            self.select_cell(edit.index, max(self.view.current_hypothesis(), 0))
 
     def delete_evidence(self) -> None:
         rows = self._selected_rows()
         if not rows:
             return
         column = self.view.current_hypothesis()
-        with reporting(self.window):
+        with reporting(self.parent):
             self.document.do(actions.delete_evidence_edit(self.document.project, rows))
             remaining = len(self.document.project.evidence)
             if remaining:
-                self.window.select_cell(min(rows[0], remaining - 1), column)
+                self.select_cell(min(rows[0], remaining - 1), column)
 
     def toggle_evidence(self) -> None:
         rows = self._selected_rows()
         if not rows:
             return
         project = self.document.project
-        with reporting(self.window):
+        with reporting(self.parent):
             evidence = project.evidence[rows[0]]
             self.document.do(UpdateEvidence(evidence.id, {"active": not evidence.active}))
 
     def add_hypothesis(self) -> None:
-        with reporting(self.window):
+        with reporting(self.parent):
             edit = actions.new_hypothesis_edit(
                 self.document.project, self.view.current_hypothesis()
             )
             self.document.do(edit)
-            self.window.select_cell(max(self.view.current_project_row(), 0), edit.index)
-            self.window._edit_hypothesis(edit.index)
-            self.window.hypothesis_panel.title.selectAll()
+            self.select_cell(max(self.view.current_project_row(), 0), edit.index)
+            self.edit_hypothesis(edit.index)
 
     def duplicate_hypothesis(self) -> None:
         column = self.view.current_hypothesis()
         if column < 0:
             return
-        with reporting(self.window):
+        with reporting(self.parent):
             self.document.do(actions.duplicate_hypothesis_edit(self.document.project, column))
 
     def delete_hypothesis(self) -> None:
@@ -86,16 +104,14 @@ class StructureActions:
         project = self.document.project
         if column < 0 or column >= len(project.hypotheses):
             return
-        with reporting(self.window):
+        with reporting(self.parent):
             self.document.do(RemoveHypothesis(project.hypotheses[column].id))
 
     def sort_hypotheses(self) -> None:
-        with reporting(self.window):
+        with reporting(self.parent):
             edit = actions.sort_by_rank_edit(self.document.project, self.document.scores)
             if edit is None:
-                self.window.statusBar().showMessage(
-                    "The hypotheses are already in rank order.", 4000
-                )
+                self.status("The hypotheses are already in rank order.", 4000)
                 return
             self.document.do(edit)
 
@@ -106,6 +122,6 @@ class StructureActions:
         if row < 0 or not 0 <= target < len(self.document.project.evidence):
             return
         column = self.view.current_hypothesis()
-        with reporting(self.window):
+        with reporting(self.parent):
             self.document.do(MoveEvidence(self.document.project.evidence[row].id, target))
-            self.window.select_cell(target, column)
+            self.select_cell(target, column)

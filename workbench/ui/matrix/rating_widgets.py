@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from workbench.core import palette as colours
 from workbench.core.ratings import RATING_SCALE, Rating
-from workbench.ui import palette
-from workbench.ui.matrix_model import LEADING
+from workbench.ui.base import palette
+from workbench.ui.matrix.matrix_model import LEADING
 
 #: Menu order: the scale from consistent to inconsistent, then NA and blank.
 MENU_RATINGS = RATING_SCALE.menu

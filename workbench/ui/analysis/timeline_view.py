@@ -30,8 +30,8 @@ from workbench.core import palette as colours
 from workbench.core.dates import BadDate, PartialDate
 from workbench.core.timeline import Timeline, project_timeline
 from workbench.reports.charts import SERIES
-from workbench.ui.dialogs import show_error
-from workbench.ui.document import Document
+from workbench.ui.base.dialogs import show_error
+from workbench.ui.base.document import Document
 
 #: Project-file setting holding the marked date.
 ANNOTATE_SETTING = "timeline_annotate_date"

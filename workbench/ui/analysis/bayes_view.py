@@ -34,8 +34,8 @@ from workbench.core.edits import Batch, UpdateHypothesis, UpdateProject
 from workbench.core.errors import WorkbenchError
 from workbench.core.ratings import DEFAULT_LIKELIHOODS, SCALE, Rating
 from workbench.reports.content import BAYES_NOTE, bayes_warning, effective_priors
-from workbench.ui.dialogs import report
-from workbench.ui.document import Document
+from workbench.ui.base.dialogs import report
+from workbench.ui.base.document import Document
 
 LEADER_COLOUR = colours.LEADER
 OTHER_COLOUR = colours.OTHERS

@@ -29,8 +29,8 @@ from workbench.core.dates import BadDate, PartialDate
 from workbench.core.edits import AddMilestone, RemoveMilestone, UpdateMilestone
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Milestone, MilestoneStatus
-from workbench.ui.dialogs import report
-from workbench.ui.document import Document
+from workbench.ui.base.dialogs import report
+from workbench.ui.base.document import Document
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole

@@ -11,9 +11,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from workbench.ui import palette
-from workbench.ui.document import Document
-from workbench.ui.matrix_model import CODE, LEADING, Index
+from workbench.ui.base import palette
+from workbench.ui.base.document import Document
+from workbench.ui.matrix.matrix_model import CODE, LEADING, Index
 
 #: The score rows under the matrix, with the one-sentence tooltip of each.
 FOOTER_ROWS = (

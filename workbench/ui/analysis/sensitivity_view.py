@@ -39,7 +39,7 @@ from workbench.reports.content import (
     linchpin_reasons,
     sensitivity_sentences,
 )
-from workbench.ui.document import Document
+from workbench.ui.base.document import Document
 
 FLIP_COLOUR = colours.FLIP
 STEADY_COLOUR = colours.STEADY

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 from workbench.core import palette as colours
 from workbench.core.ratings import Rating
 from workbench.core.team import CellDisagreement, TeamAnalysis, analyse_team
-from workbench.ui.document import Document
-from workbench.ui.layer_switcher import set_consensus_by_hand
-from workbench.ui.palette import RATING_FILL, RATING_TEXT
+from workbench.ui.base.document import Document
+from workbench.ui.base.palette import RATING_FILL, RATING_TEXT
+from workbench.ui.team.layer_switcher import set_consensus_by_hand
 
 Index = QModelIndex | QPersistentModelIndex
 

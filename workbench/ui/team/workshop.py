@@ -44,10 +44,10 @@ from workbench.core.edits import AddAnalyst
 from workbench.core.model import Analyst
 from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.core.steps import HEUER_STEPS, current_step
-from workbench.ui.dialogs import reporting
-from workbench.ui.document import Document
-from workbench.ui.palette import RATING_FILL, RATING_TEXT
-from workbench.ui.team_actions import collect_sheets
+from workbench.ui.base.dialogs import reporting
+from workbench.ui.base.document import Document
+from workbench.ui.base.palette import RATING_FILL, RATING_TEXT
+from workbench.ui.team.team_actions import collect_sheets
 
 #: Seconds on the discussion timer.
 TIMER_SECONDS = 180

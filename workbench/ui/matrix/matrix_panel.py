@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.ui.document import Document
-from workbench.ui.footer_model import ScoreFooterModel
-from workbench.ui.frozen_columns import FrozenColumns
-from workbench.ui.matrix_model import LEADING, MatrixModel, SortKey
-from workbench.ui.matrix_view import FROZEN_COLUMNS, MatrixView
+from workbench.ui.base.document import Document
+from workbench.ui.matrix.footer_model import ScoreFooterModel
+from workbench.ui.matrix.frozen_columns import FrozenColumns
+from workbench.ui.matrix.matrix_model import LEADING, MatrixModel, SortKey
+from workbench.ui.matrix.matrix_view import FROZEN_COLUMNS, MatrixView
 
 
 class ScoreFooter(QTableView):

@@ -32,8 +32,8 @@ from workbench.core.edits import (
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Evidence, EvidenceType
 from workbench.core.ratings import Level, Rating
-from workbench.ui.document import Document
-from workbench.ui.form_fields import CommitTextEdit, StatusLine, apply_edit
+from workbench.ui.base.document import Document
+from workbench.ui.base.form_fields import CommitTextEdit, StatusLine, apply_edit
 
 
 class EvidencePanel(QWidget):

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from workbench.core import palette as colours
 from workbench.core.model import Hypothesis
 from workbench.core.scoring import MatrixScores
-from workbench.ui.document import Document
-from workbench.ui.palette import is_dark
+from workbench.ui.base.document import Document
+from workbench.ui.base.palette import is_dark
 
 #: The palette of the project: the leading hypothesis, and every other bar.
 LEADER_COLOUR = colours.LEADER

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from workbench.core import palette as colours
 from workbench.core.steps import HEUER_STEPS, HeuerStep, StepStatus, current_step
-from workbench.ui.document import Document
-from workbench.ui.palette import is_dark
+from workbench.ui.base.document import Document
+from workbench.ui.base.palette import is_dark
 
 ACCENT = colours.LEADER
 DONE_MARK = "\u2713"

@@ -21,8 +21,8 @@ from PySide6.QtGui import QColor, QFont
 from workbench.core.analysis import CONSENSUS
 from workbench.core.model import Evidence
 from workbench.core.ratings import Rating
-from workbench.ui import palette
-from workbench.ui.document import Document
+from workbench.ui.base import palette
+from workbench.ui.base.document import Document
 
 Index = QModelIndex | QPersistentModelIndex
 

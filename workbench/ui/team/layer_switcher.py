@@ -36,9 +36,9 @@ from workbench.core.edits import SetOverride
 from workbench.core.model import ConsensusOverride
 from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.core.team import analyse_team
-from workbench.ui.dialogs import reporting
-from workbench.ui.document import Document
-from workbench.ui.team_actions import collect_sheets, write_sheets
+from workbench.ui.base.dialogs import reporting
+from workbench.ui.base.document import Document
+from workbench.ui.team.team_actions import collect_sheets, write_sheets
 
 #: Item data of the "my ratings" entry: the current analyst, whoever that is.
 MINE = "mine"

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from workbench.core.edits import MoveHypothesis, UpdateHypothesis
 from workbench.core.model import Hypothesis
-from workbench.ui.document import Document
-from workbench.ui.form_fields import CommitTextEdit, StatusLine, apply_edit
+from workbench.ui.base.document import Document
+from workbench.ui.base.form_fields import CommitTextEdit, StatusLine, apply_edit
 
 
 def parse_prior(text: str) -> float | None:

@@ -8,24 +8,22 @@ leaves the open project exactly as it was.
 from __future__ import annotations
 
 import getpass
+import itertools
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtGui import QCursor, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from workbench.core.errors import BadInput, WorkbenchError
 from workbench.core.model import Analyst, Hypothesis, Project
 from workbench.exchange.formats import Format
 from workbench.exchange.imported import Imported
-from workbench.ui import files
-from workbench.ui.dialogs import confirm, reporting
-from workbench.ui.tasks import Cancelled, run_in_background
-
-if TYPE_CHECKING:
-    from workbench.ui.main_window import MainWindow
+from workbench.ui.base.dialogs import StatusMessage, confirm, reporting
+from workbench.ui.base.document import Document
+from workbench.ui.base.tasks import Cancelled, run_in_background
+from workbench.ui.files import readers as files
 
 RECENT_KEY = "files/recent"
 MAX_RECENT = 10
@@ -50,10 +48,16 @@ class _WaitCursor:
 
 
 class FileActions:
-    def __init__(self, window: MainWindow):
-        self.window = window
-        self.document = window.document
-        self.settings = window.settings
+    """File menu: open, create, import, export. Given the document, the settings and a
+    status line, not the window: dialogs are parented to ``parent``."""
+
+    def __init__(
+        self, parent: QWidget, document: Document, settings: QSettings, status: StatusMessage
+    ):
+        self.parent = parent
+        self.document = document
+        self.settings = settings
+        self.status = status
 
     # -- recent files ------------------------------------------------------------
 
@@ -79,7 +83,7 @@ class FileActions:
         from workbench.store.errors import FileInUse
 
         path = Path(path)
-        with reporting(self.window):
+        with reporting(self.parent):
             try:
                 try:
                     project_file = self._in_background(
@@ -87,7 +91,7 @@ class FileActions:
                     )
                 except FileInUse as error:
                     if read_only or not confirm(
-                        self.window, "Project in use", str(error), "Open it read-only instead?"
+                        self.parent, "Project in use", str(error), "Open it read-only instead?"
                     ):
                         return False
                     project_file = self._in_background(
@@ -113,13 +117,13 @@ class FileActions:
             if created:
                 Path(project_file.path).unlink(missing_ok=True)
 
-        return run_in_background(self.window, label, make_file, on_abandoned=abandon)
+        return run_in_background(self.parent, label, make_file, on_abandoned=abandon)
 
     def _show(self, project_file) -> None:  # noqa: ANN001 - store type, imported lazily
         self.document.replace(project_file)
         self._remember(project_file.path)
         if getattr(project_file, "backup", None):
-            self.window.statusBar().showMessage(
+            self.status(
                 f"Upgraded the file to the new format; the old one is kept as "
                 f"{project_file.backup.name}.",
                 10000,
@@ -127,7 +131,7 @@ class FileActions:
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open project", self._folder(), files.OPEN_FILTER
+            self.parent, "Open project", self._folder(), files.OPEN_FILTER
         )
         if path:
             self.open_path(path)
@@ -143,7 +147,7 @@ class FileActions:
             else:
                 self.import_path_as_new(Path(path))
         else:
-            with reporting(self.window):
+            with reporting(self.parent):
                 raise BadInput(
                     f"{Path(path).name}: drop an .achwb project, or a .xlsx, .csv or .achz "
                     "matrix to import"
@@ -151,7 +155,7 @@ class FileActions:
 
     def _ask_new_path(self, title: str, suggested: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
-            self.window,
+            self.parent,
             title,
             str(Path(self._folder()) / suggested),
             files.OPEN_FILTER,
@@ -169,7 +173,7 @@ class FileActions:
         target = self._ask_new_path("New project: where to keep it", "Untitled.achwb")
         if target is None:
             return
-        with reporting(self.window):
+        with reporting(self.parent):
             project = Project(title=target.stem)
             name = (getpass.getuser() or "Analyst").capitalize()
             project.add_analyst(Analyst(project.new_id(), name))
@@ -180,51 +184,48 @@ class FileActions:
             self._show(ProjectFile.create(target, project))
 
     def open_example(self) -> None:
-        """A fresh copy of the worked example in the user's data folder."""
+        """A fresh copy of the worked example in the user's data folder.
+
+        An old copy is replaced unless it is open here or in another window; the
+        store decides, lock files included.
+        """
         from workbench.exchange.example import load_example
         from workbench.store import ProjectFile
-        from workbench.store.lock import live_holder, lock_path
 
-        with reporting(self.window):
+        with reporting(self.parent):
             folder = example_folder()
-            target = folder / EXAMPLE_NAME
-            number = 2
-            # Replace an old copy of the example, but never one open here or in
-            # another running window (its lock names a live process).
-            while target.exists() and live_holder(target) is not None:
-                target = folder / f"Belarus example {number}.achwb"
-                number += 1
-            if target.exists():
-                target.unlink()
-                lock_path(target).unlink(missing_ok=True)
-            self._show(ProjectFile.create(target, load_example()))
+            names = itertools.chain(
+                [folder / EXAMPLE_NAME],
+                (folder / f"Belarus example {number}.achwb" for number in itertools.count(2)),
+            )
+            self._show(ProjectFile.create_first_free(names, load_example()))
 
     def save_copy(self) -> None:
         if not self.document.is_open:
             return
         current = self.document.file.path
         path, _ = QFileDialog.getSaveFileName(
-            self.window,
+            self.parent,
             "Save a copy as",
             str(current.with_name(f"{current.stem} copy{current.suffix}")),
             files.OPEN_FILTER,
         )
         if not path:
             return
-        with reporting(self.window), _WaitCursor():
+        with reporting(self.parent), _WaitCursor():
             self.document.file.save_copy(path)
-            self.window.statusBar().showMessage(f"Saved a copy as {path}", 6000)
+            self.status(f"Saved a copy as {path}", 6000)
 
     # -- import ------------------------------------------------------------------------
 
     def _ask_import_source(self) -> Path | None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Import a matrix", self._folder(), files.IMPORT_FILTER
+            self.parent, "Import a matrix", self._folder(), files.IMPORT_FILTER
         )
         return Path(path) if path else None
 
     def _read(self, path: Path) -> Imported:
-        return run_in_background(self.window, f"Reading {path.name}…", lambda: files.read_any(path))
+        return run_in_background(self.parent, f"Reading {path.name}…", lambda: files.read_any(path))
 
     def import_as_new(self) -> None:
         source = self._ask_import_source()
@@ -234,7 +235,7 @@ class FileActions:
     def import_path_as_new(self, source: Path) -> None:
         from workbench.store import ProjectFile
 
-        with reporting(self.window):
+        with reporting(self.parent):
             try:
                 project = self._read(source).project
             except Cancelled:
@@ -251,7 +252,7 @@ class FileActions:
             except Cancelled:
                 return
             self._show(created)
-            self.window.statusBar().showMessage(
+            self.status(
                 f"Imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
                 f"hypotheses from {source.name}.",
                 8000,
@@ -270,7 +271,7 @@ class FileActions:
         if not doc.is_open:
             self.import_path_as_new(source)
             return
-        with reporting(self.window):
+        with reporting(self.parent):
             try:
                 incoming = self._read(source)
             except Cancelled:
@@ -293,7 +294,7 @@ class FileActions:
                 if not own or "another project" not in str(error):
                     raise
                 if not confirm(
-                    self.window,
+                    self.parent,
                     "Another project",
                     f"{source.name}: {error}.",
                     "Import it anyway (items are matched by code)?",
@@ -308,14 +309,14 @@ class FileActions:
                     scope=incoming.scope,
                 )
             if plan.is_empty:
-                QMessageBox.information(self.window, "Import", "\n".join(plan.summary()))
+                QMessageBox.information(self.parent, "Import", "\n".join(plan.summary()))
                 return
             lines = [f"• {line}" for line in plan.summary()]
             shown = "\n".join(lines[:PREVIEW_LINES])
             if len(lines) > PREVIEW_LINES:
                 shown += f"\n… and {len(lines) - PREVIEW_LINES} more (Show Details lists all)"
             if confirm(
-                self.window,
+                self.parent,
                 "Import into this project",
                 f"Importing {source.name} will make these changes (one Undo reverses them all):",
                 shown,
@@ -333,20 +334,20 @@ class FileActions:
         if not doc.is_open:
             return
         suggested = Path(self._folder()) / f"{doc.file.path.stem}{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export", str(suggested), file_filter)
+        path, _ = QFileDialog.getSaveFileName(self.parent, "Export", str(suggested), file_filter)
         if not path:
             return
         target = Path(path)
         if target.suffix.lower() != suffix:
             target = target.with_name(target.name + suffix)
-        with reporting(self.window):
+        with reporting(self.parent):
             project = files.snapshot(doc.project)
             layer = doc.layer
             # A cancelled export leaves no new file behind (a replaced one is already gone).
             existed = target.exists()
             try:
                 run_in_background(
-                    self.window,
+                    self.parent,
                     f"Writing {target.name}…",
                     lambda: files.export_to(project, target, layer),
                     on_abandoned=lambda written: existed or Path(written).unlink(missing_ok=True),
@@ -354,4 +355,4 @@ class FileActions:
             except Cancelled:
                 return
             self.settings.setValue("files/folder", str(target.parent))
-            self.window.statusBar().showMessage(f"Exported to {target}", 8000)
+            self.status(f"Exported to {target}", 8000)

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from workbench.core import palette as colours
 from workbench.core.edits import Edit
-from workbench.ui.dialogs import reporting
-from workbench.ui.document import Document
+from workbench.ui.base.dialogs import reporting
+from workbench.ui.base.document import Document
 
 
 class CommitTextEdit(QPlainTextEdit):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from workbench.ui.dialogs import confirm, reporting
-from workbench.ui.document import Document
+from workbench.ui.base.dialogs import confirm, reporting
+from workbench.ui.base.document import Document
 
 
 def write_sheets(
@@ -62,7 +62,7 @@ def collect_sheets(
         if not files:
             return False
     with reporting(parent):
-        from workbench.exchange.rating_sheets import collect_rating_sheets
+        from workbench.exchange.rating_sheets_collect import collect_rating_sheets
 
         plan = collect_rating_sheets(document.project, files)
         summary = "\n".join(report.describe() for report in plan.reports)

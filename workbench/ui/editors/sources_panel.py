@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from workbench.core.edits import AddSource, RemoveSource, UpdateSource
 from workbench.core.model import Source
-from workbench.ui.document import Document
-from workbench.ui.form_fields import StatusLine, apply_edit
+from workbench.ui.base.document import Document
+from workbench.ui.base.form_fields import StatusLine, apply_edit
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -34,16 +34,16 @@ from workbench.core.ratings import (
     RATING_SCALE,
     Rating,
 )
-from workbench.ui import palette
-from workbench.ui.dialogs import reporting
-from workbench.ui.document import Document
-from workbench.ui.frozen_columns import FrozenColumns
-from workbench.ui.matrix_model import (
+from workbench.ui.base import palette
+from workbench.ui.base.dialogs import reporting
+from workbench.ui.base.document import Document
+from workbench.ui.matrix.frozen_columns import FrozenColumns
+from workbench.ui.matrix.matrix_model import (
     LEADING,
     MatrixModel,
     RatingRole,
 )
-from workbench.ui.rating_widgets import KEY_HINT, MENU_RATINGS, RatingDelegate, RatingPicker
+from workbench.ui.matrix.rating_widgets import KEY_HINT, MENU_RATINGS, RatingDelegate, RatingPicker
 
 #: Columns that stay in view when the hypotheses scroll sideways: ID and Evidence.
 FROZEN_COLUMNS = 2
