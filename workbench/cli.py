@@ -83,9 +83,9 @@ def _new_output(text: str, force: bool, suffixes: tuple[str, ...]) -> Path:
 
 
 def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - store type
-    from workbench.store import ProjectFile
+    from workbench.store import open_store
 
-    return ProjectFile.open(_existing_file(path_text), read_only=read_only)
+    return open_store(_existing_file(path_text), read_only=read_only)
 
 
 def _create_project_file(project, out: Path, force: bool) -> None:  # noqa: ANN001

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from workbench.core.edits import Edit
 from workbench.core.errors import ProjectFileError
 from workbench.core.model import Project
+from workbench.core.storage import ProjectStore
 from workbench.store import changelog, checks, migrate, snapshot
 from workbench.store.changelog import ChangeRecord
 from workbench.store.connection import connect_file, make_engine, use_wal
@@ -345,3 +346,9 @@ class ProjectFile:
     def __repr__(self) -> str:
         mode = "read-only" if self.read_only else "editing"
         return f"<ProjectFile {self.path} ({mode})>"
+
+
+if TYPE_CHECKING:
+
+    def _is_a_project_store(project_file: ProjectFile) -> ProjectStore:
+        return project_file  # mypy checks that ProjectFile implements the protocol

@@ -24,7 +24,7 @@ from workbench.core.ratings import Rating
 from workbench.core.scoring import MatrixScores, score
 
 if TYPE_CHECKING:
-    from workbench.store import ProjectFile
+    from workbench.core.storage import ProjectStore
 
 #: QUndoCommand.id() of a rating edit that a second key press may upgrade (c -> cc).
 _RATING_COMMAND_ID = 7001
@@ -81,7 +81,7 @@ class EditCommand(QUndoCommand):
 
 
 class Document(QObject):
-    """The open project. Owns the ProjectFile; closes it when replaced."""
+    """The open project. Owns the ProjectStore; closes it when replaced."""
 
     cellsChanged = Signal(int, int)  # noqa: N815 - Qt signal naming
     structureChanged = Signal()  # noqa: N815
@@ -92,10 +92,10 @@ class Document(QObject):
     #: A failure while undoing or redoing (the stack is cleared: see _apply).
     errorOccurred = Signal(str)  # noqa: N815
 
-    def __init__(self, project_file: ProjectFile | None = None, parent: QObject | None = None):
+    def __init__(self, project_file: ProjectStore | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
-        self._file: ProjectFile | None = None
+        self._file: ProjectStore | None = None
         self._layer: LayerKey = CONSENSUS
         self._analyst_id: int | None = None
         self.codes = np.zeros((0, 0), dtype=np.int8)
@@ -108,7 +108,7 @@ class Document(QObject):
     # -- the file -------------------------------------------------------------
 
     @property
-    def file(self) -> ProjectFile | None:
+    def file(self) -> ProjectStore | None:
         return self._file
 
     @property
@@ -125,7 +125,7 @@ class Document(QObject):
     def read_only(self) -> bool:
         return bool(self._file is not None and self._file.read_only)
 
-    def replace(self, project_file: ProjectFile) -> None:
+    def replace(self, project_file: ProjectStore) -> None:
         """Show another project; the previous file is closed and its history dropped."""
         old = self._file
         self._file = project_file

@@ -79,7 +79,7 @@ class FileActions:
 
     def open_path(self, path: str | os.PathLike[str], read_only: bool = False) -> bool:
         """Open a project file in the window; True when it is now open."""
-        from workbench.store import ProjectFile
+        from workbench.store import open_store
         from workbench.store.errors import FileInUse
 
         path = Path(path)
@@ -87,7 +87,7 @@ class FileActions:
             try:
                 try:
                     project_file = self._in_background(
-                        f"Opening {path.name}…", lambda: ProjectFile.open(path, read_only=read_only)
+                        f"Opening {path.name}…", lambda: open_store(path, read_only=read_only)
                     )
                 except FileInUse as error:
                     if read_only or not confirm(
@@ -95,7 +95,7 @@ class FileActions:
                     ):
                         return False
                     project_file = self._in_background(
-                        f"Opening {path.name}…", lambda: ProjectFile.open(path, read_only=True)
+                        f"Opening {path.name}…", lambda: open_store(path, read_only=True)
                     )
             except Cancelled:
                 return False
