@@ -1,4 +1,4 @@
-"""The analysis views in the main window: docks, matrix selection, File > Report.
+"""The analysis views in the main window: pages, matrix selection, File > Report.
 
 Kept out of main_window.py so the window only needs two lines to gain the
 sensitivity, Bayesian, timeline and milestones views and the report action.
@@ -35,18 +35,12 @@ class AnalysisDocks:
         self.bayes = BayesView(document, window)
         self.timeline = TimelineView(document, window)
         self.milestones = MilestonesView(document, window)
-        area = Qt.DockWidgetArea.BottomDockWidgetArea
-        docks = [
-            window._dock("sensitivity", "Sensitivity", self.sensitivity, area),
-            window._dock("bayes", "Bayesian View", self.bayes, area),
-            window._dock("timeline", "Evidence Timeline", self.timeline, area),
-            window._dock("milestones", "Milestones", self.milestones, area),
-        ]
-        for before, after in zip(docks, docks[1:], strict=False):
-            window.tabifyDockWidget(before, after)
-        # Out of the way until asked for (View menu): the matrix keeps the height.
-        for dock in docks:
-            dock.hide()
+        # Pages of the window's one analysis area (analysis_area.py), in Heuer's order.
+        area = window.analysis_area
+        area.add_page("sensitivity", "Sensitivity", self.sensitivity)
+        area.add_page("bayes", "Bayesian View", self.bayes)
+        area.add_page("timeline", "Evidence Timeline", self.timeline)
+        area.add_page("milestones", "Milestones", self.milestones)
         self.sensitivity.evidenceSelected.connect(self.select_evidence)
         self.timeline.evidenceSelected.connect(self.select_evidence)
 

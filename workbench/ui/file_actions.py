@@ -7,7 +7,6 @@ leaves the open project exactly as it was.
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from workbench.core.errors import BadInput, WorkbenchError
-from workbench.core.model import Analyst, Hypothesis, Project
+from workbench.core.model import Project
 from workbench.ui import files
 from workbench.ui.dialogs import confirm, reporting
 from workbench.ui.tasks import Cancelled, run_in_background
@@ -162,40 +161,54 @@ class FileActions:
         return target
 
     def new_project(self) -> None:
+        """Heuer's first steps (question, hypotheses, evidence), then where to keep it."""
+        from workbench.ui.new_project_wizard import NewProjectWizard
+
+        wizard = NewProjectWizard(self.window)
+        wizard.accepted.connect(lambda: self._create_from(wizard))
+        wizard.finished.connect(wizard.deleteLater)
+        self.wizard = wizard
+        # open(), not exec(): the window stays responsive and tests drive the wizard.
+        wizard.open()
+
+    def _create_from(self, wizard) -> None:  # noqa: ANN001 - NewProjectWizard
         from workbench.store import ProjectFile
 
-        target = self._ask_new_path("New project: where to keep it", "Untitled.achwb")
+        project = wizard.project()
+        target = self._ask_new_path(
+            "New project: where to keep it", f"{wizard.suggested_file_name()}.achwb"
+        )
         if target is None:
             return
         with reporting(self.window):
-            project = Project(title=target.stem)
-            name = (getpass.getuser() or "Analyst").capitalize()
-            project.add_analyst(Analyst(project.new_id(), name))
-            for number in (1, 2):
-                project.insert_hypothesis(
-                    number, Hypothesis(project.new_id(), f"H{number}", f"Hypothesis {number}")
-                )
             self._show(ProjectFile.create(target, project))
 
     def open_example(self) -> None:
-        """A fresh copy of the worked example in the user's data folder."""
+        """A fresh copy of the worked example in the user's data folder.
+
+        An earlier copy is reused only while nobody has changed it (its change
+        log is empty) and no window has it open; a copy that holds work is
+        never replaced: the example opens as the next numbered copy instead.
+        """
         from workbench.exchange.example import load_example
         from workbench.store import ProjectFile
-        from workbench.store.lock import live_holder, lock_path
+        from workbench.store.lock import lock_path
 
         with reporting(self.window):
             folder = example_folder()
             target = folder / EXAMPLE_NAME
             number = 2
-            # Replace an old copy of the example, but never one open here or in
-            # another running window (its lock names a live process).
-            while target.exists() and live_holder(target) is not None:
+            while target.exists() and not _untouched(target):
                 target = folder / f"Belarus example {number}.achwb"
                 number += 1
             if target.exists():
                 target.unlink()
                 lock_path(target).unlink(missing_ok=True)
             self._show(ProjectFile.create(target, load_example()))
+            if number > 2:
+                self.window.statusBar().showMessage(
+                    f"Your earlier example copies hold work, so this one is {target.name}.", 10000
+                )
 
     def save_copy(self) -> None:
         if not self.document.is_open:
@@ -347,3 +360,17 @@ class FileActions:
                 return
             self.settings.setValue("files/folder", str(target.parent))
             self.window.statusBar().showMessage(f"Exported to {target}", 8000)
+
+
+def _untouched(path: Path) -> bool:
+    """True for a project file nobody holds open and nobody has edited."""
+    from workbench.store import ProjectFile
+    from workbench.store.lock import live_holder
+
+    if live_holder(path) is not None:
+        return False
+    try:
+        with ProjectFile.open(path, read_only=True) as existing:
+            return not existing.change_log(limit=1)
+    except Exception:  # noqa: BLE001 - an unreadable file is kept, never replaced
+        return False

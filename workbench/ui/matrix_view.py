@@ -169,6 +169,8 @@ class MatrixView(QTableView):
             self._sizing = False
 
     def _spread_columns(self) -> None:
+        if not self.document.is_open:
+            return  # closing: the columns no longer name anything
         hypotheses = self.matrix.columnCount() - LEADING
         metrics = self.fontMetrics()
         # Widths from the font, so 150 % displays and large fonts never clip.
