@@ -18,6 +18,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.core.errors import BadInput, WorkbenchError
+from workbench.core.plurals import counted
 
 Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
@@ -407,7 +408,10 @@ def _team(parser: argparse.ArgumentParser) -> Handler:
         if not ranking:
             print("no disagreements: every cell rated alike by everyone who rated it")
             return 0
-        print(f"{len(ranking)} cells rated differently; disputed first, by how much they matter:")
+        print(
+            f"{counted(len(ranking), 'cell')} rated differently; "
+            "disputed first, by how much they matter:"
+        )
         for cell in ranking[: args.top]:
             votes = "  ".join(f"{r.name} {r.rating.code or '-'}" for r in cell.ratings)
             mark = "disputed" if cell.disputed else cell.level.value

@@ -16,6 +16,7 @@ import numpy as np
 from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes
 from workbench.core.dates import PartialDate
 from workbench.core.model import Evidence, Project
+from workbench.core.plurals import counted
 from workbench.core.ratings import Rating
 from workbench.core.scoring import MatrixScores, score
 from workbench.core.sensitivity import SensitivityResult, sensitivity
@@ -216,7 +217,7 @@ def sensitivity_sentences(project: Project, result: SensitivityResult) -> list[s
         else:
             lines.append(
                 f"No single item's exclusion changes the leader "
-                f"({result.excluded_rows.size} items tried)."
+                f"({counted(result.excluded_rows.size, 'item')} tried)."
             )
         lead = result.excluded_lead
         worst = int(np.argmin(lead))
@@ -272,8 +273,8 @@ def change_my_mind_lines(project: Project, result: SensitivityResult) -> list[st
         ]
     steps = sum(c.steps for c in result.change_my_mind)
     lines = [
-        f"{runner} would lead after these {steps} one-step changes "
-        f"({len(result.change_my_mind)} cells):"
+        f"{runner} would lead after {'this' if steps == 1 else 'these'} "
+        f"{counted(steps, 'one-step change')} ({counted(len(result.change_my_mind), 'cell')}):"
     ]
     for c in result.change_my_mind:
         item = project.evidence[c.row]

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from workbench.core.edits import Batch, Edit, MoveHypothesis, SetOverride, SetRating, UpdateEvidence
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import ConsensusOverride
+from workbench.core.plurals import counted
 from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
 from workbench.ui import palette
 from workbench.ui.dialogs import reporting
@@ -454,7 +455,7 @@ class MatrixView(QTableView):
                     ) from None
                 row = model.project_row(top + i)
                 edits.append(self.document.rating_edit(row, left + j - LEADING, rating))
-        return Batch(tuple(edits), f"Paste {len(edits)} ratings")
+        return Batch(tuple(edits), f"Paste {counted(len(edits), 'rating')}")
 
     def visual_rect_of(self, row: int, column: int) -> QRect:
         return self.visualRect(self.matrix.index(row, column))
