@@ -15,14 +15,17 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
     QPushButton,
+    QScrollArea,
     QUndoView,
     QWidget,
 )
@@ -50,6 +53,8 @@ from workbench.ui.structure_actions import StructureActions
 from workbench.ui.workshop import open_workshop
 
 APPEARANCE_KEY = "view/appearance"
+#: Docks whose panel scrolls inside the dock (their forms are taller than a small screen).
+SCROLLED_DOCKS = ("hypothesis", "sources")
 #: Panel buttons that change the project: disabled in a read-only window.
 READ_ONLY_BUTTONS = (
     "addEvidenceButton",
@@ -138,7 +143,16 @@ class MainWindow(QMainWindow):
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{key}Dock")
-        dock.setWidget(widget)
+        if key in SCROLLED_DOCKS:
+            # A tall form scrolls in its dock instead of making the window taller
+            # than a 720-pixel screen.
+            holder = QScrollArea(dock)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setWidget(widget)
+            dock.setWidget(holder)
+        else:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         self.docks[key] = dock
         return dock
@@ -605,6 +619,11 @@ class MainWindow(QMainWindow):
             self._first_size()
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # A dock or a newly opened project may have grown the window past the screen.
+        QTimer.singleShot(0, self.keep_on_screen)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
