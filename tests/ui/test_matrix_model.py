@@ -83,7 +83,11 @@ def test_non_diagnostic_and_excluded_evidence_are_marked(document):  # noqa: ANN
     title = model.index(0, TITLE)
     assert title.data(Qt.ItemDataRole.BackgroundRole) == palette.excluded_fill()
     assert title.data(Qt.ItemDataRole.ForegroundRole) == palette.muted_text()
-    assert model.index(0, DIAGNOSTICITY).data() == "excluded"
+    # Excluded, the item still shows what it would contribute (README, "Diagnosticity").
+    expected = document.scores.weighted_diagnosticity[0]
+    assert expected > 0
+    assert model.index(0, DIAGNOSTICITY).data() == f"excluded · {expected:.2f}"
+    assert "would be" in model.index(0, DIAGNOSTICITY).data(Qt.ItemDataRole.ToolTipRole)
     assert "Excluded from scoring" in model.index(0, LEADING).data(Qt.ItemDataRole.ToolTipRole)
 
 

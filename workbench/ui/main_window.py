@@ -247,9 +247,15 @@ class MainWindow(QMainWindow):
         redo = self.document.undo_stack.createRedoAction(self, "&Redo")
         redo.setObjectName("actionRedo")
         # Ctrl+Y and Ctrl+Shift+Z both redo on every platform (each hand has its habit).
-        redo.setShortcuts(
-            [QKeySequence(keys.Redo), QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
-        )
+        # A key twice in one action's list would make the shortcut ambiguous: dedupe.
+        redo_keys: dict[str, QKeySequence] = {}
+        for sequence in (
+            *QKeySequence.keyBindings(keys.Redo),
+            QKeySequence("Ctrl+Y"),
+            QKeySequence("Ctrl+Shift+Z"),
+        ):
+            redo_keys.setdefault(sequence.toString(), sequence)
+        redo.setShortcuts(list(redo_keys.values()))
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
