@@ -391,7 +391,7 @@ def _team(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("project", metavar="PROJECT")
     parser.add_argument("--json", action="store_true", help="print JSON (a stable contract)")
     parser.add_argument(
-        "--top", type=int, default=15, metavar="N", help="disagreements to list (default 15)"
+        "--top", type=int, default=15, metavar="COUNT", help="disagreements to list (default 15)"
     )
 
     def run(args: argparse.Namespace) -> int:

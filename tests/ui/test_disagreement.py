@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QLabel
 from workbench.core.analysis import CONSENSUS, score_project
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
-from workbench.store import ProjectFile
 from workbench.ui.disagreement_view import MAX_SPREAD, DisagreementView, VoteCard
 from workbench.ui.document import Document
 from workbench.ui.layer_switcher import MINE, LayerSwitcher, OverrideDialog
@@ -46,15 +45,9 @@ def team_project(analysts: tuple[str, ...] = ("Ana", "Ben", "Cy")) -> Project:
     return project
 
 
-def open_document(project: Project, folder: Path) -> Document:
-    path = folder / "team.achwb"
-    ProjectFile.create(path, project).close()
-    return Document(ProjectFile.open(path))
-
-
 @pytest.fixture
-def document(qtbot, tmp_path: Path):
-    document = open_document(team_project(), tmp_path)
+def document(qtbot, open_document, tmp_path: Path):
+    document = open_document(team_project())
     yield document
     document.close()
 
@@ -178,8 +171,10 @@ def test_the_switcher_offers_mine_each_analyst_and_the_team(qtbot, document) -> 
     assert document.layer == ben.id
 
 
-def test_one_analyst_has_nothing_to_switch_or_override(qtbot, tmp_path: Path) -> None:
-    document = open_document(team_project(("Ana",)), tmp_path)
+def test_one_analyst_has_nothing_to_switch_or_override(
+    qtbot, open_document, tmp_path: Path
+) -> None:
+    document = open_document(team_project(("Ana",)))
     try:
         switcher = LayerSwitcher(document, lambda: (0, 0))
         qtbot.addWidget(switcher)
@@ -266,7 +261,9 @@ def test_the_main_window_wires_the_team_tools(qtbot, document, tmp_path: Path) -
     assert "disagreement" in window.analysis_area.pages
 
 
-def test_rating_sheets_out_and_back_from_the_window(qtbot, tmp_path: Path, monkeypatch) -> None:
+def test_rating_sheets_out_and_back_from_the_window(
+    qtbot, open_document, tmp_path: Path, monkeypatch
+) -> None:
     import openpyxl
     from PySide6.QtWidgets import QMessageBox
 
@@ -275,7 +272,7 @@ def test_rating_sheets_out_and_back_from_the_window(qtbot, tmp_path: Path, monke
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
     monkeypatch.setattr(team_actions, "confirm", lambda *args: shown.append(args[3]) or True)
-    document = open_document(team_project(("Ana",)), tmp_path)
+    document = open_document(team_project(("Ana",)))
     try:
         parent = DisagreementView(document)
         qtbot.addWidget(parent)
@@ -325,7 +322,9 @@ def test_consensus_by_hand_from_an_analysts_layer_shows_the_consensus(qtbot, vie
     )
 
 
-def test_collecting_a_blank_sheet_asks_before_adding_an_analyst(qtbot, tmp_path: Path, monkeypatch):
+def test_collecting_a_blank_sheet_asks_before_adding_an_analyst(
+    qtbot, open_document, tmp_path: Path, monkeypatch
+):
     from PySide6.QtWidgets import QMessageBox
 
     from workbench.ui import team_actions
@@ -336,17 +335,14 @@ def test_collecting_a_blank_sheet_asks_before_adding_an_analyst(qtbot, tmp_path:
     monkeypatch.setattr(
         team_actions, "confirm", lambda *args, **kw: asked.append(args[1]) or answers.pop(0)
     )
-    document = open_document(team_project(("Ana",)), tmp_path)
-    try:
-        parent = DisagreementView(document)
-        qtbot.addWidget(parent)
-        paths = team_actions.write_sheets(parent, document, "Ben", str(tmp_path / "out"))
-        files = [str(p) for p in paths]
-        # Ben's sheet came back untouched: declining leaves the team as it was.
-        assert not team_actions.collect_sheets(parent, document, files, ask=False)
-        assert asked == ["Blank rating sheet"]
-        assert [a.name for a in document.project.analysts] == ["Ana"]
-        assert team_actions.collect_sheets(parent, document, files, ask=False)
-        assert [a.name for a in document.project.analysts] == ["Ana", "Ben"]
-    finally:
-        document.close()
+    document = open_document(team_project(("Ana",)))
+    parent = DisagreementView(document)
+    qtbot.addWidget(parent)
+    paths = team_actions.write_sheets(parent, document, "Ben", str(tmp_path / "out"))
+    files = [str(p) for p in paths]
+    # Ben's sheet came back untouched: declining leaves the team as it was.
+    assert not team_actions.collect_sheets(parent, document, files, ask=False)
+    assert asked == ["Blank rating sheet"]
+    assert [a.name for a in document.project.analysts] == ["Ana"]
+    assert team_actions.collect_sheets(parent, document, files, ask=False)
+    assert [a.name for a in document.project.analysts] == ["Ana", "Ben"]

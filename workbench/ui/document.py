@@ -336,6 +336,8 @@ class Document(QObject):
             )
         text = edit.label(self.project)
         inverse = self._apply(edit, raise_errors=True)
+        if _cell_keys(edit) is not None and _same_ratings(inverse, edit) and not merge:
+            return  # the cells already said so (a slow second "c"): no undo step
         self.undo_stack.push(EditCommand(self, edit, inverse, text, merge))
 
     def _apply(self, edit: Edit, raise_errors: bool = False) -> Edit:

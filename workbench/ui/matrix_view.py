@@ -33,6 +33,7 @@ from workbench.core.model import ConsensusOverride
 from workbench.core.plurals import counted
 from workbench.core.ratings import (
     ACCEPTED_RATING_SPELLINGS,
+    RATING_SCALE,
     BadRating,
     Level,
     Rating,
@@ -57,22 +58,8 @@ FROZEN_COLUMNS = 2
 #: How long a first key waits for its partner (c then c = CC).
 SEQUENCE_MS = 600
 
-_SINGLE = {
-    "c": Rating.C,
-    "+": Rating.C,
-    "i": Rating.I,
-    "-": Rating.I,
-    "n": Rating.N,
-    "0": Rating.N,
-    "a": Rating.NA,
-}
-_PAIRS = {
-    ("c", "c"): Rating.CC,
-    ("+", "+"): Rating.CC,
-    ("i", "i"): Rating.II,
-    ("-", "-"): Rating.II,
-    ("n", "a"): Rating.NA,
-}
+_SINGLE = RATING_SCALE.keys
+_PAIRS = RATING_SCALE.chords
 
 
 #: Keys on the Cred. and Rel. columns: low, medium, high.

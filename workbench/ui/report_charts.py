@@ -11,6 +11,7 @@ import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
+from workbench.core import palette as colours
 from workbench.core.dates import PartialDate
 from workbench.core.model import Project
 from workbench.core.sensitivity import SensitivityResult
@@ -18,14 +19,15 @@ from workbench.core.timeline import Timeline
 
 #: Pixels per layout unit: charts are laid out at 1x and painted at 2x for print.
 SCALE = 2
-INK = QColor("#1A1A1A")
-GRID = QColor("#DDDDDD")
-FLIP = QColor("#B2182B")  # the II colour: this exclusion changes the leader
-STEADY = QColor("#4393C3")
-LEADER = QColor("#2166AC")
-OTHERS = QColor("#92C5DE")
+INK = QColor(colours.INK)
+GRID = QColor(colours.GRID)
+FLIP = QColor(colours.FLIP)  # the II colour: this exclusion changes the leader
+STEADY = QColor(colours.STEADY)
+LEADER = QColor(colours.LEADER)
+OTHERS = QColor(colours.OTHERS)
+SECONDARY = QColor(colours.SECONDARY_INK)
 #: Colour-blind-safe qualitative colours for hypothesis lines (Okabe-Ito).
-SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+SERIES = colours.SERIES
 
 
 def series_colour(index: int) -> QColor:
@@ -38,7 +40,7 @@ class _Canvas:
     def __init__(self, width: int, height: int):
         self.width, self.height = width, height
         self.image = QImage(width * SCALE, height * SCALE, QImage.Format.Format_ARGB32)
-        self.image.fill(QColor("white"))
+        self.image.fill(QColor(colours.WHITE))
         self.painter = QPainter(self.image)
         self.painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -109,7 +111,7 @@ def posterior_chart(project: Project, posterior: np.ndarray, order: np.ndarray) 
             QRectF(px - 20, top + row_height * len(order) + 2, 40, 14),
             CENTRE,
             f"{x:g}",
-            QColor("#555555"),
+            SECONDARY,
         )
     for k, j in enumerate(order.tolist()):
         y = top + k * row_height
@@ -180,7 +182,7 @@ def tornado_chart(project: Project, result: SensitivityResult, limit: int = 15) 
         px = x_of(tick)
         p.setPen(QPen(GRID, 0.8))
         p.drawLine(QPointF(px, top), QPointF(px, bottom))
-        canvas.text(QRectF(px - 25, bottom + 2, 50, 14), CENTRE, f"{tick:+g}", QColor("#555555"))
+        canvas.text(QRectF(px - 25, bottom + 2, 50, 14), CENTRE, f"{tick:+g}", SECONDARY)
     for k, (row, value, flips) in enumerate(bars):
         y = top + k * row_height
         item = project.evidence[row]
@@ -198,7 +200,7 @@ def tornado_chart(project: Project, result: SensitivityResult, limit: int = 15) 
         QRectF(plot_left, bottom + 16, plot_right - plot_left, 14),
         CENTRE,
         "change in the lead (weighted inconsistency)",
-        QColor("#555555"),
+        SECONDARY,
     )
     return canvas.png()
 
@@ -236,7 +238,7 @@ def timeline_chart(project: Project, line: Timeline, annotate: PartialDate | Non
         pt = to_point(0, tick)
         p.setPen(QPen(GRID, 0.8))
         p.drawLine(QPointF(left, pt.y()), QPointF(right, pt.y()))
-        canvas.text(QRectF(0, pt.y() - 7, left - 6, 14), RIGHT, f"{tick:g}", QColor("#555555"))
+        canvas.text(QRectF(0, pt.y() - 7, left - 6, 14), RIGHT, f"{tick:g}", SECONDARY)
     last_label = -1e9
     for k, date in enumerate(line.dates):
         if k and line.dates[k - 1].year == date.year:
@@ -245,7 +247,7 @@ def timeline_chart(project: Project, line: Timeline, annotate: PartialDate | Non
         p.setPen(QPen(GRID, 0.8))
         p.drawLine(QPointF(x, top), QPointF(x, bottom))
         if x - last_label >= 30:
-            canvas.text(QRectF(x - 2, bottom + 2, 40, 14), LEFT, str(date.year), QColor("#555555"))
+            canvas.text(QRectF(x - 2, bottom + 2, 40, 14), LEFT, str(date.year), SECONDARY)
             last_label = x
     p.setPen(QPen(INK, 1.0))
     p.drawLine(QPointF(left, bottom), QPointF(right, bottom))
@@ -254,14 +256,14 @@ def timeline_chart(project: Project, line: Timeline, annotate: PartialDate | Non
         QRectF(left, bottom + 18, right - left, 14),
         CENTRE,
         f"{count} dated items in date order, {line.dates[0]} to {line.dates[-1]}",
-        QColor("#555555"),
+        SECONDARY,
     )
     if annotate is not None:
         after = next((k for k, d in enumerate(line.dates) if d >= annotate), count)
         x = to_point(after - 0.5, 0).x()
-        p.setPen(QPen(QColor("#555555"), 1.2, Qt.PenStyle.DashLine))
+        p.setPen(QPen(SECONDARY, 1.2, Qt.PenStyle.DashLine))
         p.drawLine(QPointF(x, top), QPointF(x, bottom))
-        canvas.text(QRectF(x - 84, top, 80, 14), RIGHT, str(annotate), QColor("#555555"))
+        canvas.text(QRectF(x - 84, top, 80, 14), RIGHT, str(annotate), SECONDARY)
     for j, hypothesis in enumerate(project.hypotheses):
         colour = series_colour(j)
         values = line.cumulative[:, j].tolist()

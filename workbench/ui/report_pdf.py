@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from workbench.core import palette as colours
 from workbench.core.analysis import CONSENSUS, LayerKey
 from workbench.core.dates import PartialDate
 from workbench.core.errors import BadInput
@@ -95,7 +96,7 @@ def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> No
             document.drawContents(painter, QRectF(0, page * height, width, height))
             painter.restore()
             painter.setFont(font)
-            painter.setPen(QColor("#666666"))
+            painter.setPen(QColor(colours.FAINT_INK))
             painter.drawText(
                 QRectF(0, height + 6, width, FOOTER_HEIGHT - 6),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
