@@ -111,4 +111,21 @@ def apply_appearance(choice: str) -> str:
     else:
         hints.setColorScheme(Qt.ColorScheme.Dark)
         app.setPalette(dark_palette())
+    restyle(app)
     return choice
+
+
+def restyle(app: QApplication) -> None:
+    """Re-resolve every style sheet's ``palette(...)`` colours after a switch.
+
+    Qt resolves them when a sheet is first applied and keeps the result, so
+    the frozen ID/Evidence columns and the score footer (both styled with
+    ``palette(...)``) stayed light in a dark window until a restart. Setting
+    each sheet again makes the whole window switch at once.
+    """
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
+        widget.update()
