@@ -57,7 +57,7 @@ def test_rating_cells_use_the_rdbu_palette(document):  # noqa: ANN001
         (Rating.N, "#f7f7f7", "#1a1a1a"),
         (Rating.I, "#f4a582", "#1a1a1a"),
         (Rating.II, "#b2182b", "#ffffff"),
-        (Rating.NA, "#d9d9d9", "#6b6b6b"),
+        (Rating.NA, "#d9d9d9", "#4d4d4d"),
     ):
         document.do(SetRating(analyst, evidence.id, hypothesis.id, rating))
         index = model.index(0, LEADING)

@@ -33,7 +33,7 @@ RATING_INK: dict[Rating, str] = {
     Rating.N: "#1A1A1A",
     Rating.I: "#1A1A1A",
     Rating.II: "#FFFFFF",
-    Rating.NA: "#6B6B6B",
+    Rating.NA: "#4D4D4D",  # 5.9:1 on the NA grey (WCAG AA; the old grey was 3.8:1)
 }
 
 # -- ink and paper --------------------------------------------------------------------
@@ -56,6 +56,8 @@ RULE = "#BBBBBB"
 HEADER_PAPER = "#EEEEEE"
 #: A field's error message (the II red, readable on light and dark backgrounds).
 ERROR_INK = "#B2182B"
+#: The same message on the dark appearance (the II red reads at 2.3:1 on it).
+ERROR_INK_DARK = "#FF8A80"
 
 # -- charts ---------------------------------------------------------------------------
 

@@ -246,9 +246,9 @@ class MatrixModel(QAbstractTableModel):
         code = int(doc.codes[project_row, column])
         fill = palette.FILL_BY_CODE[code]
         active = bool(doc.active[project_row])
+        text = palette.TEXT_BY_CODE[code] if active else palette.faded_text(fill)
         if not active and fill is not None:
             fill = palette.faded(fill)
-        text = palette.TEXT_BY_CODE[code] if active else palette.muted_text()
         noted = False
         if self._rationale_cells:
             project = doc.project
@@ -269,7 +269,7 @@ class MatrixModel(QAbstractTableModel):
             return palette.FILL_BY_CODE[code]
         if role == Qt.ItemDataRole.ForegroundRole:
             if not doc.active[row]:
-                return palette.muted_text()
+                return palette.faded_text(palette.FILL_BY_CODE[code])
             return palette.TEXT_BY_CODE[code]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
