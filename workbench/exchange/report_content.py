@@ -22,6 +22,7 @@ from workbench.core.scoring import MatrixScores, score
 from workbench.core.sensitivity import SensitivityResult, sensitivity
 from workbench.core.timeline import Timeline, project_timeline
 from workbench.exchange.export_layer import layer_description
+from workbench.exchange.report_team import TeamSection, team_section
 
 #: Chart names the renderers expect, in the order they appear.
 CHARTS = ("posterior", "tornado", "timeline")
@@ -134,6 +135,8 @@ class ReportContent:
     undated_total: int
     milestones: tuple[MilestoneLine, ...]
     sources: tuple[SourceLine, ...]
+    #: The team's disagreements, hand-set cells and disputed reasons (team consensus only).
+    team: TeamSection | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -398,6 +401,7 @@ def build_report(
         undated_total=int(analysis.timeline.undated_rows.size),
         milestones=_milestones(project),
         sources=_sources(project),
+        team=team_section(project, layer),
     )
 
 

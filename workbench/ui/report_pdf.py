@@ -29,10 +29,17 @@ from workbench.core.analysis import CONSENSUS, LayerKey
 from workbench.core.dates import PartialDate
 from workbench.core.errors import BadInput
 from workbench.core.model import Project
+from workbench.core.ratings import Rating
 from workbench.exchange.output_file import replacing
 from workbench.exchange.report_content import ReportContent, analyse, build_report
 from workbench.exchange.report_html import chart_image, render_html, write_html
-from workbench.ui.report_charts import SCALE, posterior_chart, timeline_chart, tornado_chart
+from workbench.ui.report_charts import (
+    SCALE,
+    posterior_chart,
+    timeline_chart,
+    tornado_bars,
+    tornado_chart,
+)
 
 #: Width of the text block in layout pixels; the charts are drawn to fit it.
 PAGE_TEXT_WIDTH = 640
@@ -43,11 +50,17 @@ def report_charts(
 ) -> dict[str, bytes]:
     """The three charts as PNG bytes, keyed as :data:`report_content.CHARTS`."""
     analysis = analyse(project, layer)
-    return {
-        "posterior": posterior_chart(project, analysis.scores.posterior, analysis.scores.order()),
-        "tornado": tornado_chart(project, analysis.sensitivity),
-        "timeline": timeline_chart(project, analysis.timeline, annotate),
-    }
+    charts: dict[str, bytes] = {}
+    # A chart with nothing to draw is left out (its section says why in words).
+    if project.hypotheses and bool((analysis.codes >= Rating.II).any()):
+        charts["posterior"] = posterior_chart(
+            project, analysis.scores.posterior, analysis.scores.order()
+        )
+    if tornado_bars(analysis.sensitivity, 15):
+        charts["tornado"] = tornado_chart(project, analysis.sensitivity)
+    if analysis.timeline.rows.size:
+        charts["timeline"] = timeline_chart(project, analysis.timeline, annotate)
+    return charts
 
 
 def _ensure_gui_application() -> None:
