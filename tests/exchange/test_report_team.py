@@ -69,3 +69,10 @@ def test_one_analysts_ratings_have_no_team_section():
     solo.insert_hypothesis(0, Hypothesis(solo.new_id(), "H1", "Only"))
     solo.add_analyst(Analyst(solo.new_id(), "Ana"))
     assert build_report(solo, CONSENSUS, app_version="9.9").team is None
+
+
+def test_the_time_horizon_is_printed_under_the_key_question():
+    project = team_case()
+    project.time_horizon = "through June 2027"
+    html = render_html(build_report(project, CONSENSUS, app_version="9.9"), {})
+    assert "<b>Time horizon:</b> through June 2027" in html

@@ -137,6 +137,8 @@ class ReportContent:
     sources: tuple[SourceLine, ...]
     #: The team's disagreements, hand-set cells and disputed reasons (team consensus only).
     team: TeamSection | None = None
+    #: The period the key question is about ("" when the project names none).
+    time_horizon: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -402,6 +404,7 @@ def build_report(
         milestones=_milestones(project),
         sources=_sources(project),
         team=team_section(project, layer),
+        time_horizon=project.time_horizon,
     )
 
 

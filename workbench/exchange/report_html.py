@@ -127,6 +127,8 @@ def render_html(
     ]
     if c.question:
         parts.append(f'<p class="question"><b>Key question:</b> {_e(c.question)}</p>')
+    if c.time_horizon:
+        parts.append(f'<p class="question"><b>Time horizon:</b> {_e(c.time_horizon)}</p>')
     if c.description:
         parts.append(f"<p>{_e(c.description)}</p>")
     parts.append(

@@ -16,7 +16,17 @@ from pathlib import Path
 from workbench.core.errors import BadInput
 
 #: The views a screenshot can put in front (MainWindow.show_view accepts these).
-VIEWS = ("matrix", "scores", "evidence")
+VIEWS = (
+    "matrix",
+    "scores",
+    "evidence",
+    "steps",
+    "sensitivity",
+    "bayes",
+    "timeline",
+    "milestones",
+    "disagreement",
+)
 SIZE = (1600, 1000)
 
 

@@ -217,6 +217,8 @@ class WorkshopWindow(QWidget):
             parts.append(f"<b style='color:{_ACCENT}'>{_escape(marking)}</b>")
         if project.question.strip():
             parts.append(f"<b>Key question:</b> {_escape(project.question.strip())}")
+            if project.time_horizon.strip():
+                parts.append(_escape(project.time_horizon.strip()))
         else:
             parts.append(f"<b>{_escape(project.title)}</b>")
         self.question.setText(" · ".join(parts))
