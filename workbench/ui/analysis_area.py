@@ -12,10 +12,36 @@ larger, and the area takes a bounded share of the height.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QTabWidget, QWidget
 
 #: Share of the window's height the area takes when it opens.
 HEIGHT_SHARE = 0.40
+
+
+class _Page(QScrollArea):
+    """A tab's page: the view fills the tab, and scrolls only below its minimum size.
+
+    QScrollArea's own widgetResizable gives a view with word-wrapped labels its
+    preferred height for the width (heightForWidth), so a chart that would fit
+    was pushed below the fold; here only the minimum size makes it scroll.
+    """
+
+    def _fit(self) -> None:
+        widget = self.widget()
+        if widget is None:
+            return
+        view = self.viewport().size()
+        least = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+        widget.resize(max(view.width(), least.width()), max(view.height(), least.height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._fit()
 
 
 class AnalysisArea(QTabWidget):
@@ -32,9 +58,8 @@ class AnalysisArea(QTabWidget):
 
     def add_page(self, key: str, title: str, widget: QWidget) -> None:
         # A scroll area: a page larger than the tab scrolls; it never grows the window.
-        holder = QScrollArea(self)
+        holder = _Page(self)
         holder.setObjectName(f"{key}Page")
-        holder.setWidgetResizable(True)
         holder.setFrameShape(QFrame.Shape.NoFrame)
         holder.setWidget(widget)
         holder.setAccessibleName(title)
