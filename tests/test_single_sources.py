@@ -81,3 +81,28 @@ def test_the_checks_see_a_literal() -> None:
     assert QUOTED_CODE.search('=SUMPRODUCT((A1:A9="II")*1)')
     assert COLOUR.search("color: #B2182B;") and COLOUR.search("2166AC")
     assert not COLOUR.search("&#9873;")
+
+
+def test_reports_never_load_qt_widgets_and_html_loads_no_qt(tmp_path) -> None:
+    """Every report module imports without QtWidgets; an HTML report starts no Qt."""
+    import subprocess
+    import sys
+
+    project = tmp_path / "p.achwb"
+    out = tmp_path / "r.html"
+    script = f"""
+import sys
+from workbench.exchange.example import load_example
+from workbench.store import ProjectFile
+ProjectFile.create({str(project)!r}, load_example()).close()
+from workbench.reports import write_report
+write_report(ProjectFile.open({str(project)!r}, read_only=True).project, {str(out)!r},
+             app_version="t")
+assert not any(m.startswith("PySide6") for m in sys.modules), "an HTML report loaded Qt"
+import workbench.reports.pdf, workbench.reports.raster
+assert "PySide6.QtWidgets" not in sys.modules, "a report module loaded QtWidgets"
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.count("data:image/svg+xml;base64,") == 3

@@ -8,8 +8,8 @@ import numpy as np
 from workbench.core.analysis import CONSENSUS
 from workbench.core.model import Analyst, ConsensusOverride, Evidence, Hypothesis, Project
 from workbench.core.ratings import Rating
-from workbench.exchange.report_content import build_report
-from workbench.exchange.report_html import render_html
+from workbench.reports.content import build_report
+from workbench.reports.html import render_html
 
 
 def team_case() -> Project:

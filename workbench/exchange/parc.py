@@ -28,7 +28,7 @@ from workbench.core.ratings import (
     parse_rating,
 )
 from workbench.exchange import safety
-from workbench.exchange.diff import ImportScope, set_import_scope
+from workbench.exchange.imported import ImportScope
 
 #: PARC writes a rating as letters separated by a space: "I I" is very inconsistent.
 PARC_RATINGS: dict[str, Rating] = RATING_SCALE.by_code
@@ -112,9 +112,7 @@ def read_parc(path: str | Path, *, analyst: str = "Analyst") -> Project:
     if not _looks_like_xml(data):
         raise BadInput(f"{path.name}: not a PARC ACH project (the content is not XML)")
     root = safety.parse_xml(decode_xml(data, path.name), path.name)
-    project = _ParcReader(path, root, analyst).read()
-    set_import_scope(project, PARC_SCOPE)
-    return project
+    return _ParcReader(path, root, analyst).read()
 
 
 class _ParcReader:

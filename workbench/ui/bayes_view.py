@@ -33,7 +33,7 @@ from workbench.core import palette as colours
 from workbench.core.edits import Batch, UpdateHypothesis, UpdateProject
 from workbench.core.errors import WorkbenchError
 from workbench.core.ratings import DEFAULT_LIKELIHOODS, SCALE, Rating
-from workbench.exchange.report_content import BAYES_NOTE, bayes_warning, effective_priors
+from workbench.reports.content import BAYES_NOTE, bayes_warning, effective_priors
 from workbench.ui.dialogs import report
 from workbench.ui.document import Document
 

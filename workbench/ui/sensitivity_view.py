@@ -33,13 +33,13 @@ from PySide6.QtWidgets import (
 
 from workbench.core import palette as colours
 from workbench.core.sensitivity import SensitivityResult, sensitivity
-from workbench.exchange.report_content import (
+from workbench.reports.charts import tornado_bars
+from workbench.reports.content import (
     change_my_mind_lines,
     linchpin_reasons,
     sensitivity_sentences,
 )
 from workbench.ui.document import Document
-from workbench.ui.report_charts import tornado_bars
 
 FLIP_COLOUR = colours.FLIP
 STEADY_COLOUR = colours.STEADY

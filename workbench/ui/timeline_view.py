@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from workbench.core import palette as colours
 from workbench.core.dates import BadDate, PartialDate
 from workbench.core.timeline import Timeline, project_timeline
+from workbench.reports.charts import SERIES
 from workbench.ui.dialogs import show_error
 from workbench.ui.document import Document
-from workbench.ui.report_charts import SERIES
 
 #: Project-file setting holding the marked date.
 ANNOTATE_SETTING = "timeline_annotate_date"

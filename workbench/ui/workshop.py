@@ -37,12 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import actions
 from workbench.core import palette as colours
-from workbench.core.analysis import CONSENSUS, layer_codes
-from workbench.core.edits import AddAnalyst, SetRating
+from workbench.core.analysis import CONSENSUS, layer_codes, score_project
+from workbench.core.edits import AddAnalyst
 from workbench.core.model import Analyst
 from workbench.core.ratings import RATING_SCALE, Rating
-from workbench.core.scoring import score
 from workbench.core.steps import HEUER_STEPS, current_step
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
@@ -334,13 +334,7 @@ class WorkshopWindow(QWidget):
             hidden.setStyleSheet(f"color: {_MUTED};")
             self.grid.addWidget(hidden, grid_row, 1, 1, len(project.hypotheses))
             return
-        scores = score(
-            layer_codes(project, CONSENSUS),
-            project.weights(),
-            project.active_mask(),
-            project.priors(),
-            project.likelihoods,
-        )
+        scores = score_project(project, CONSENSUS)
         for j in range(len(project.hypotheses)):
             rank = int(scores.rank[j])
             cell = QLabel(f"#{rank} · {scores.weighted_inconsistency[j]:.2f}", self.grid_host)
@@ -454,8 +448,8 @@ class WorkshopWindow(QWidget):
         ):
             # "c c": the second press strengthens the vote just given (one undo step).
             column, rating, merge = last[2], RATING_SCALE.stronger(rating), True
-        edit = SetRating(
-            analyst.id, project.evidence[self.row].id, project.hypotheses[column].id, rating
+        edit = actions.rating_edit(
+            project, actions.Seat(analyst.id, analyst.id), self.row, column, rating
         )
         with reporting(self):
             self.document.do(edit, merge=merge)

@@ -12,12 +12,13 @@ import base64
 import dataclasses
 import html
 import os
+import re
 from collections.abc import Mapping
 
 from workbench.core import palette as colours
 from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.exchange.output_file import replacing
-from workbench.exchange.report_content import ReportContent
+from workbench.reports.content import ReportContent
 
 #: The window's rating palette: code -> (fill, text colour); blank is paper.
 RATING_COLOURS: dict[str, tuple[str, str]] = {
@@ -439,6 +440,16 @@ def _sources(c: ReportContent) -> list[str]:
     return ["<h2>Sources</h2>", _list(items)]
 
 
+def svg_size(svg: bytes) -> tuple[int, int]:
+    """Width and height from the opening tag of an SVG written by reports/svg.py."""
+    head = svg[: svg.index(b">")].decode("utf-8")
+    width = re.search(r'width="(\d+)"', head)
+    height = re.search(r'height="(\d+)"', head)
+    if not head.startswith("<svg") or width is None or height is None:
+        raise ValueError("not an SVG chart")
+    return int(width.group(1)), int(height.group(1))
+
+
 def png_size(png: bytes) -> tuple[int, int]:
     """Pixel width and height from a PNG's header (IHDR), without an image library."""
     if png[:8] != b"\x89PNG\r\n\x1a\n":
@@ -446,20 +457,24 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-def chart_image(src: str, png: bytes, scale: int = 2) -> ChartImage:
-    """A chart painted at ``scale`` x, shown at its logical size."""
-    width, height = png_size(png)
+def chart_image(src: str, image: bytes, scale: int = 2) -> ChartImage:
+    """A chart shown at its logical size: a PNG painted at ``scale`` x, or an SVG."""
+    if image.startswith(b"<svg"):
+        return ChartImage(src, *svg_size(image))
+    width, height = png_size(image)
     return ChartImage(src, width // scale, height // scale)
 
 
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def data_uri(image: bytes) -> str:
+    kind = "svg+xml" if image.startswith(b"<svg") else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(image).decode("ascii")
 
 
 def write_html(
     content: ReportContent, charts: Mapping[str, bytes], path: str | os.PathLike[str]
 ) -> None:
-    """Write a self-contained HTML report (charts inlined), replacing ``path`` when done."""
+    """Write a self-contained HTML report (charts, SVG or PNG, inlined), replacing ``path``
+    when done."""
     text = render_html(
         content, {name: chart_image(data_uri(png), png) for name, png in charts.items()}
     )

@@ -22,7 +22,7 @@ from workbench.core.scoring import MatrixScores, score
 from workbench.core.sensitivity import SensitivityResult, sensitivity
 from workbench.core.timeline import Timeline, project_timeline
 from workbench.exchange.export_layer import layer_description
-from workbench.exchange.report_team import TeamSection, team_section
+from workbench.reports.team import TeamSection, team_section
 
 #: Chart names the renderers expect, in the order they appear.
 CHARTS = ("posterior", "tornado", "timeline")
