@@ -33,6 +33,10 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+#: Colours derived from a palette, by (what, palette cache key, ...).
+_DERIVED: dict[tuple, QColor] = {}
+
+
 def muted_text(palette: QPalette | None = None) -> QColor:
     """Text for excluded or non-diagnostic evidence: clearly secondary, yet WCAG AA
     (4.5:1) on the excluded-row grey and so on the plain base as well.
@@ -41,8 +45,13 @@ def muted_text(palette: QPalette | None = None) -> QColor:
     mix of the text colour into the grey that still passes.
     """
     palette = palette or QApplication.palette()
-    text = palette.color(QPalette.ColorRole.Text).name()
-    return QColor(readable_muted(text, excluded_fill(palette).name()))
+    # Asked for every excluded cell Qt paints: computed once per palette.
+    key = ("muted", palette.cacheKey())
+    found = _DERIVED.get(key)
+    if found is None:
+        text = palette.color(QPalette.ColorRole.Text).name()
+        found = _DERIVED[key] = QColor(readable_muted(text, excluded_fill(palette).name()))
+    return found
 
 
 def faded_text(fill: QColor | None, palette: QPalette | None = None) -> QColor:
@@ -50,8 +59,12 @@ def faded_text(fill: QColor | None, palette: QPalette | None = None) -> QColor:
     if fill is None:
         return muted_text(palette)
     palette = palette or QApplication.palette()
-    text = palette.color(QPalette.ColorRole.Text).name()
-    return QColor(readable_muted(text, faded(fill, palette).name()))
+    key = ("faded", palette.cacheKey(), fill.rgba())
+    found = _DERIVED.get(key)
+    if found is None:
+        text = palette.color(QPalette.ColorRole.Text).name()
+        found = _DERIVED[key] = QColor(readable_muted(text, faded(fill, palette).name()))
+    return found
 
 
 def error_text(palette: QPalette | None = None) -> QColor:
