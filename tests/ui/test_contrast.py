@@ -75,3 +75,30 @@ def test_the_workshop_reads_from_the_back_of_the_room():
     for ink in (colours.WORKSHOP_TEXT, colours.WORKSHOP_MUTED, colours.WORKSHOP_ACCENT):
         for paper in background:
             assert contrast_ratio(ink, paper) >= AA_TEXT, (ink, paper)
+
+
+def test_ink_on_paper_reads_in_reports_workbooks_and_charts():
+    paper = colours.WHITE
+    inks = {
+        name: getattr(colours, name)
+        for name in (
+            "INK",
+            "SECONDARY_INK",
+            "NOTE_INK",
+            "MUTED_INK",
+            "FAINT_INK",
+            "EXCLUDED_INK",
+            "ERROR_INK",
+            "SHEET_NOTE",
+            "SHEET_EXCLUDED",
+        )
+    }
+    failing = {k: round(contrast_ratio(v, paper), 2) for k, v in inks.items()}
+    assert not {k: v for k, v in failing.items() if v < AA_TEXT}, failing
+
+
+def test_chart_axes_use_a_readable_ink(main_window):  # noqa: ANN001
+    import pyqtgraph as pg
+
+    foreground = pg.getConfigOption("foreground")
+    assert contrast_ratio(str(foreground), colours.WHITE) >= AA_TEXT

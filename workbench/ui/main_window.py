@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 
+import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTime, QTimer
 from PySide6.QtGui import (
     QAction,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import palette as colours
 from workbench.exchange import formats
 from workbench.ui import geometry
 from workbench.ui.analysis_area import make_analysis_dock, open_in_front
@@ -76,6 +78,9 @@ class MainWindow(QMainWindow):
     def __init__(self, document: Document | None = None, settings: QSettings | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
+        # Chart axes and legends on the views' white plots: pyqtgraph's default grey
+        # reads at 2.9:1; the secondary ink passes WCAG AA.
+        pg.setConfigOption("foreground", colours.SECONDARY_INK)
         self.settings = settings or QSettings()
         self.document = document or Document(parent=self)
         self.matrix = MatrixPanel(self.document, self)
