@@ -82,3 +82,25 @@ def test_a_geometry_saved_on_a_big_screen_is_clamped_to_a_small_one(qapp, tmp_pa
     report = probe(tmp_path, 1366, 768, 1, saved=tmp_path / "saved.ini")
     for state in report["states"]:
         assert inside(state["frame"], state["available"]), state
+
+
+def test_present_the_disagreement_view_on_a_projector(main_window, qtbot):  # noqa: ANN001
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLabel, QTableView
+
+    from workbench.ui.analysis_area import PRESENT_POINTS
+
+    main_window.findChild(QAction, "actionViewDisagreement").trigger()
+    main_window.findChild(QAction, "actionPresentAnalysis").trigger()
+    dock = main_window.docks["analysis"]
+    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible(), timeout=2000)
+    screen = main_window.screen().availableGeometry()
+    assert screen.contains(dock.frameGeometry())
+    assert dock.width() * dock.height() >= 0.8 * screen.width() * screen.height()
+    view = main_window.analysis_area.pages["disagreement"]
+    found = [*view.findChildren(QLabel), *view.findChildren(QTableView)]
+    texts = [w for w in found if w.isVisible()]
+    assert texts and min(w.font().pointSizeF() for w in texts) >= PRESENT_POINTS >= 14
+    main_window.findChild(QAction, "actionPresentAnalysis").trigger()
+    assert not dock.isFloating()
+    assert view.font().pointSizeF() < PRESENT_POINTS

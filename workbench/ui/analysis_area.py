@@ -12,7 +12,7 @@ larger, and the area takes a bounded share of the height.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QTabWidget, QWidget
 
 #: Share of the window's height the area takes when it opens.
@@ -111,3 +111,35 @@ def open_in_front(window: QMainWindow, dock: QDockWidget, area: AnalysisArea, ke
     if was_hidden:
         height = int(window.height() * HEIGHT_SHARE)
         window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+
+
+#: The smallest text while the analysis area is presented on a projector, in points.
+PRESENT_POINTS = 16.0
+
+
+def toggle_present(window: QMainWindow, dock: QDockWidget, area: AnalysisArea) -> bool:
+    """Present the analysis area across the whole screen in large type, or put it back.
+
+    For a team looking at the disagreement view (or any analysis view) on a
+    projector: the dock floats over the window's screen with every text at
+    least PRESENT_POINTS. Returns True while presenting.
+    """
+    from workbench.ui import geometry
+
+    if getattr(area, "presenting", False):
+        area.presenting = False  # type: ignore[attr-defined]
+        area.setFont(area.normal_font)  # type: ignore[attr-defined]
+        dock.setFloating(False)
+        window.keep_on_screen()  # type: ignore[attr-defined]
+        return False
+    area.presenting = True  # type: ignore[attr-defined]
+    area.normal_font = QFont(area.font())  # type: ignore[attr-defined]
+    big = QFont(area.font())
+    big.setPointSizeF(max(PRESENT_POINTS, big.pointSizeF() * 1.6))
+    area.setFont(big)
+    dock.show()
+    dock.setFloating(True)
+    dock.setGeometry(geometry.available_geometry(window))
+    geometry.fit_to_screen(dock, geometry.available_geometry(window))
+    dock.raise_()
+    return True

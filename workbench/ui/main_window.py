@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from workbench.core import palette as colours
 from workbench.exchange import formats
 from workbench.ui import geometry
-from workbench.ui.analysis_area import make_analysis_dock, open_in_front
+from workbench.ui.analysis_area import make_analysis_dock, open_in_front, toggle_present
 from workbench.ui.dialogs import show_about, show_error, show_keys
 from workbench.ui.disagreement_view import DisagreementView
 from workbench.ui.document import Document
@@ -332,6 +332,16 @@ class MainWindow(QMainWindow):
             name = "actionView" + key.capitalize()
             view.addAction(self.action(name, title, lambda k=key: self.show_dock(k)))
         view.addAction(self.docks["analysis"].toggleViewAction())
+        view.addAction(
+            self.action(
+                "actionPresentAnalysis",
+                "&Present Analysis View",
+                lambda: toggle_present(self, self.docks["analysis"], self.analysis_area),
+                QKeySequence("Ctrl+Shift+P"),
+                "The analysis area across the screen in large type, for a projector; "
+                "again to put it back",
+            )
+        )
         view.addSeparator()
         view.addAction(
             self.action(
