@@ -84,9 +84,9 @@ def _new_output(text: str, force: bool, suffixes: tuple[str, ...]) -> Path:
 
 
 def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - store type
-    from workbench.store import ProjectFile
+    from workbench.store import open_store
 
-    return ProjectFile.open(_existing_file(path_text), read_only=read_only)
+    return open_store(_existing_file(path_text), read_only=read_only)
 
 
 def _create_project_file(project, out: Path, force: bool) -> None:  # noqa: ANN001
@@ -374,7 +374,7 @@ def _collect(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
 
     def run(args: argparse.Namespace) -> int:
-        from workbench.exchange.rating_sheets import collect_rating_sheets
+        from workbench.exchange.rating_sheets_collect import collect_rating_sheets
 
         paths = [_existing_file(f) for f in args.files]
         with _open_project(args.project, read_only=args.dry_run) as pf:

@@ -69,7 +69,7 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[Shown]:
 def open_document(tmp_path: Path):
     """``open_document(project) -> Document`` over a real project file written from
     ``project`` in this test's folder; every document is closed after the test."""
-    from workbench.ui.document import Document
+    from workbench.ui.base.document import Document
 
     opened: list[Document] = []
 
@@ -123,7 +123,7 @@ def assert_scores_match(window) -> None:  # noqa: ANN001
 
 
 def footer_rows():  # noqa: ANN201
-    from workbench.ui.footer_model import FOOTER_ROWS
+    from workbench.ui.matrix.footer_model import FOOTER_ROWS
 
     return FOOTER_ROWS
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from workbench.core import palette as colours
 from workbench.core.contrast import AA_TEXT, contrast_ratio, mix, readable_muted
 from workbench.core.ratings import Rating
-from workbench.ui import palette
+from workbench.ui.base import palette
 
 
 def test_contrast_ratio_matches_wcag_reference_values():

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication, QLabel
 from workbench.core.analysis import CONSENSUS, score_project
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
-from workbench.ui.disagreement_view import MAX_SPREAD, DisagreementView, VoteCard
-from workbench.ui.document import Document
-from workbench.ui.layer_switcher import MINE, LayerSwitcher, OverrideDialog
+from workbench.ui.base.document import Document
+from workbench.ui.team.disagreement_view import MAX_SPREAD, DisagreementView, VoteCard
+from workbench.ui.team.layer_switcher import MINE, LayerSwitcher, OverrideDialog
 
 CC, C, N, I, II, NA = Rating.CC, Rating.C, Rating.N, Rating.I, Rating.II, Rating.NA
 
@@ -228,7 +228,7 @@ def test_the_main_window_wires_the_team_tools(qtbot, document, tmp_path: Path) -
     from workbench.core.edits import SetOverride
     from workbench.core.model import ConsensusOverride
     from workbench.ui.main_window import MainWindow
-    from workbench.ui.matrix_model import LEADING, OverriddenRole
+    from workbench.ui.matrix.matrix_model import LEADING, OverriddenRole
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(document, settings)
@@ -267,7 +267,7 @@ def test_rating_sheets_out_and_back_from_the_window(
     import openpyxl
     from PySide6.QtWidgets import QMessageBox
 
-    from workbench.ui import team_actions
+    from workbench.ui.team import team_actions
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
@@ -299,7 +299,7 @@ def test_rating_sheets_out_and_back_from_the_window(
         paths[1].write_text("not a workbook")
         errors: list[str] = []
         monkeypatch.setattr(
-            "workbench.ui.dialogs.show_error", lambda parent, text, *a: errors.append(text)
+            "workbench.ui.base.dialogs.show_error", lambda parent, text, *a: errors.append(text)
         )
         assert not team_actions.collect_sheets(parent, document, [str(p) for p in paths])
         assert errors and errors[0].startswith("Ben.xlsx")
@@ -327,7 +327,7 @@ def test_collecting_a_blank_sheet_asks_before_adding_an_analyst(
 ):
     from PySide6.QtWidgets import QMessageBox
 
-    from workbench.ui import team_actions
+    from workbench.ui.team import team_actions
 
     asked: list[str] = []
     answers = [False, True]

@@ -14,10 +14,10 @@ from workbench.core.edits import SetRating, UpdateEvidence
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
 from workbench.store import ProjectFile
-from workbench.ui import palette
-from workbench.ui.document import Document
-from workbench.ui.footer_model import ScoreFooterModel
-from workbench.ui.matrix_model import (
+from workbench.ui.base import palette
+from workbench.ui.base.document import Document
+from workbench.ui.matrix.footer_model import ScoreFooterModel
+from workbench.ui.matrix.matrix_model import (
     DIAGNOSTICITY,
     LEADING,
     TITLE,
@@ -216,7 +216,7 @@ def test_five_thousand_by_forty_serves_cells_and_scores_fast(qtbot, tmp_path):  
 
 
 def test_sources_list_model_passes_qt_model_tester(document, qtmodeltester):  # noqa: ANN001
-    from workbench.ui.sources_panel import SourceListModel
+    from workbench.ui.editors.sources_panel import SourceListModel
 
     model = SourceListModel(document)
     qtmodeltester.check(model)

@@ -88,7 +88,7 @@ def test_present_the_disagreement_view_on_a_projector(main_window, qtbot):  # no
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QLabel, QTableView
 
-    from workbench.ui.analysis_area import PRESENT_POINTS
+    from workbench.ui.analysis.area import PRESENT_POINTS
 
     main_window.findChild(QAction, "actionViewDisagreement").trigger()
     main_window.findChild(QAction, "actionPresentAnalysis").trigger()

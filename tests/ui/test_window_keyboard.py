@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.edits import SetRating
 from workbench.core.ratings import Level, Rating
-from workbench.ui.matrix_model import CREDIBILITY, LEADING, RELEVANCE
+from workbench.ui.matrix.matrix_model import CREDIBILITY, LEADING, RELEVANCE
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier

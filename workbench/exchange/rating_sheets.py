@@ -54,9 +54,7 @@ from workbench.exchange.xlsx_cells import FORMULA_TRIGGERS, clean_text
 from workbench.exchange.xlsx_formulas import CONSISTENT_TERMS, INCONSISTENT_TERMS, sumproducts
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from workbench.exchange.rating_sheets_collect import CollectPlan
+    pass
 
 RATINGS_SHEET = "Ratings"
 FORMAT_NAME = "ach-workbench-ratings"
@@ -427,10 +425,3 @@ def _identity(
         (META_DIGEST, digest),
     ):
         book.custom_doc_props.append(StringProperty(name=key, value=clean_text(value, key)))
-
-
-def collect_rating_sheets(project: Project, paths: Iterable[str | Path]) -> CollectPlan:
-    """Read filled sheets into one planned Batch edit (see :mod:`rating_sheets_collect`)."""
-    from workbench.exchange.rating_sheets_collect import collect_rating_sheets as collect
-
-    return collect(project, paths)

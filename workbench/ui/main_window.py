@@ -29,33 +29,32 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QUndoView,
     QWidget,
 )
 
 from workbench.core import palette as colours
 from workbench.exchange import formats
-from workbench.ui import geometry
-from workbench.ui.analysis_area import make_analysis_dock, open_in_front, toggle_present
-from workbench.ui.dialogs import show_about, show_error, show_keys
-from workbench.ui.disagreement_view import DisagreementView
-from workbench.ui.document import Document
-from workbench.ui.evidence_panel import EvidencePanel
-from workbench.ui.file_actions import FileActions
-from workbench.ui.hypothesis_panel import HypothesisPanel
-from workbench.ui.layer_switcher import LayerSwitcher
-from workbench.ui.matrix_model import LEADING
-from workbench.ui.matrix_panel import MatrixPanel
-from workbench.ui.matrix_view import make_clipboard_actions
-from workbench.ui.palette import APPEARANCES, apply_appearance
-from workbench.ui.project_dialog import ProjectDialog, window_title
-from workbench.ui.sources_panel import SourcesPanel
-from workbench.ui.structure_actions import StructureActions
-from workbench.ui.workshop import open_workshop
+from workbench.ui.analysis.area import make_analysis_dock, open_in_front, toggle_present
+from workbench.ui.analysis.report_action import save_report
+from workbench.ui.analysis.timeline_view import TimelineView
+from workbench.ui.base import geometry
+from workbench.ui.base.dialogs import show_about, show_error, show_keys
+from workbench.ui.base.document import Document
+from workbench.ui.base.palette import APPEARANCES, apply_appearance
+from workbench.ui.docks import ANALYSIS_PAGES, DOCKS, SCROLLED, STACKED, TABBED
+from workbench.ui.editors.evidence_panel import EvidencePanel
+from workbench.ui.editors.hypothesis_panel import HypothesisPanel
+from workbench.ui.editors.structure_actions import StructureActions
+from workbench.ui.files.file_actions import FileActions
+from workbench.ui.files.project_dialog import ProjectDialog, window_title
+from workbench.ui.matrix.matrix_model import LEADING
+from workbench.ui.matrix.matrix_panel import MatrixPanel
+from workbench.ui.matrix.matrix_view import make_clipboard_actions
+from workbench.ui.team.disagreement_view import DisagreementView
+from workbench.ui.team.layer_switcher import LayerSwitcher
+from workbench.ui.team.workshop import open_workshop
 
 APPEARANCE_KEY = "view/appearance"
-#: Docks whose panel scrolls inside the dock (their forms are taller than a small screen).
-SCROLLED_DOCKS = ("hypothesis", "sources")
 #: Panel buttons that change the project: disabled in a read-only window.
 READ_ONLY_BUTTONS = (
     "addEvidenceButton",
@@ -91,39 +90,31 @@ class MainWindow(QMainWindow):
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
 
-        self.evidence_panel = EvidencePanel(self.document, self)
-        self.hypothesis_panel = HypothesisPanel(self.document, self)
-        self.sources_panel = SourcesPanel(self.document, self)
-        self.history = QUndoView(self.document.undo_stack, self)
-        self.history.setObjectName("historyView")
-        self.history.setEmptyLabel("Opened")
         self.docks: dict[str, QDockWidget] = {}
-        area = Qt.DockWidgetArea
-        self._dock("evidence", "Evidence", self.evidence_panel, area.RightDockWidgetArea)
-        self._dock("hypothesis", "Hypothesis", self.hypothesis_panel, area.RightDockWidgetArea)
-        self._dock("sources", "Sources", self.sources_panel, area.RightDockWidgetArea)
-        self._dock("history", "History", self.history, area.RightDockWidgetArea)
-        self._add_teammate_docks()
-        from workbench.ui.analysis_docks import add_analysis_docks
+        self.views: dict[str, QWidget] = {}
+        self._build_docks()
+        self.evidence_panel: EvidencePanel = self.views["evidence"]  # type: ignore[assignment]
+        self.hypothesis_panel: HypothesisPanel = self.views["hypothesis"]  # type: ignore[assignment]
+        self.sources_panel = self.views["sources"]
+        self.history = self.views["history"]
+        self.scores_panel = self.views["scores"]
+        self.steps_guide = self.views["steps"]
+        self.disagreement_view: DisagreementView = self.views["disagreement"]  # type: ignore[assignment]
+        self.disagreement_view.cellSelected.connect(self.select_cell)
+        for key in ("sensitivity", "timeline"):
+            self.views[key].evidenceSelected.connect(self.select_evidence)  # type: ignore[attr-defined]
 
-        add_analysis_docks(self)  # sensitivity, Bayesian view, timeline, milestones
-        self.analysis_area.add_page("disagreement", "Disagreement", self.disagreement_view)
-        if "scores" in self.docks:
-            # Editors on top, the scores chart under them: both in view while rating.
-            self.splitDockWidget(
-                self.docks["evidence"], self.docks["scores"], Qt.Orientation.Vertical
-            )
-        self.tabifyDockWidget(self.docks["evidence"], self.docks["hypothesis"])
-        self.tabifyDockWidget(self.docks["hypothesis"], self.docks["sources"])
-        self.tabifyDockWidget(self.docks["sources"], self.docks["history"])
-        self.docks["evidence"].raise_()
-        if "scores" in self.docks:
-            self.resizeDocks(
-                [self.docks["evidence"], self.docks["scores"]], [560, 380], Qt.Orientation.Vertical
-            )
-
-        self.files = FileActions(self)
-        self.structure = StructureActions(self)
+        status = self.statusBar().showMessage
+        self.files = FileActions(self, self.document, self.settings, status)
+        self.structure = StructureActions(
+            self,
+            self.document,
+            self.view,
+            self.select_cell,
+            self._edit_new_evidence,
+            self._edit_new_hypothesis,
+            status,
+        )
         self._build_layer_box()
         self._build_menus()
         self._connect()
@@ -144,45 +135,51 @@ class MainWindow(QMainWindow):
 
     # -- construction ----------------------------------------------------------
 
-    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"{key}Dock")
-        if key in SCROLLED_DOCKS:
-            # A tall form scrolls in its dock instead of making the window taller
-            # than a 720-pixel screen.
-            holder = QScrollArea(dock)
-            holder.setWidgetResizable(True)
-            holder.setFrameShape(QFrame.Shape.NoFrame)
-            holder.setWidget(widget)
-            dock.setWidget(holder)
-        else:
-            dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        self.docks[key] = dock
-        return dock
-
-    def _add_teammate_docks(self) -> None:
-        """The scores chart and Heuer's steps guide, when their modules are present."""
-        area = Qt.DockWidgetArea
-        try:
-            from workbench.ui.scores_panel import ScoresPanel
-        except ImportError:
-            ScoresPanel = None  # noqa: N806
-        if ScoresPanel is not None:
-            self.scores_panel = ScoresPanel(self.document, self)
-            self._dock("scores", "Scores", self.scores_panel, area.RightDockWidgetArea)
-        try:
-            from workbench.ui.steps_guide import StepsGuide
-        except ImportError:
-            StepsGuide = None  # noqa: N806
-        # The analysis views share one tabbed area under the matrix (analysis_area.py).
-        dock, self.analysis_area = make_analysis_dock(self)
-        self.docks["analysis"] = dock
-        if StepsGuide is not None:
-            self.steps_guide = StepsGuide(self.document, self)
-            self.analysis_area.add_page("steps", "Heuer's Steps", self.steps_guide)
-        self.disagreement_view = DisagreementView(self.document, self)
-        self.disagreement_view.cellSelected.connect(self.select_cell)
+    def _build_docks(self) -> None:
+        """The docks of ui/docks.py's table, arranged as it says; the analysis views
+        are pages of one tabbed analysis area (ui/analysis/area.py)."""
+        self.docks["analysis"], self.analysis_area = make_analysis_dock(self)
+        made = {spec.key: spec.make(self.document, self) for spec in DOCKS}
+        titles = {spec.key: spec.title for spec in DOCKS}
+        for key in ANALYSIS_PAGES:
+            self.analysis_area.add_page(key, titles[key], made[key])
+        for spec in DOCKS:
+            widget = made[spec.key]
+            self.views[spec.key] = widget
+            if spec.key in ANALYSIS_PAGES:
+                continue
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(f"{spec.key}Dock")
+            if spec.key in SCROLLED:
+                # A tall form scrolls in its dock instead of making the window taller
+                # than a 720-pixel screen.
+                holder = QScrollArea(dock)
+                holder.setWidgetResizable(True)
+                holder.setFrameShape(QFrame.Shape.NoFrame)
+                holder.setWidget(widget)
+                dock.setWidget(holder)
+            else:
+                dock.setWidget(widget)
+            self.addDockWidget(spec.area, dock)
+            self.docks[spec.key] = dock
+        upper, lower, heights = STACKED
+        tabbed = {key for group in TABBED for key in group}
+        for spec in DOCKS:
+            if spec.hidden and spec.key not in tabbed and spec.key in self.docks:
+                self.docks[spec.key].hide()
+        hidden = {spec.key for spec in DOCKS if spec.hidden}
+        for group in TABBED:
+            if group[0] == upper:
+                self.splitDockWidget(self.docks[upper], self.docks[lower], Qt.Orientation.Vertical)
+            for before, after in zip(group, group[1:], strict=False):
+                self.tabifyDockWidget(self.docks[before], self.docks[after])
+            for key in group:
+                if key in hidden and key in self.docks:
+                    self.docks[key].hide()
+        self.docks[upper].raise_()
+        self.resizeDocks(
+            [self.docks[upper], self.docks[lower]], list(heights), Qt.Orientation.Vertical
+        )
 
     def _build_layer_box(self) -> None:
         # My ratings / each analyst / team consensus, and the Team menu (layer_switcher.py).
@@ -242,7 +239,7 @@ class MainWindow(QMainWindow):
             name = "actionExport" + fmt.export_suffix.lstrip(".").capitalize()
             export = functools.partial(files.export, fmt)
             file_menu.addAction(self.action(name, f"Export to {fmt.name}…", export))
-        file_menu.addAction(self.action("actionReport", "&Report…", self.analysis.save_report))
+        file_menu.addAction(self.action("actionReport", "&Report…", self.save_report))
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionQuit", "&Quit", self.close, keys.Quit))
 
@@ -252,8 +249,8 @@ class MainWindow(QMainWindow):
         undo.setShortcut(keys.Undo)
         redo = self.document.undo_stack.createRedoAction(self, "&Redo")
         redo.setObjectName("actionRedo")
-        # Ctrl+Y and Ctrl+Shift+Z both redo on every platform (each hand has its habit).
-        # A key twice in one action's list would make the shortcut ambiguous: dedupe.
+        # Ctrl+Y and Ctrl+Shift+Z both redo on every platform (each hand has its habit);
+        # a key twice in one action's list would make the shortcut ambiguous: dedupe.
         redo_keys: dict[str, QKeySequence] = {}
         for sequence in (
             *QKeySequence.keyBindings(keys.Redo),
@@ -330,7 +327,7 @@ class MainWindow(QMainWindow):
         area = self.analysis_area
         for key, title in area.titles.items():
             name = "actionView" + key.capitalize()
-            view.addAction(self.action(name, title, lambda k=key: self.show_dock(k)))
+            view.addAction(self.action(name, title, functools.partial(self.show_dock, key)))
         view.addAction(self.docks["analysis"].toggleViewAction())
         view.addAction(
             self.action(
@@ -352,6 +349,7 @@ class MainWindow(QMainWindow):
                 "The matrix in the middle, editors and scores on the right, views hidden",
             )
         )
+        view.addSeparator()
         view.addMenu(self._appearance_menu())
         view.addSeparator()
         view.addAction(
@@ -495,7 +493,7 @@ class MainWindow(QMainWindow):
 
     def open_guide(self) -> None:
         """F1: Heuer's eight steps as this window does them."""
-        from workbench.ui.help_guide import HelpGuide
+        from workbench.ui.base.help_guide import HelpGuide
 
         if getattr(self, "guide", None) is None:
             self.guide = HelpGuide(self)
@@ -601,6 +599,27 @@ class MainWindow(QMainWindow):
         self.hypothesis_panel.show_hypothesis(column)
         self.show_dock("hypothesis")
         self.hypothesis_panel.title.setFocus()
+
+    def _edit_new_evidence(self, project_row: int) -> None:
+        self._edit_evidence_row(project_row)
+        self.evidence_panel.title.selectAll()
+
+    def _edit_new_hypothesis(self, column: int) -> None:
+        self._edit_hypothesis(column)
+        self.hypothesis_panel.title.selectAll()
+
+    def select_evidence(self, evidence_id: int) -> None:
+        """Select an item's row in the matrix (from a tornado bar or a list)."""
+        try:
+            row = self.document.project.evidence_index(evidence_id)
+        except KeyError:
+            return
+        self.select_cell(row, -1)
+        self.view.setFocus()
+
+    def save_report(self) -> None:
+        timeline: TimelineView = self.views["timeline"]  # type: ignore[assignment]
+        save_report(self, self.document, self.statusBar().showMessage, timeline.annotate)
 
     def _focus_search(self) -> None:
         self.matrix.search.setFocus()
