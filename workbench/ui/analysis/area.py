@@ -15,6 +15,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QTabWidget, QWidget
 
+#: A page never gets less height than this: on a short screen its chart keeps
+#: readable labels and the page scrolls a little instead.
+PAGE_MIN_HEIGHT = 320
 #: Share of the window's height the area takes when it opens.
 HEIGHT_SHARE = 0.40
 
@@ -33,7 +36,8 @@ class _Page(QScrollArea):
             return
         view = self.viewport().size()
         least = widget.minimumSizeHint().expandedTo(widget.minimumSize())
-        widget.resize(max(view.width(), least.width()), max(view.height(), least.height()))
+        height = max(view.height(), least.height(), PAGE_MIN_HEIGHT)
+        widget.resize(max(view.width(), least.width()), height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
