@@ -21,7 +21,7 @@ from ci_tools import require
 
 from workbench.core.ratings import Rating
 from workbench.exchange.rating_sheets import RATINGS_SHEET
-from workbench.ui.palette import RATING_FILL
+from workbench.ui.base.palette import RATING_FILL
 
 pytestmark = pytest.mark.bundle
 
