@@ -1,0 +1,101 @@
+"""Server addresses: ``postgresql://[user[:password]@]host[:port]/dbname?project=NAME``.
+
+Everything but ``project`` is handed to libpq untouched, so its usual ways
+of finding a server and a password keep working: ``PGHOST``, ``PGUSER``,
+``PGPASSWORD``, ``~/.pgpass``, ``?host=/run/postgresql`` for a Unix socket,
+``sslmode`` and the rest. A password in the address is kept only in the
+connection string; every text meant for a person (messages, recent files,
+the window title) uses :attr:`ServerAddress.shown`, and :meth:`redact` takes
+it out of any text that came back from the server or the driver.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import urllib.parse
+
+from workbench.core.errors import BadInput
+
+SCHEMES = ("postgresql://", "postgres://")
+
+#: A project's name on a server: it becomes part of a schema name, so keep it plain.
+PROJECT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,47}")
+
+#: Every project lives in its own schema, named this prefix + the project's name.
+SCHEMA_PREFIX = "achwb_"
+
+_MASK = "***"
+
+
+def is_server_address(text: str) -> bool:
+    return text.strip().lower().startswith(SCHEMES)
+
+
+@dataclasses.dataclass(frozen=True)
+class ServerAddress:
+    #: What libpq connects with: the address less ``project`` (may hold a password).
+    conninfo: str = dataclasses.field(repr=False)
+    #: The project's name on the server.
+    project: str
+    #: The address as a person may see it: any password replaced by ``***``.
+    shown: str
+    _secrets: tuple[str, ...] = dataclasses.field(default=(), repr=False)
+
+    @property
+    def schema(self) -> str:
+        return SCHEMA_PREFIX + self.project
+
+    def redact(self, text: str) -> str:
+        """``text`` with every password of this address replaced by ``***``."""
+        for secret in self._secrets:
+            text = text.replace(secret, _MASK)
+        return text
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+def parse_address(text: str) -> ServerAddress:
+    """Read a server address; BadInput (without the password) when it is not one."""
+    text = text.strip()
+    if not is_server_address(text):
+        raise BadInput("a server address starts with postgresql://")
+    parts = urllib.parse.urlsplit(text)
+    secrets: list[str] = []
+    netloc = parts.netloc
+    shown_netloc = netloc
+    if "@" in netloc:
+        userinfo, _, hostinfo = netloc.rpartition("@")
+        user, colon, password = userinfo.partition(":")
+        if colon:
+            secrets += [password, urllib.parse.unquote(password)]
+            shown_netloc = f"{user}:{_MASK}@{hostinfo}"
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    projects = [value for key, value in query if key == "project"]
+    kept = [(key, value) for key, value in query if key != "project"]
+    shown_query = []
+    for key, value in kept:
+        if key == "password":
+            secrets += [value, urllib.parse.quote(value, safe=""), urllib.parse.quote_plus(value)]
+            value = _MASK
+        shown_query.append((key, value))
+    secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def shown(extra: list[tuple[str, str]]) -> str:
+        query_text = urllib.parse.urlencode(shown_query + extra, safe="/*")
+        return urllib.parse.urlunsplit((parts.scheme, shown_netloc, parts.path, query_text, ""))
+
+    if len(projects) != 1:
+        problem = "names no project" if not projects else "names more than one project"
+        raise BadInput(f"{shown([])} {problem}: add ?project=NAME")
+    project = projects[0]
+    if not PROJECT_NAME.fullmatch(project):
+        raise BadInput(
+            f"{shown([])}: the project name {project!r} must be 1 to 48 letters, digits, "
+            "'-' or '_', starting with a letter or digit"
+        )
+    conninfo = urllib.parse.urlunsplit(
+        (parts.scheme, netloc, parts.path, urllib.parse.urlencode(kept, safe="/"), "")
+    )
+    return ServerAddress(conninfo, project, shown([("project", project)]), tuple(secrets))
