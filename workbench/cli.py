@@ -82,9 +82,23 @@ def _new_output(text: str, force: bool, suffixes: tuple[str, ...]) -> Path:
 
 
 def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - store type
+    """A project file, or a project on a team server (``postgresql://...?project=NAME``)."""
+    from workbench.store.server.address import is_server_address
+
+    if is_server_address(path_text):
+        from workbench.store.server import ServerProject
+
+        return ServerProject.open(path_text, read_only=read_only)
     from workbench.store import ProjectFile
 
     return ProjectFile.open(_existing_file(path_text), read_only=read_only)
+
+
+def _shown(path_text: str) -> str:
+    """PROJECT as it may be printed: a server address loses its password."""
+    from workbench.store.server.address import is_server_address, parse_address
+
+    return parse_address(path_text).shown if is_server_address(path_text) else path_text
 
 
 def _create_project_file(project, out: Path, force: bool) -> None:  # noqa: ANN001
@@ -220,7 +234,7 @@ def _export(parser: argparse.ArgumentParser) -> Handler:
         out = _new_output(args.out, args.force, EXPORT_SUFFIXES)
         with _open_project(args.project) as pf:
             export_any(pf.project, out, _layer_of(pf.project, args), app_version=__version__)
-        print(f"exported {args.project} to {out}")
+        print(f"exported {_shown(args.project)} to {out}")
         return 0
 
     return run
@@ -284,7 +298,7 @@ def _report(parser: argparse.ArgumentParser) -> Handler:
                 app_version=__version__,
                 annotate=annotate,
             )
-        print(f"wrote the report of {args.project} to {out}")
+        print(f"wrote the report of {_shown(args.project)} to {out}")
         return 0
 
     return run
@@ -482,6 +496,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+# The team-server commands (push, pull, grant, rate) live in their own module.
+from workbench import cli_team as _cli_team  # noqa: E402, F401
 
 
 def _write_crash_log() -> str:

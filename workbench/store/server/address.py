@@ -82,9 +82,13 @@ def parse_address(text: str) -> ServerAddress:
         shown_query.append((key, value))
     secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
 
+    def joined(location: str, items: list[tuple[str, str]], safe: str) -> str:
+        # Not urlunsplit: it drops the "//" of an empty host (postgresql:///db, a local socket).
+        query_text = urllib.parse.urlencode(items, safe=safe)
+        return f"{parts.scheme}://{location}{parts.path}" + (f"?{query_text}" if query_text else "")
+
     def shown(extra: list[tuple[str, str]]) -> str:
-        query_text = urllib.parse.urlencode(shown_query + extra, safe="/*")
-        return urllib.parse.urlunsplit((parts.scheme, shown_netloc, parts.path, query_text, ""))
+        return joined(shown_netloc, shown_query + extra, "/*")
 
     if len(projects) != 1:
         problem = "names no project" if not projects else "names more than one project"
@@ -95,7 +99,5 @@ def parse_address(text: str) -> ServerAddress:
             f"{shown([])}: the project name {project!r} must be 1 to 48 letters, digits, "
             "'-' or '_', starting with a letter or digit"
         )
-    conninfo = urllib.parse.urlunsplit(
-        (parts.scheme, netloc, parts.path, urllib.parse.urlencode(kept, safe="/"), "")
-    )
+    conninfo = joined(netloc, kept, "/")
     return ServerAddress(conninfo, project, shown([("project", project)]), tuple(secrets))

@@ -15,7 +15,8 @@ class ServerUnreachable(ProjectFileError):
     """No connection: the server is down, the address is wrong, or the login was refused."""
 
     def __init__(self, address: ServerAddress, reason: str) -> None:
-        self.reason = address.redact(reason)
+        # libpq's messages run over several lines; the CLI promises one.
+        self.reason = " ".join(address.redact(reason).split())
         super().__init__(f"cannot reach {address} ({self.reason})")
         self.address = address
 

@@ -216,9 +216,9 @@ def load_project(connection: Connection) -> Project:
         next_id=head.next_id,
         uid=head.uid,
     )
-    project.overrides = dict(
-        rows.override_from(r) for r in connection.execute(select(ConsensusOverrideRow))
-    )
+    # Core rows, read by column name just like the ORM objects rows.py expects.
+    overrides: list[Any] = list(connection.execute(select(ConsensusOverrideRow)))
+    project.overrides = dict(rows.override_from(r) for r in overrides)
     for items in (
         project.hypotheses,
         project.evidence,

@@ -1,0 +1,149 @@
+"""The ``workbench`` commands of a team working on a server, and ``rate``.
+
+``push`` puts a project file on a PostgreSQL server, ``pull`` makes a local
+copy, ``grant`` admits a database role as an analyst with a layer of their
+own, and ``rate`` sets one cell, on a file or a server. Registered with the
+other commands by :mod:`workbench.cli`; a server address is printed only as
+:attr:`ServerAddress.shown`, never with its password.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from workbench.cli import Handler, _existing_file, _new_output, _open_project, _shown, command
+from workbench.core.errors import BadInput
+
+#: What ``rate`` accepts for RATING, besides the codes themselves.
+_RATING_WORDS = {"blank": "", "-": "", "na": "NA", "n/a": "NA"}
+
+
+@command("push", "put a project file on a team server (PostgreSQL); you become its facilitator")
+def _push(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("project", metavar="PROJECT.achwb")
+    parser.add_argument(
+        "url", metavar="URL", help="postgresql://[user@]host[:port]/db?project=NAME"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace a project of that name on the server"
+    )
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench.store.server import ServerProject, parse_address
+
+        address = parse_address(args.url)
+        with _open_project(str(_existing_file(args.project))) as local:
+            project = local.project
+        ServerProject.create(address, project, replace=args.force).close()
+        print(
+            f"pushed {args.project} to {address} ({len(project.evidence)} evidence x "
+            f"{len(project.hypotheses)} hypotheses, {len(project.analysts)} analysts)"
+        )
+        return 0
+
+    return run
+
+
+@command("pull", "copy a project from a team server into a new project file")
+def _pull(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("url", metavar="URL")
+    parser.add_argument("out", metavar="OUT.achwb")
+    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench.store import PROJECT_SUFFIX, ProjectFile
+        from workbench.store.server import ServerProject, parse_address
+
+        address = parse_address(args.url)
+        out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
+        with ServerProject.open(address, read_only=True) as server:
+            ProjectFile.create(out, server.project, replace=args.force).close()
+        print(f"pulled {address} into {out}")
+        return 0
+
+    return run
+
+
+@command("grant", "admit a database role to a project on a server as an analyst (facilitator)")
+def _grant(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("url", metavar="URL")
+    parser.add_argument("--analyst", required=True, metavar="NAME", help="the analyst's name")
+    parser.add_argument("--role", required=True, metavar="ROLE", help="their database role")
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench.store.server import ServerProject, parse_address
+
+        address = parse_address(args.url)
+        with ServerProject.open(address) as server:
+            server.grant(args.analyst, args.role)
+        print(f"{args.role} rates as {args.analyst} in {address}")
+        return 0
+
+    return run
+
+
+@command("rate", "rate one cell: EVIDENCE x HYPOTHESIS (codes) as RATING (CC C N I II NA blank)")
+def _rate(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("project", metavar="PROJECT")
+    parser.add_argument("evidence", metavar="EVIDENCE", help="the evidence code, e.g. E3")
+    parser.add_argument("hypothesis", metavar="HYPOTHESIS", help="the hypothesis code, e.g. H2")
+    parser.add_argument("rating", metavar="RATING", help="CC, C, N, I, II, NA or blank")
+    parser.add_argument(
+        "--analyst",
+        metavar="NAME",
+        help="whose layer (default: yours on a server; the only or current analyst in a file)",
+    )
+    parser.add_argument("--rationale", metavar="TEXT", help='why ("" clears it)')
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench.core.edits import SetRating
+        from workbench.core.ratings import Rating
+
+        word = _RATING_WORDS.get(args.rating.strip().lower(), args.rating.strip().upper())
+        try:
+            rating = Rating.from_code(word)
+        except KeyError:
+            raise BadInput(
+                f"{args.rating!r} is not a rating; use CC, C, N, I, II, NA or blank"
+            ) from None
+        with _open_project(args.project, read_only=False) as store:
+            project = store.project
+            evidence = project.evidence_by_code(args.evidence)
+            if evidence is None:
+                raise BadInput(f"no evidence with the code {args.evidence!r}")
+            hypothesis = project.hypothesis_by_code(args.hypothesis)
+            if hypothesis is None:
+                raise BadInput(f"no hypothesis with the code {args.hypothesis!r}")
+            analyst_id = _whose_layer(store, args.analyst)
+            store.apply(
+                SetRating(analyst_id, evidence.id, hypothesis.id, rating, args.rationale),
+                analyst_id,
+            )
+            name = next(a.name for a in project.analysts if a.id == analyst_id)
+        shown = rating.code or "blank"
+        print(f"{name}: {evidence.code} x {hypothesis.code} = {shown} in {_shown(args.project)}")
+        return 0
+
+    return run
+
+
+def _whose_layer(store, name: str | None) -> int:  # noqa: ANN001 - a ProjectFile or ServerProject
+    """The analyst ``rate`` changes: named, else the role's own, the current, or the only one."""
+    project = store.project
+    names = ", ".join(a.name for a in project.analysts) or "none"
+    if name is not None:
+        analyst = project.analyst_by_name(name)
+        if analyst is None:
+            raise BadInput(f"no analyst named {name!r} (analysts: {names})")
+        return analyst.id
+    own = getattr(store, "my_analyst_id", None)
+    if own is not None:
+        return int(own)
+    if not hasattr(store, "my_analyst_id"):  # a file: the analyst it was last rated as
+        current = store.get_setting("current_analyst", None)
+        known = {a.id for a in project.analysts}
+        if current is not None and str(current).isdigit() and int(current) in known:
+            return int(current)
+    if len(project.analysts) == 1:
+        return project.analysts[0].id
+    raise BadInput(f"say whose layer with --analyst NAME (analysts: {names})")
