@@ -11,9 +11,12 @@ the address shown without its password.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import select
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -75,6 +78,19 @@ def _reason(error: BaseException) -> str:
     return first[0] if first else type(error).__name__
 
 
+@dataclasses.dataclass
+class RemoteChanges:
+    """What others committed since the last look: cells re-read, or the whole project reloaded."""
+
+    #: (analyst, evidence, hypothesis) cells whose rating or rationale was re-read.
+    cells: set[tuple[int, int, int]] = dataclasses.field(default_factory=set)
+    #: True when the structure changed and :attr:`ServerProject.project` is a new Project.
+    reloaded: bool = False
+
+    def __bool__(self) -> bool:
+        return self.reloaded or bool(self.cells)
+
+
 def _apply_tracked(edit: Edit, project: Project, applied: list[Edit]) -> Edit:
     """Edit.apply, keeping each part's inverse so a failed save can be undone part by part."""
     if isinstance(edit, Batch):
@@ -112,6 +128,10 @@ class ServerProject:
         self._own_settings: dict[str, Any] = {}
         #: A file-like name for code that shows where a project lives.
         self.path = address.shown
+        #: Tells this session's own notifications from everyone else's.
+        self._session = uuid.uuid4().hex
+        self._listener: Any = None
+        self._inbox: list[str] = []
 
     # -- connecting -----------------------------------------------------------------------
 
@@ -321,6 +341,8 @@ class ServerProject:
             raise ProjectFileError(
                 f"{self.address} is open read-only; open it again for editing to change it"
             )
+        import psycopg
+
         with self._mutex:
             refusal = self.refusal(edit)
             if refusal is not None:
@@ -349,6 +371,8 @@ class ServerProject:
                         label,
                         type(edit).__name__,
                     )
+                    notice = tables.change_notice(self._session, edit, self.project, structural)
+                    tables.notify(connection, self.address.schema, notice)
                 self._stored_next_id = self.project.next_id
                 return inverse
             except BaseException as error:
@@ -359,8 +383,8 @@ class ServerProject:
                         self.address,
                         f"{error.reason}; “{label}” was not saved and was undone",
                     ) from None
-                if isinstance(error, DBAPIError):
-                    raise self._refused(error, label) from None
+                if isinstance(error, DBAPIError | psycopg.Error):
+                    raise self._refused(error, label, edit) from None
                 raise
 
     def _signature(self) -> str:
@@ -369,13 +393,12 @@ class ServerProject:
         analyst = next((a for a in self.project.analysts if a.id == mine), None)
         return analyst.name if analyst is not None else self.role
 
-    def _refused(self, error: DBAPIError, label: str) -> ProjectFileError:
+    def _refused(self, error: BaseException, label: str, edit: Edit) -> ProjectFileError:
         state = _sql_state(error)
         reason = self.address.redact(_reason(error))
         if state == "23503":  # foreign_key_violation: a row someone just deleted
-            detail = getattr(getattr(error.orig, "diag", None), "message_detail", "") or ""
             return ProjectFileError(
-                f"{self.address}: “{label}” refers to {self._gone(detail)}, which someone has "
+                f"{self.address}: “{label}” refers to {self._gone(edit)}, which someone has "
                 "just removed from the project; the change was undone"
             )
         if state == "42501" or (state or "").startswith("42"):
@@ -384,24 +407,150 @@ class ServerProject:
             f"{self.address}: the change “{label}” could not be saved ({reason}); it was undone"
         )
 
-    def _gone(self, detail: str) -> str:
-        """'evidence E3' from 'Key (evidence_id)=(57) is not present in table "evidence".'"""
-        import re
+    def _gone(self, edit: Edit) -> str:
+        """'evidence E3', naming what an edit refers to that is no longer on the server.
 
-        found = re.search(r"\((\w+)_id\)=\((\d+)\)", detail)
-        if not found:
-            return "a row"
-        kind, item_id = found.group(1), int(found.group(2))
-        for items in (self.project.evidence, self.project.hypotheses):
-            for item in items:
-                if item.id == item_id:
-                    return f"{kind} {item.code}"
-        return f"{kind} {item_id}"
+        PostgreSQL leaves the key out of the error when row-level security is
+        on, so the server is asked which of the edit's rows still exist.
+        """
+        cells: set[tuple[int, int, int]] = set()
+        tables.cells_of(edit, self.project, cells)
+        wanted: dict[str, tuple[set[int], list[Any]]] = {
+            "evidence": ({e for _, e, _ in cells}, list(self.project.evidence)),
+            "hypothesis": ({h for _, _, h in cells}, list(self.project.hypotheses)),
+        }
+        names: list[str] = []
+        try:
+            with self._transaction(self.address, self._engine_or_closed()) as connection:
+                tables.use_schema(connection, self.address.schema)
+                for kind, (ids, items) in wanted.items():
+                    present = tables.existing_ids(connection, kind, sorted(ids))
+                    names += [f"{kind} {i.code}" for i in items if i.id in ids - present]
+        except ProjectFileError:
+            pass
+        return ", ".join(names) or "a row"
 
     def _refresh_members(self) -> None:
         engine = self._engine_or_closed()
         with self._transaction(self.address, engine) as connection:
             self._members = access.members(connection, self.address.schema)
+
+    # -- live: the others' edits --------------------------------------------------------------
+
+    def listen(self) -> int:
+        """Start hearing about others' commits; returns the socket to watch for them.
+
+        A second connection (autocommit) LISTENs on the project's channel;
+        :meth:`take_changes` reads what arrived without waiting.
+        """
+        import psycopg
+
+        if self._listener is None:
+            try:
+                listener = psycopg.connect(
+                    self.address.conninfo, autocommit=True, application_name="ACH Workbench"
+                )
+                listener.add_notify_handler(lambda notice: self._inbox.append(notice.payload))
+                listener.execute(f"LISTEN {tables.quoted(self.address.schema)}")
+            except psycopg.Error as error:
+                raise ServerUnreachable(self.address, str(error)) from None
+            self._listener = listener
+        return int(self._listener.fileno())
+
+    def take_changes(self) -> RemoteChanges:
+        """Bring :attr:`project` up to date with what others committed; what changed.
+
+        Cells are re-read from the server (so the newest value wins, whatever
+        order the notices came in); a structural change reloads the project.
+        Raises ServerUnreachable when the connection is lost.
+        """
+        import psycopg
+
+        if self._listener is None:
+            self.listen()
+        changes = RemoteChanges()
+        cells: set[tuple[int, int, int]] = set()
+        try:
+            # Read what the socket holds (a server that has gone raises here), then
+            # the notices libpq parsed out of it; notices that came in during a
+            # query (the heartbeat) were collected by the handler into the inbox.
+            pgconn = self._listener.pgconn
+            for _ in range(8):  # a goodbye message first, then the end of the stream
+                if not select.select([self._listener.fileno()], [], [], 0)[0]:
+                    break
+                pgconn.consume_input()
+            if pgconn.status != psycopg.pq.ConnStatus.OK:
+                raise psycopg.OperationalError("the connection to the server was lost")
+            while (notice := pgconn.notifies()) is not None:
+                self._inbox.append(notice.extra.decode("utf-8"))
+            inbox, self._inbox = self._inbox, []
+            for payload in inbox:
+                message = json.loads(payload)
+                if message.get("session") == self._session:
+                    continue
+                if message.get("reload"):
+                    changes.reloaded = True
+                else:
+                    cells.update((int(a), int(e), int(h)) for a, e, h in message["cells"])
+        except psycopg.Error as error:
+            self._drop_listener()
+            raise ServerUnreachable(self.address, str(error)) from None
+        with self._mutex:
+            if changes.reloaded:
+                self.reload()
+                return changes
+            if cells:
+                self._refresh_cells(cells)
+                changes.cells = cells
+        return changes
+
+    def check_connection(self) -> None:
+        """A round trip to the server (a heartbeat); ServerUnreachable when it is gone."""
+        import psycopg
+
+        if self._listener is None:
+            self.listen()
+        try:
+            self._listener.execute("SELECT 1")
+        except psycopg.Error as error:
+            self._drop_listener()
+            raise ServerUnreachable(self.address, str(error)) from None
+
+    def _refresh_cells(self, cells: set[tuple[int, int, int]]) -> None:
+        project = self.project
+        evidence = {e.id: i for i, e in enumerate(project.evidence)}
+        hypotheses = {h.id: i for i, h in enumerate(project.hypotheses)}
+        wanted = [
+            c for c in cells if c[0] in project.layers and c[1] in evidence and c[2] in hypotheses
+        ]
+        with self._transaction(self.address, self._engine_or_closed()) as connection:
+            tables.use_schema(connection, self.address.schema)
+            found = tables.read_cells(connection, wanted)
+        for a, e, h in wanted:
+            code, note = found.get((a, e, h), (0, None))
+            project.layers[a][evidence[e], hypotheses[h]] = code
+            if note is None:
+                project.rationales.pop((a, e, h), None)
+            else:
+                project.rationales[(a, e, h)] = note
+
+    def reload(self) -> Project:
+        """Read the whole project again (after a structural change, or a reconnection)."""
+        with self._mutex:
+            engine = self._engine_or_closed()
+            with self._transaction(self.address, engine, "REPEATABLE READ") as connection:
+                tables.use_schema(connection, self.address.schema)
+                self.project = tables.load_project(connection)
+                self._members = access.members(connection, self.address.schema)
+            self._stored_next_id = self.project.next_id
+            return self.project
+
+    def _drop_listener(self) -> None:
+        if self._listener is not None:
+            try:
+                self._listener.close()
+            finally:
+                self._listener = None
 
     # -- analysts ---------------------------------------------------------------------------
 
@@ -484,6 +633,7 @@ class ServerProject:
 
     def close(self) -> None:
         with self._mutex:
+            self._drop_listener()
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None

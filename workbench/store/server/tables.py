@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -339,7 +340,7 @@ def write_structure(connection: Connection, before: Snapshot, after: Snapshot) -
 def write_ratings(connection: Connection, edit: Edit, project: Project) -> None:
     """Make the cells ``edit`` touched match ``project`` (run after the structure is written)."""
     cells: set[tuple[int, int, int]] = set()
-    _cells_of(edit, project, cells)
+    cells_of(edit, project, cells)
     evidence = {e.id for e in project.evidence}
     hypotheses = {h.id for h in project.hypotheses}
     analysts = {a.id for a in project.analysts}
@@ -360,11 +361,11 @@ def write_ratings(connection: Connection, edit: Edit, project: Project) -> None:
         cursor.executemany(_UPSERT_CELL, upserts)
 
 
-def _cells_of(edit: Edit, project: Project, cells: set[tuple[int, int, int]]) -> None:
+def cells_of(edit: Edit, project: Project, cells: set[tuple[int, int, int]]) -> None:
     """The (analyst, evidence, hypothesis) cells an edit may have changed."""
     if isinstance(edit, Batch):
         for part in edit.edits:
-            _cells_of(part, project, cells)
+            cells_of(part, project, cells)
     elif isinstance(edit, SetRating):
         cells.add((edit.analyst_id, edit.evidence_id, edit.hypothesis_id))
     elif isinstance(edit, AddEvidence):
@@ -440,3 +441,50 @@ def write_setting(connection: Connection, key: str, value: str | None) -> None:
 
 def set_next_id(connection: Connection, next_id: int) -> None:
     connection.execute(update(ProjectRow).where(ProjectRow.id == 1).values(next_id=next_id))
+
+
+# -- live: who changed which cells --------------------------------------------------------------
+
+#: NOTIFY payloads are limited to 8000 bytes; a bigger change says "reload" instead.
+_PAYLOAD_LIMIT = 7000
+
+
+def change_notice(session: str, edit: Edit, project: Project, structural: bool) -> str:
+    """The NOTIFY payload of one committed edit: the cells it set, or that everything may have."""
+    if not structural:
+        cells: set[tuple[int, int, int]] = set()
+        cells_of(edit, project, cells)
+        payload = json.dumps({"session": session, "cells": sorted(cells)})
+        if len(payload) <= _PAYLOAD_LIMIT:
+            return payload
+    return json.dumps({"session": session, "reload": True})
+
+
+def notify(connection: Connection, channel: str, payload: str) -> None:
+    """Sent when the transaction commits, and only if it does."""
+    connection.execute(
+        text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload}
+    )
+
+
+def read_cells(
+    connection: Connection, cells: list[tuple[int, int, int]]
+) -> dict[tuple[int, int, int], tuple[int, str | None]]:
+    """(code, rationale) of each (analyst, evidence, hypothesis) cell that has a row."""
+    if not cells:
+        return {}
+    analysts, evidence, hypotheses = (list(column) for column in zip(*cells, strict=True))
+    found = raw(connection).execute(
+        "SELECT analyst_id, evidence_id, hypothesis_id, code, rationale FROM rating"
+        " WHERE (analyst_id, evidence_id, hypothesis_id) IN"
+        " (SELECT * FROM unnest(%s::int[], %s::int[], %s::int[]))",
+        (analysts, evidence, hypotheses),
+    )
+    return {(a, e, h): (code, note) for a, e, h, code, note in found}
+
+
+def existing_ids(connection: Connection, table: str, ids: list[int]) -> set[int]:
+    """Which of ``ids`` are rows of ``table`` (evidence, hypothesis, analyst) on the server."""
+    assert table in ("evidence", "hypothesis", "analyst")
+    found = raw(connection).execute(f"SELECT id FROM {table} WHERE id = ANY(%s)", (ids,))
+    return {row[0] for row in found}
