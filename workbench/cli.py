@@ -440,7 +440,7 @@ def _team(parser: argparse.ArgumentParser) -> Handler:
 
 
 def _gui(project: str | None) -> int:
-    if project is not None:
+    if project is not None and not project.lower().startswith(("postgresql://", "postgres://")):
         _existing_file(project)
     from workbench.ui.preflight import gui_start_problem
 

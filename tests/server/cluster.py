@@ -49,6 +49,8 @@ class Cluster:
     bindir: Path
     folder: Path
     port: int = 5432
+    #: fsync and synchronous commits on (the benchmark); off for the tests, which lose nothing.
+    durable: bool = False
 
     @property
     def data(self) -> Path:
@@ -94,8 +96,8 @@ class Cluster:
                 "\nlisten_addresses = ''\n"
                 f"unix_socket_directories = '{self.socket_dir}'\n"
                 f"port = {self.port}\n"
-                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
                 "max_connections = 60\nshared_buffers = 32MB\n"
+                + ("" if self.durable else "fsync = off\nsynchronous_commit = off\n")
             )
 
     def start(self) -> None:
@@ -148,10 +150,10 @@ class Cluster:
         return psycopg.connect(self.conninfo(dbname=dbname), autocommit=True)
 
 
-def start_cluster(bindir: Path) -> Cluster:
+def start_cluster(bindir: Path, durable: bool = False) -> Cluster:
     """initdb, start, and create the test database; the caller stops it with ``discard``."""
     folder = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
-    cluster = Cluster(bindir, folder)
+    cluster = Cluster(bindir, folder, durable=durable)
     try:
         cluster.init()
         cluster.start()

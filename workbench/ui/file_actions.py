@@ -39,6 +39,12 @@ def example_folder() -> Path:
     return folder
 
 
+def _is_server(text: str) -> bool:
+    from workbench.store.server.address import is_server_address
+
+    return is_server_address(text)
+
+
 class _WaitCursor:
     def __enter__(self) -> None:
         QGuiApplication.setOverrideCursor(QCursor())
@@ -58,9 +64,13 @@ class FileActions:
     def recent_files(self) -> list[str]:
         value = self.settings.value(RECENT_KEY, [])
         paths = [value] if isinstance(value, str) else list(value or [])
-        return [p for p in paths if isinstance(p, str) and Path(p).exists()]
+        return [p for p in paths if isinstance(p, str) and (_is_server(p) or Path(p).exists())]
 
     def _remember(self, path: Path) -> None:
+        if _is_server(str(path)):  # kept without its password (ServerLocation)
+            paths = [p for p in self.recent_files() if p != str(path)]
+            self.settings.setValue(RECENT_KEY, [str(path), *paths][:MAX_RECENT])
+            return
         text = str(path.absolute())
         paths = [p for p in self.recent_files() if p != text]
         self.settings.setValue(RECENT_KEY, [text, *paths][:MAX_RECENT])
@@ -76,6 +86,8 @@ class FileActions:
         from workbench.store import ProjectFile
         from workbench.store.errors import FileInUse
 
+        if _is_server(str(path)):
+            return self.open_server(str(path), read_only)
         path = Path(path)
         with reporting(self.window):
             try:
@@ -94,6 +106,26 @@ class FileActions:
             except Cancelled:
                 return False
             self._show(project_file)
+            return True
+        return False
+
+    def open_server(self, address: str, read_only: bool = False) -> bool:
+        """Open a project on a team server (``postgresql://...?project=NAME``) and follow it."""
+        from workbench.store.server import ServerProject, parse_address
+        from workbench.ui.live import LiveLink
+
+        with reporting(self.window):
+            try:
+                shown = parse_address(address)
+                server = self._in_background(
+                    f"Opening {shown.project} on the team server…",
+                    lambda: ServerProject.open(shown, read_only=read_only),
+                )
+            except Cancelled:
+                return False
+            if getattr(self.window, "live_link", None) is None:
+                self.window.live_link = LiveLink(self.window)
+            self._show(server)
             return True
         return False
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import urllib.parse
+from pathlib import Path
 
 from workbench.core.errors import BadInput
 
@@ -41,6 +42,9 @@ class ServerAddress:
     #: The address as a person may see it: any password replaced by ``***``.
     shown: str
     _secrets: tuple[str, ...] = dataclasses.field(default=(), repr=False)
+
+    #: The address less any password, to remember (libpq finds the password again).
+    remembered: str = ""
 
     @property
     def schema(self) -> str:
@@ -100,4 +104,40 @@ def parse_address(text: str) -> ServerAddress:
             "'-' or '_', starting with a letter or digit"
         )
     conninfo = joined(netloc, kept, "/")
-    return ServerAddress(conninfo, project, shown([("project", project)]), tuple(secrets))
+    bare_netloc = shown_netloc.replace(f":{_MASK}@", "@")
+    bare_query = [(k, v) for k, v in kept if k != "password"] + [("project", project)]
+    return ServerAddress(
+        conninfo,
+        project,
+        shown([("project", project)]),
+        tuple(secrets),
+        joined(bare_netloc, bare_query, "/"),
+    )
+
+
+class ServerLocation(str):
+    """Where a server project lives, for code written for file paths.
+
+    The text is the address without its password (what the recent-files
+    list keeps); ``name`` and ``stem`` read like a file's, and ``parent``
+    (where copies and exports are offered) is the home folder.
+    """
+
+    def __new__(cls, address: ServerAddress) -> ServerLocation:
+        location = super().__new__(cls, address.remembered)
+        location.project = address.project
+        return location
+
+    project: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.project} (team server)"
+
+    @property
+    def stem(self) -> str:
+        return self.project
+
+    @property
+    def parent(self) -> Path:
+        return Path.home()

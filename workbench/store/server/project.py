@@ -33,7 +33,7 @@ from workbench.store import changelog
 from workbench.store.changelog import ChangeRecord
 from workbench.store.schema import SCHEMA_VERSION
 from workbench.store.server import access, tables
-from workbench.store.server.address import ServerAddress, parse_address
+from workbench.store.server.address import ServerAddress, ServerLocation, parse_address
 from workbench.store.server.errors import (
     NewerServerSchema,
     NoSuchProject,
@@ -54,7 +54,12 @@ STRUCTURE = (
 def _engine(address: ServerAddress) -> Engine:
     import psycopg
 
-    options: dict[str, Any] = {"application_name": "ACH Workbench"}
+    # The project's schema and nothing else (pg_catalog is always searched first):
+    # set once per connection, not per transaction, it costs no round trip.
+    options: dict[str, Any] = {
+        "application_name": "ACH Workbench",
+        "options": f"-c search_path={tables.quoted(address.schema)}",
+    }
     if "connect_timeout" not in address.conninfo:
         options["connect_timeout"] = CONNECT_TIMEOUT
 
@@ -126,8 +131,8 @@ class ServerProject:
         self._stored_next_id = project.next_id
         #: Settings of analysts, who may not write the shared ones: kept for this session.
         self._own_settings: dict[str, Any] = {}
-        #: A file-like name for code that shows where a project lives.
-        self.path = address.shown
+        #: Where it lives, readable like a file's path (no password; see ServerLocation).
+        self.path = ServerLocation(address)
         #: Tells this session's own notifications from everyone else's.
         self._session = uuid.uuid4().hex
         self._listener: Any = None
@@ -359,22 +364,13 @@ class ServerProject:
             applied: list[Edit] = []
             try:
                 inverse = _apply_tracked(edit, self.project, applied)
+                notice = tables.change_notice(self._session, edit, self.project, structural)
+                log = (changelog.utc_now(), self._signature(), label, type(edit).__name__)
                 with self._transaction(self.address, engine) as connection:
-                    tables.use_schema(connection, self.address.schema)
                     if before is not None:
                         tables.write_structure(connection, before, tables.capture(self.project))
-                    tables.write_ratings(connection, edit, self.project)
-                    tables.record_change(
-                        connection,
-                        changelog.utc_now(),
-                        self._signature(),
-                        label,
-                        type(edit).__name__,
-                    )
-                    notice = tables.change_notice(self._session, edit, self.project, structural)
-                    tables.notify(connection, self.address.schema, notice)
+                    tables.write_ratings_and_log(connection, edit, self.project, log)
                 self._stored_next_id = self.project.next_id
-                return inverse
             except BaseException as error:
                 while applied:
                     applied.pop().apply(self.project)
@@ -386,6 +382,18 @@ class ServerProject:
                 if isinstance(error, DBAPIError | psycopg.Error):
                     raise self._refused(error, label, edit) from None
                 raise
+            self._announce(notice)
+            return inverse
+
+    def _announce(self, notice: str) -> None:
+        """Tell the other windows; the edit is committed whether or not this arrives."""
+        import psycopg
+
+        try:
+            with self._transaction(self.address, self._engine_or_closed()) as connection:
+                tables.announce(connection, self.address.schema, notice)
+        except (ProjectFileError, DBAPIError, psycopg.Error):
+            pass  # they catch up at their next reload; the heartbeat notices a lost server
 
     def _signature(self) -> str:
         """The name the change log shows for this role's edits."""
@@ -545,6 +553,10 @@ class ServerProject:
             self._stored_next_id = self.project.next_id
             return self.project
 
+    def stop_listening(self) -> None:
+        """Close the listening connection (the next :meth:`listen` opens a new one)."""
+        self._drop_listener()
+
     def _drop_listener(self) -> None:
         if self._listener is not None:
             try:
@@ -599,6 +611,9 @@ class ServerProject:
     # -- settings, log, copies --------------------------------------------------------------
 
     def get_setting(self, key: str, default: Any = None) -> Any:
+        mine = self.my_analyst_id  # an analyst rates in their own layer
+        if key == "current_analyst" and key not in self._own_settings and mine is not None:
+            return str(mine)
         if key in self._own_settings:
             value = self._own_settings[key]
             return default if value is None else value
