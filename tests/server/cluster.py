@@ -152,7 +152,10 @@ class Cluster:
 
 def start_cluster(bindir: Path, durable: bool = False) -> Cluster:
     """initdb, start, and create the test database; the caller stops it with ``discard``."""
-    folder = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
+    # As root the server runs as nobody, who must reach the folder: a TMPDIR inside a
+    # root-only folder (pytest's tmp_path) would not do, /tmp does.
+    base = "/tmp" if os.geteuid() == 0 and os.path.isdir("/tmp") else None
+    folder = Path(tempfile.mkdtemp(prefix="workbench-pg-", dir=base))
     cluster = Cluster(bindir, folder, durable=durable)
     try:
         cluster.init()

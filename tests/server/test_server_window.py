@@ -71,7 +71,7 @@ def test_the_window_shows_another_analysts_edit_within_two_seconds(window, team,
 def test_a_lost_server_is_shown_edits_are_refused_and_it_reconnects(window, team, qtbot, pg):
     facilitator, ana, _, name = team
     assert window.files.open_path(ana.url(name))
-    document, link = window.document, window.live_link
+    document, link = window.document, window.files.live_link
     mine = document.file.my_analyst_id
     e, h = document.project.evidence[0].id, document.project.hypotheses[0].id
     pg.cluster.stop()

@@ -14,10 +14,10 @@ from workbench.core.edits import SetRating, UpdateEvidence
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
 from workbench.store import ProjectFile
-from workbench.ui import palette
-from workbench.ui.document import Document
-from workbench.ui.footer_model import ScoreFooterModel
-from workbench.ui.matrix_model import (
+from workbench.ui.base import palette
+from workbench.ui.base.document import Document
+from workbench.ui.matrix.footer_model import ScoreFooterModel
+from workbench.ui.matrix.matrix_model import (
     DIAGNOSTICITY,
     LEADING,
     TITLE,
@@ -101,9 +101,11 @@ def test_cell_tooltip_gives_the_rating_label_and_rationale(document):  # noqa: A
 def test_every_score_row_has_a_one_sentence_tooltip(document):  # noqa: ANN001
     footer = ScoreFooterModel(document)
     for row in range(footer.rowCount()):
+        label = footer.index(row, 0).data()
         tip = footer.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
-        assert tip and tip.rstrip().endswith(".")
-        assert footer.index(row, 0).data() in tip or footer.index(row, 0).data()
+        assert label and tip and tip != label
+        sentence = tip.strip()
+        assert sentence.endswith(".") and ". " not in sentence[:-1], tip  # one sentence
 
 
 def test_sort_by_weighted_diagnosticity_puts_the_most_diagnostic_first(document):  # noqa: ANN001
@@ -210,7 +212,7 @@ def test_five_thousand_by_forty_serves_cells_and_scores_fast(qtbot, tmp_path):  
 
 
 def test_sources_list_model_passes_qt_model_tester(document, qtmodeltester):  # noqa: ANN001
-    from workbench.ui.sources_panel import SourceListModel
+    from workbench.ui.editors.sources_panel import SourceListModel
 
     model = SourceListModel(document)
     qtmodeltester.check(model)

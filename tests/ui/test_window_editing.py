@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from workbench.core.model import EvidenceType
 from workbench.core.ratings import Rating
-from workbench.ui.matrix_model import LEADING, SortKey
-from workbench.ui.matrix_view import MatrixView
+from workbench.ui.matrix.matrix_model import LEADING, SortKey
+from workbench.ui.matrix.matrix_view import MatrixView
 
 
 def trigger(window, name: str) -> None:  # noqa: ANN001

@@ -8,8 +8,8 @@ from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
 from workbench.core.ratings import Rating
-from workbench.ui import palette
-from workbench.ui.matrix_model import LEADING, TITLE
+from workbench.ui.base import palette
+from workbench.ui.matrix.matrix_model import LEADING, TITLE
 
 
 @pytest.fixture

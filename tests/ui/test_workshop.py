@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QLabel
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Rating
 from workbench.store import ProjectFile
-from workbench.ui import workshop
-from workbench.ui.document import Document
-from workbench.ui.workshop import TIMER_SECONDS, WorkshopWindow
+from workbench.ui.base.document import Document
+from workbench.ui.team import workshop
+from workbench.ui.team.workshop import TIMER_SECONDS, WorkshopWindow
 
 CC, C, N, I, II, NA, BLANK = (
     Rating.CC,
@@ -189,7 +189,7 @@ def test_votes_can_come_from_collected_sheets(qtbot, window, document, tmp_path,
     from PySide6.QtWidgets import QFileDialog
 
     from workbench.exchange.rating_sheets import write_rating_sheets
-    from workbench.ui import team_actions
+    from workbench.ui.team import team_actions
 
     (path,) = write_rating_sheets(document.project, ["Ben"], tmp_path / "sheets")
     book = openpyxl.load_workbook(path)

@@ -7,6 +7,8 @@ has an objectName so tests (and keyboard-driven users) can find it.
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import (
     QAction,
@@ -22,28 +24,26 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QUndoView,
     QWidget,
 )
 
-from workbench.ui.dialogs import show_about, show_error, show_keys
-from workbench.ui.disagreement_view import DisagreementView
-from workbench.ui.document import Document
-from workbench.ui.evidence_panel import (
-    EvidencePanel,
-)
-from workbench.ui.file_actions import FileActions
-from workbench.ui.hypothesis_panel import (
-    HypothesisPanel,
-)
-from workbench.ui.layer_switcher import LayerSwitcher
-from workbench.ui.matrix_model import LEADING
-from workbench.ui.matrix_panel import MatrixPanel
-from workbench.ui.matrix_view import make_clipboard_actions
-from workbench.ui.palette import APPEARANCES, apply_appearance
-from workbench.ui.sources_panel import SourcesPanel
-from workbench.ui.structure_actions import StructureActions
-from workbench.ui.workshop import open_workshop
+from workbench.exchange import formats
+from workbench.ui.analysis.report_action import save_report
+from workbench.ui.analysis.timeline_view import TimelineView
+from workbench.ui.base.dialogs import show_about, show_error, show_keys
+from workbench.ui.base.document import Document
+from workbench.ui.base.palette import APPEARANCES, apply_appearance
+from workbench.ui.docks import DOCKS, STACKED, TABBED
+from workbench.ui.editors.evidence_panel import EvidencePanel
+from workbench.ui.editors.hypothesis_panel import HypothesisPanel
+from workbench.ui.editors.structure_actions import StructureActions
+from workbench.ui.files.file_actions import FileActions
+from workbench.ui.matrix.matrix_model import LEADING
+from workbench.ui.matrix.matrix_panel import MatrixPanel
+from workbench.ui.matrix.matrix_view import make_clipboard_actions
+from workbench.ui.team.disagreement_view import DisagreementView
+from workbench.ui.team.layer_switcher import LayerSwitcher
+from workbench.ui.team.workshop import open_workshop
 
 APPEARANCE_KEY = "view/appearance"
 
@@ -62,38 +62,31 @@ class MainWindow(QMainWindow):
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
 
-        self.evidence_panel = EvidencePanel(self.document, self)
-        self.hypothesis_panel = HypothesisPanel(self.document, self)
-        self.sources_panel = SourcesPanel(self.document, self)
-        self.history = QUndoView(self.document.undo_stack, self)
-        self.history.setObjectName("historyView")
-        self.history.setEmptyLabel("Opened")
         self.docks: dict[str, QDockWidget] = {}
-        area = Qt.DockWidgetArea
-        self._dock("evidence", "Evidence", self.evidence_panel, area.RightDockWidgetArea)
-        self._dock("hypothesis", "Hypothesis", self.hypothesis_panel, area.RightDockWidgetArea)
-        self._dock("sources", "Sources", self.sources_panel, area.RightDockWidgetArea)
-        self._dock("history", "History", self.history, area.RightDockWidgetArea)
-        self._add_teammate_docks()
-        from workbench.ui.analysis_docks import add_analysis_docks
+        self.views: dict[str, QWidget] = {}
+        self._build_docks()
+        self.evidence_panel: EvidencePanel = self.views["evidence"]  # type: ignore[assignment]
+        self.hypothesis_panel: HypothesisPanel = self.views["hypothesis"]  # type: ignore[assignment]
+        self.sources_panel = self.views["sources"]
+        self.history = self.views["history"]
+        self.scores_panel = self.views["scores"]
+        self.steps_guide = self.views["steps"]
+        self.disagreement_view: DisagreementView = self.views["disagreement"]  # type: ignore[assignment]
+        self.disagreement_view.cellSelected.connect(self.select_cell)
+        for key in ("sensitivity", "timeline"):
+            self.views[key].evidenceSelected.connect(self.select_evidence)  # type: ignore[attr-defined]
 
-        add_analysis_docks(self)  # sensitivity, Bayesian view, timeline, milestones
-        if "scores" in self.docks:
-            # Editors on top, the scores chart under them: both in view while rating.
-            self.splitDockWidget(
-                self.docks["evidence"], self.docks["scores"], Qt.Orientation.Vertical
-            )
-        self.tabifyDockWidget(self.docks["evidence"], self.docks["hypothesis"])
-        self.tabifyDockWidget(self.docks["hypothesis"], self.docks["sources"])
-        self.tabifyDockWidget(self.docks["sources"], self.docks["history"])
-        self.docks["evidence"].raise_()
-        if "scores" in self.docks:
-            self.resizeDocks(
-                [self.docks["evidence"], self.docks["scores"]], [560, 380], Qt.Orientation.Vertical
-            )
-
-        self.files = FileActions(self)
-        self.structure = StructureActions(self)
+        status = self.statusBar().showMessage
+        self.files = FileActions(self, self.document, self.settings, status)
+        self.structure = StructureActions(
+            self,
+            self.document,
+            self.view,
+            self.select_cell,
+            self._edit_new_evidence,
+            self._edit_new_hypothesis,
+            status,
+        )
         self._build_layer_box()
         self._build_menus()
         self._connect()
@@ -106,38 +99,34 @@ class MainWindow(QMainWindow):
 
     # -- construction ----------------------------------------------------------
 
-    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"{key}Dock")
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        self.docks[key] = dock
-        return dock
-
-    def _add_teammate_docks(self) -> None:
-        """The scores chart and Heuer's steps guide, when their modules are present."""
-        area = Qt.DockWidgetArea
-        try:
-            from workbench.ui.scores_panel import ScoresPanel
-        except ImportError:
-            ScoresPanel = None  # noqa: N806
-        if ScoresPanel is not None:
-            self.scores_panel = ScoresPanel(self.document, self)
-            self._dock("scores", "Scores", self.scores_panel, area.RightDockWidgetArea)
-        try:
-            from workbench.ui.steps_guide import StepsGuide
-        except ImportError:
-            StepsGuide = None  # noqa: N806
-        if StepsGuide is not None:
-            self.steps_guide = StepsGuide(self.document, self)
-            dock = self._dock("steps", "Heuer's steps", self.steps_guide, area.LeftDockWidgetArea)
-            dock.hide()
-        self.disagreement_view = DisagreementView(self.document, self)
-        self.disagreement_view.cellSelected.connect(self.select_cell)
-        dock = self._dock(
-            "disagreement", "Disagreement", self.disagreement_view, area.BottomDockWidgetArea
+    def _build_docks(self) -> None:
+        """The docks of ui/docks.py's table, arranged as it says."""
+        for spec in DOCKS:
+            widget = spec.make(self.document, self)
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(f"{spec.key}Dock")
+            dock.setWidget(widget)
+            self.addDockWidget(spec.area, dock)
+            self.docks[spec.key] = dock
+            self.views[spec.key] = widget
+        upper, lower, heights = STACKED
+        tabbed = {key for group in TABBED for key in group}
+        for spec in DOCKS:
+            if spec.hidden and spec.key not in tabbed:
+                self.docks[spec.key].hide()
+        hidden = {spec.key for spec in DOCKS if spec.hidden}
+        for group in TABBED:
+            if group[0] == upper:
+                self.splitDockWidget(self.docks[upper], self.docks[lower], Qt.Orientation.Vertical)
+            for before, after in zip(group, group[1:], strict=False):
+                self.tabifyDockWidget(self.docks[before], self.docks[after])
+            for key in group:
+                if key in hidden:
+                    self.docks[key].hide()
+        self.docks[upper].raise_()
+        self.resizeDocks(
+            [self.docks[upper], self.docks[lower]], list(heights), Qt.Orientation.Vertical
         )
-        dock.hide()
 
     def _build_layer_box(self) -> None:
         # My ratings / each analyst / team consensus, and the Team menu (layer_switcher.py).
@@ -184,9 +173,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self.action("actionImportNew", "Import as &New Project…", files.import_as_new)
         )
-        file_menu.addAction(self.action("actionExportXlsx", "Export to E&xcel…", files.export_xlsx))
-        file_menu.addAction(self.action("actionExportCsv", "Export to CS&V…", files.export_csv))
-        file_menu.addAction(self.action("actionReport", "&Report…", self.analysis.save_report))
+        for fmt in formats.EXPORTS:
+            name = "actionExport" + fmt.export_suffix.lstrip(".").capitalize()
+            export = functools.partial(files.export, fmt)
+            file_menu.addAction(self.action(name, f"Export to {fmt.name}…", export))
+        file_menu.addAction(self.action("actionReport", "&Report…", self.save_report))
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionQuit", "&Quit", self.close, keys.Quit))
 
@@ -448,6 +439,27 @@ class MainWindow(QMainWindow):
         self.hypothesis_panel.show_hypothesis(column)
         self.show_dock("hypothesis")
         self.hypothesis_panel.title.setFocus()
+
+    def _edit_new_evidence(self, project_row: int) -> None:
+        self._edit_evidence_row(project_row)
+        self.evidence_panel.title.selectAll()
+
+    def _edit_new_hypothesis(self, column: int) -> None:
+        self._edit_hypothesis(column)
+        self.hypothesis_panel.title.selectAll()
+
+    def select_evidence(self, evidence_id: int) -> None:
+        """Select an item's row in the matrix (from a tornado bar or a list)."""
+        try:
+            row = self.document.project.evidence_index(evidence_id)
+        except KeyError:
+            return
+        self.select_cell(row, -1)
+        self.view.setFocus()
+
+    def save_report(self) -> None:
+        timeline: TimelineView = self.views["timeline"]  # type: ignore[assignment]
+        save_report(self, self.document, self.statusBar().showMessage, timeline.annotate)
 
     def _focus_search(self) -> None:
         self.matrix.search.setFocus()

@@ -91,7 +91,7 @@ def _render(project_file, scratch: Path, out: Path, view: str) -> None:  # noqa:
     app = _application()
     from PySide6.QtCore import QSettings
 
-    from workbench.ui.document import Document
+    from workbench.ui.base.document import Document
     from workbench.ui.main_window import MainWindow
 
     document = Document(project_file)

@@ -19,8 +19,9 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -131,8 +132,11 @@ class ServerProject:
         self._stored_next_id = project.next_id
         #: Settings of analysts, who may not write the shared ones: kept for this session.
         self._own_settings: dict[str, Any] = {}
-        #: Where it lives, readable like a file's path (no password; see ServerLocation).
-        self.path = ServerLocation(address)
+        #: Where it lives, readable like a file's path (no password; see ServerLocation):
+        #: typed as the ProjectStore protocol's Path, which it stands in for.
+        self.path = cast(Path, ServerLocation(address))
+        #: Never a copy: a server project is upgraded in one transaction, or not at all.
+        self.backup: Path | None = None
         #: Tells this session's own notifications from everyone else's.
         self._session = uuid.uuid4().hex
         self._listener: Any = None

@@ -1,0 +1,116 @@
+"""The PDF report through Qt's rich-text engine (QtGui only, never widgets).
+
+The content and the HTML come from :mod:`workbench.reports.content` and
+:mod:`workbench.reports.html`; this module adds what needs Qt: the charts
+painted to PNG and the paginated PDF, printed by a ``QTextDocument`` onto a
+``QPdfWriter``. The charts reach the document as
+named image resources rather than data URIs, which Qt's HTML does not load.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+
+from workbench.core import palette as colours
+from workbench.exchange.output_file import replacing
+from workbench.reports.charts import SCALE, Drawing
+from workbench.reports.content import ReportContent
+from workbench.reports.html import chart_image, render_html
+from workbench.reports.raster import to_png
+
+#: Width of the text block in layout pixels; the charts are drawn to fit it.
+PAGE_TEXT_WIDTH = 640
+
+
+def _ensure_gui_application() -> None:
+    # Fonts and QImage painting need a QGuiApplication; the CLI has none.
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _ensure_gui_application.app = QGuiApplication([])  # type: ignore[attr-defined]
+
+
+def report_document(content: ReportContent, charts: dict[str, bytes]) -> QTextDocument:
+    """The report laid out by Qt, charts attached as ``chart:<name>`` resources."""
+    document = QTextDocument()
+    document.setDocumentMargin(0)
+    for name, png in charts.items():
+        image = QImage.fromData(png, "PNG")  # type: ignore[arg-type]  # stubs say bytes
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), image)
+    images = {name: chart_image(f"chart:{name}", png, SCALE) for name, png in charts.items()}
+    document.setHtml(render_html(content, images, print_layout=True))
+    return document
+
+
+#: The document is laid out in screen-like pixels; text stays vector, charts full size.
+LAYOUT_DPI = 96
+FOOTER_HEIGHT = 22
+
+
+def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> None:
+    """Paint the document page by page with a footer (title, page n of N).
+
+    QTextDocument.print_ numbers pages only when it chooses the layout itself,
+    which ignores our margins and squeezes the tables; so we paginate here.
+    """
+    rect = writer.pageLayout().paintRectPixels(LAYOUT_DPI)
+    width, height = float(rect.width()), float(rect.height() - FOOTER_HEIGHT)
+    document.setPageSize(QSizeF(width, height))
+    pages = document.pageCount()
+    painter = QPainter(writer)
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(7.5)
+    try:
+        for page in range(pages):
+            if page:
+                writer.newPage()
+            painter.save()
+            painter.translate(0, -page * height)
+            document.drawContents(painter, QRectF(0, page * height, width, height))
+            painter.restore()
+            painter.setFont(font)
+            painter.setPen(QColor(colours.FAINT_INK))
+            painter.drawText(
+                QRectF(0, height + 6, width, FOOTER_HEIGHT - 6),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                f"{footer} \u00b7 page {page + 1} of {pages}",
+            )
+    finally:
+        painter.end()
+
+
+def write_pdf(
+    content: ReportContent, drawings: Mapping[str, Drawing], path: str | os.PathLike[str]
+) -> None:
+    """A multi-page A4 PDF, replacing ``path`` only once it is complete."""
+    _ensure_gui_application()
+    charts = {name: to_png(drawing) for name, drawing in drawings.items()}
+    document = report_document(content, charts)
+    with replacing(path) as temp:
+        writer = QPdfWriter(str(temp))
+        writer.setTitle(f"{content.title} - ACH report")
+        writer.setCreator(f"ACH Workbench {content.app_version}")
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(15, 15, 15, 15),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        writer.setResolution(LAYOUT_DPI)
+        _paint_pages(document, writer, f"{content.title} \u00b7 ACH report")
+        del writer  # finishes the file before it is renamed into place
