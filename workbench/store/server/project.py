@@ -370,10 +370,13 @@ class ServerProject:
                 inverse = _apply_tracked(edit, self.project, applied)
                 notice = tables.change_notice(self._session, edit, self.project, structural)
                 log = (changelog.utc_now(), self._signature(), label, type(edit).__name__)
-                with self._transaction(self.address, engine) as connection:
-                    if before is not None:
+                if before is None:
+                    with self._driver(engine) as driver:
+                        tables.commit_rating_edit(driver, edit, self.project, log)
+                else:
+                    with self._transaction(self.address, engine) as connection:
                         tables.write_structure(connection, before, tables.capture(self.project))
-                    tables.write_ratings_and_log(connection, edit, self.project, log)
+                        tables.write_ratings_and_log(connection, edit, self.project, log)
                 self._stored_next_id = self.project.next_id
             except BaseException as error:
                 while applied:
@@ -386,7 +389,7 @@ class ServerProject:
                 if isinstance(error, DBAPIError | psycopg.Error):
                     raise self._refused(error, label, edit) from None
                 raise
-            self._announce(notice)
+            self._announce(notice)  # committed: from here on nothing is undone
             return inverse
 
     def _announce(self, notice: str) -> None:
@@ -394,10 +397,33 @@ class ServerProject:
         import psycopg
 
         try:
-            with self._transaction(self.address, self._engine_or_closed()) as connection:
-                tables.announce(connection, self.address.schema, notice)
-        except (ProjectFileError, DBAPIError, psycopg.Error):
+            with self._driver(self._engine_or_closed()) as driver:
+                tables.announce(driver, self.address.schema, notice)
+        except (ProjectFileError, psycopg.Error):
             pass  # they catch up at their next reload; the heartbeat notices a lost server
+
+    @contextmanager
+    def _driver(self, engine: Engine) -> Iterator[Any]:
+        """The bare psycopg connection, for the hot path of a rating edit.
+
+        Outside SQLAlchemy's transaction handling, so a lost connection is
+        invalidated here by hand (the pool then connects afresh next time).
+        """
+        import psycopg
+
+        try:
+            connection = engine.connect()
+        except ServerUnreachable:
+            raise
+        except (SQLAlchemyError, psycopg.Error) as error:
+            raise ServerUnreachable(self.address, _reason(error)) from None
+        try:
+            yield tables.raw(connection)
+        except psycopg.OperationalError as error:
+            connection.invalidate()
+            raise ServerUnreachable(self.address, _reason(error)) from None
+        finally:
+            connection.close()
 
     def _signature(self) -> str:
         """The name the change log shows for this role's edits."""

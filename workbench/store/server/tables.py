@@ -337,18 +337,10 @@ def write_structure(connection: Connection, before: Snapshot, after: Snapshot) -
         connection.execute(insert(ConsensusOverrideRow), fresh)
 
 
-def write_ratings_and_log(
-    connection: Connection,
-    edit: Edit,
-    project: Project,
-    log: tuple[dt.datetime, str | None, str, str],
-) -> None:
-    """Make the cells ``edit`` touched match ``project`` and log it.
-
-    Run after the structure is written. The statements go out in one
-    pipeline (one round trip to the server instead of one per statement):
-    a rating edit is then this round trip and the commit.
-    """
+def _cell_writes(
+    edit: Edit, project: Project
+) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int, int, str | None]]]:
+    """(deletions, upserts) that make the cells ``edit`` touched match ``project``."""
     cells: set[tuple[int, int, int]] = set()
     cells_of(edit, project, cells)
     evidence = {e.id for e in project.evidence}
@@ -364,21 +356,57 @@ def write_ratings_and_log(
             deletions.append((e, h, a))
         else:
             upserts.append((e, h, a, code, note))
+    return deletions, upserts
+
+
+def _queue_cells_and_log(
+    driver: Any, edit: Edit, project: Project, log: tuple[dt.datetime, str | None, str, str]
+) -> None:
+    deletions, upserts = _cell_writes(edit, project)
     when, analyst, label, kind = log
+    cursor = driver.cursor()
+    if deletions:
+        cursor.executemany(_DELETE_CELL, deletions)
+    if upserts:
+        cursor.executemany(_UPSERT_CELL, upserts)
+    cursor.execute(
+        "INSERT INTO change_log (at, analyst, label, kind) VALUES (%s, %s, %s, %s)",
+        (when.isoformat(), analyst, label, kind),
+    )
+
+
+def write_ratings_and_log(
+    connection: Connection,
+    edit: Edit,
+    project: Project,
+    log: tuple[dt.datetime, str | None, str, str],
+) -> None:
+    """Make the cells ``edit`` touched match ``project`` and log it, in the open transaction.
+
+    Run after the structure is written; the statements go out in one
+    pipeline (one round trip to the server instead of one per statement).
+    """
     driver = raw(connection)
     with driver.pipeline():
-        cursor = driver.cursor()
-        if deletions:
-            cursor.executemany(_DELETE_CELL, deletions)
-        if upserts:
-            cursor.executemany(_UPSERT_CELL, upserts)
-        cursor.execute(
-            "INSERT INTO change_log (at, analyst, label, kind) VALUES (%s, %s, %s, %s)",
-            (when.isoformat(), analyst, label, kind),
-        )
+        _queue_cells_and_log(driver, edit, project, log)
 
 
-def announce(connection: Connection, channel: str, notice: str) -> None:
+def commit_rating_edit(
+    driver: Any, edit: Edit, project: Project, log: tuple[dt.datetime, str | None, str, str]
+) -> None:
+    """A ratings-only edit as one transaction on a bare psycopg connection: the cells, the
+    log line and COMMIT in one pipeline, so the edit costs one round trip and the flush."""
+    try:
+        with driver.pipeline():
+            _queue_cells_and_log(driver, edit, project, log)
+            driver.commit()
+    except BaseException:
+        if not driver.closed:
+            driver.rollback()
+        raise
+
+
+def announce(driver: Any, channel: str, notice: str) -> None:
     """NOTIFY the listeners of an edit already committed, in a transaction of its own.
 
     Not in the edit's transaction: PostgreSQL serialises the commits of
@@ -386,11 +414,11 @@ def announce(connection: Connection, channel: str, notice: str) -> None:
     would cap the whole team at one edit per disk flush. This transaction
     writes nothing worth waiting for, so it does not wait for the flush.
     """
-    driver = raw(connection)
     with driver.pipeline():
         cursor = driver.cursor()
         cursor.execute("SET LOCAL synchronous_commit TO off")
         cursor.execute("SELECT pg_notify(%s, %s)", (channel, notice))
+        driver.commit()
 
 
 def cells_of(edit: Edit, project: Project, cells: set[tuple[int, int, int]]) -> None:
