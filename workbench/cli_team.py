@@ -14,9 +14,6 @@ import argparse
 from workbench.cli import Handler, _existing_file, _new_output, _open_project, _shown, command
 from workbench.core.errors import BadInput
 
-#: What ``rate`` accepts for RATING, besides the codes themselves.
-_RATING_WORDS = {"blank": "", "-": "", "na": "NA", "n/a": "NA"}
-
 
 @command("push", "put a project file on a team server (PostgreSQL); you become its facilitator")
 def _push(parser: argparse.ArgumentParser) -> Handler:
@@ -97,15 +94,19 @@ def _rate(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         from workbench.core.edits import SetRating
-        from workbench.core.ratings import Rating
+        from workbench.core.ratings import (
+            ACCEPTED_RATING_SPELLINGS,
+            BadRating,
+            Rating,
+            parse_rating,
+        )
 
-        word = _RATING_WORDS.get(args.rating.strip().lower(), args.rating.strip().upper())
+        text = args.rating.strip()
         try:
-            rating = Rating.from_code(word)
-        except KeyError:
-            raise BadInput(
-                f"{args.rating!r} is not a rating; use CC, C, N, I, II, NA or blank"
-            ) from None
+            # The scale's own spellings, as in rating sheets; "blank" clears the cell.
+            rating = Rating.BLANK if text.lower() == "blank" else parse_rating(text)
+        except BadRating as error:
+            raise BadInput(f"{error}; use {ACCEPTED_RATING_SPELLINGS}, or blank") from None
         with _open_project(args.project, read_only=False) as store:
             project = store.project
             evidence = project.evidence_by_code(args.evidence)

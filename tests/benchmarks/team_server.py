@@ -14,6 +14,7 @@ analyst alone on the same server.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import statistics
 import sys
 import time
@@ -45,7 +46,7 @@ def _project(analysts: int) -> Project:
     return project
 
 
-def _analyst(url: str, edits: int, seed: int, start, results) -> None:  # noqa: ANN001
+def _analyst(url: str, edits: int, seed: int, ready, start, results) -> None:  # noqa: ANN001
     """One analyst's process: open, wait for the start, rate, report latencies and final cells."""
     from workbench.store.server import ServerProject
 
@@ -64,6 +65,7 @@ def _analyst(url: str, edits: int, seed: int, start, results) -> None:  # noqa: 
             )
             for _ in range(edits)
         ]
+        ready.put(mine)
         start.wait()
         latencies, final = [], {}
         for e, h, rating in plan:
@@ -77,23 +79,20 @@ def _analyst(url: str, edits: int, seed: int, start, results) -> None:  # noqa: 
 def _run(cluster, roles: list[str], name: str, edits: int) -> tuple[list[float], float, dict]:  # noqa: ANN001
     context = multiprocessing.get_context("spawn")
     start = context.Event()
-    results = context.Queue()
+    ready, results = context.Queue(), context.Queue()
     workers = [
         context.Process(
             target=_analyst,
-            args=(cluster.url(role, f"pw-{role}", name), edits, 1000 + k, start, results),
+            args=(cluster.url(role, f"pw-{role}", name), edits, 1000 + k, ready, start, results),
         )
         for k, role in enumerate(roles)
     ]
     for worker in workers:
         worker.start()
-    time.sleep(0.5)
-    while not all(worker.is_alive() for worker in workers):
-        time.sleep(0.1)
-    time.sleep(3.0)  # every process opened the project (importing takes ~1 s each on 2 cores)
+    _collect(ready, workers)  # every process has opened the project and planned its edits
     began = time.perf_counter()
     start.set()
-    collected = [results.get(timeout=600) for _ in workers]
+    collected = _collect(results, workers)
     wall = time.perf_counter() - began
     for worker in workers:
         worker.join(timeout=60)
@@ -102,6 +101,21 @@ def _run(cluster, roles: list[str], name: str, edits: int) -> tuple[list[float],
     latencies = [t for _, times, _ in collected for t in times]
     finals = {analyst: final for analyst, _, final in collected}
     return latencies, wall, finals
+
+
+def _collect(answers, workers: list) -> list:  # noqa: ANN001
+    """One answer per worker, failing at once (not after a timeout) when one of them died."""
+    found: list = []
+    deadline = time.monotonic() + 900
+    while len(found) < len(workers):
+        try:
+            found.append(answers.get(timeout=1.0))
+        except queue.Empty:
+            if any(worker.exitcode not in (None, 0) for worker in workers):
+                raise RuntimeError("an analyst process failed") from None
+            if time.monotonic() > deadline:
+                raise TimeoutError("the analyst processes did not finish") from None
+    return found
 
 
 def _check(cluster, name: str, finals: dict, edits: int) -> None:  # noqa: ANN001
