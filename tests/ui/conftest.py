@@ -9,6 +9,7 @@ platform's notes on what it lacks: ``qt_log_level_fail`` in pyproject.toml.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -75,12 +76,20 @@ def open_document(tmp_path: Path):
         document.close()
 
 
-@pytest.fixture
-def example_file(tmp_path: Path) -> Path:
+@pytest.fixture(scope="session")
+def _example_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example written once per worker; each test gets a copy of the file."""
     from workbench.exchange.example import load_example
 
-    path = tmp_path / "belarus.achwb"
+    path = tmp_path_factory.mktemp("example") / "belarus.achwb"
     ProjectFile.create(path, load_example()).close()
+    return path
+
+
+@pytest.fixture
+def example_file(tmp_path: Path, _example_master: Path) -> Path:
+    path = tmp_path / "belarus.achwb"
+    shutil.copyfile(_example_master, path)
     return path
 
 

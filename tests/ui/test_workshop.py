@@ -75,10 +75,10 @@ def test_votes_are_typed_participant_by_participant(qtbot, window, document) -> 
     qtbot.keyClick(window, Qt.Key.Key_Tab)  # Cy
     qtbot.keyClicks(window, "a")
     assert row_of(document, "Cy") == [NA, BLANK, BLANK]
-    assert window.vote_labels[(2, 0)].text() == "NA"
+    assert window.votes.index(2, 0).data() == "NA"
     document.undo_stack.undo()
     assert row_of(document, "Cy") == [BLANK, BLANK, BLANK]
-    assert window.vote_labels[(2, 0)].text() == "·"
+    assert window.votes.index(2, 0).data() == "·"
     # Votes are ordinary saved edits: the file logs every one as it was applied
     # (C, I, I -> II, N, NA and the undo of NA), newest first.
     labels = [record.label for record in document.file.change_log()]
@@ -203,7 +203,7 @@ def test_votes_can_come_from_collected_sheets(qtbot, window, document, tmp_path,
     monkeypatch.setattr(team_actions, "confirm", lambda *args: True)
     qtbot.keyClick(window, Qt.Key.Key_O)
     assert row_of(document, "Ben") == [BLANK, CC, BLANK]
-    assert window.vote_labels[(1, 1)].text() == "CC"
+    assert window.votes.index(1, 1).data() == "CC"
 
 
 def test_without_participants_the_screen_says_how_to_add_one(qtbot, tmp_path: Path) -> None:
@@ -225,3 +225,12 @@ def test_without_participants_the_screen_says_how_to_add_one(qtbot, tmp_path: Pa
         assert row_of(document, "Ana") == [I, BLANK, BLANK]
     finally:
         document.close()
+
+
+def test_the_vote_grid_is_a_sound_model(qtmodeltester, window, qtbot) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_2)
+    qtbot.keyClicks(window, "c")
+    qtmodeltester.check(window.votes)
+    # A team of three: a row per participant, then the team's consensus.
+    assert window.votes.rowCount() == 4
+    assert window.votes.headerData(3, Qt.Orientation.Vertical) == "Team"

@@ -330,8 +330,7 @@ def _rating_cells(sheet, columns: list[int], first_row: int, last_row: int) -> N
         error=f"Choose one of {_RATING_CHOICES}, or leave the cell blank.",
         showInputMessage=True,
         promptTitle="Rating",
-        prompt="CC very consistent, C consistent, N neutral, I inconsistent, "
-        "II very inconsistent, NA not applicable",
+        prompt=RATING_SCALE.legend,
     )
     sheet.add_data_validation(validation)
     for column in columns:

@@ -8,6 +8,7 @@ has an objectName so tests (and keyboard-driven users) can find it.
 from __future__ import annotations
 
 import functools
+from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import (
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from workbench.exchange import formats
 from workbench.ui.analysis.report_action import save_report
+from workbench.ui.analysis.sensitivity_view import SensitivityView
 from workbench.ui.analysis.timeline_view import TimelineView
 from workbench.ui.base.dialogs import show_about, show_error, show_keys
 from workbench.ui.base.document import Document
@@ -48,6 +50,9 @@ from workbench.ui.team.workshop import open_workshop
 APPEARANCE_KEY = "view/appearance"
 
 
+ViewT = TypeVar("ViewT", bound=QWidget)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, document: Document | None = None, settings: QSettings | None = None):
         super().__init__()
@@ -65,16 +70,16 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self.views: dict[str, QWidget] = {}
         self._build_docks()
-        self.evidence_panel: EvidencePanel = self.views["evidence"]  # type: ignore[assignment]
-        self.hypothesis_panel: HypothesisPanel = self.views["hypothesis"]  # type: ignore[assignment]
+        self.evidence_panel = self.view_of("evidence", EvidencePanel)
+        self.hypothesis_panel = self.view_of("hypothesis", HypothesisPanel)
         self.sources_panel = self.views["sources"]
         self.history = self.views["history"]
         self.scores_panel = self.views["scores"]
         self.steps_guide = self.views["steps"]
-        self.disagreement_view: DisagreementView = self.views["disagreement"]  # type: ignore[assignment]
+        self.disagreement_view = self.view_of("disagreement", DisagreementView)
         self.disagreement_view.cellSelected.connect(self.select_cell)
-        for key in ("sensitivity", "timeline"):
-            self.views[key].evidenceSelected.connect(self.select_evidence)  # type: ignore[attr-defined]
+        self.view_of("sensitivity", SensitivityView).evidenceSelected.connect(self.select_evidence)
+        self.view_of("timeline", TimelineView).evidenceSelected.connect(self.select_evidence)
 
         status = self.statusBar().showMessage
         self.files = FileActions(self, self.document, self.settings, status)
@@ -127,6 +132,13 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.docks[upper], self.docks[lower]], list(heights), Qt.Orientation.Vertical
         )
+
+    def view_of(self, key: str, kind: type[ViewT]) -> ViewT:
+        """The widget of dock ``key``, as the kind the table says it is."""
+        widget = self.views[key]
+        if not isinstance(widget, kind):
+            raise TypeError(f"the {key} dock holds a {type(widget).__name__}, not a {kind}")
+        return widget
 
     def _build_layer_box(self) -> None:
         # My ratings / each analyst / team consensus, and the Team menu (layer_switcher.py).
@@ -458,8 +470,8 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def save_report(self) -> None:
-        timeline: TimelineView = self.views["timeline"]  # type: ignore[assignment]
-        save_report(self, self.document, self.statusBar().showMessage, timeline.annotate)
+        annotate = self.view_of("timeline", TimelineView).annotate
+        save_report(self, self.document, self.statusBar().showMessage, annotate)
 
     def _focus_search(self) -> None:
         self.matrix.search.setFocus()

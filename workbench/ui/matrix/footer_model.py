@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from workbench.core.ratings import RATING_SCALE
 from workbench.ui.base import palette
 from workbench.ui.base.document import Document
 from workbench.ui.matrix.matrix_model import CODE, LEADING, Index
@@ -20,8 +21,8 @@ FOOTER_ROWS = (
     (
         "Inconsistency",
         "inconsistency",
-        "How much evidence argues against the hypothesis: the sum of I (1) and II (2) "
-        "ratings, ignoring weights.",
+        f"How much evidence argues against the hypothesis: {RATING_SCALE.counted(-1)}, "
+        "ignoring weights.",
     ),
     (
         "Weighted inconsistency",

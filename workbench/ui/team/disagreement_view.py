@@ -179,7 +179,7 @@ def _verdict(cell: CellDisagreement) -> str:
         return "agreement"
     if cell.spread == 0:
         # Only one scored rating, or none: the difference is NA against a rating.
-        return "NA vs rated"
+        return f"{Rating.NA.code} vs rated"
     return f"{cell.level.value} spread"
 
 

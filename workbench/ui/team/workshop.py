@@ -28,11 +28,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
-    QSizePolicy,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,8 +46,8 @@ from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.core.steps import HEUER_STEPS, current_step
 from workbench.ui.base.dialogs import reporting
 from workbench.ui.base.document import Document
-from workbench.ui.base.palette import RATING_FILL, RATING_TEXT
 from workbench.ui.team.team_actions import collect_sheets
+from workbench.ui.team.workshop_votes import ChipDelegate, VotesModel
 
 #: Seconds on the discussion timer.
 TIMER_SECONDS = 180
@@ -125,10 +125,47 @@ class WorkshopWindow(QWidget):
         for label in (self.position, self.title, self.details):
             card_layout.addWidget(label)
 
-        self.grid_host = QWidget(self)
-        self.grid = QGridLayout(self.grid_host)
-        self.grid.setHorizontalSpacing(14)
-        self.grid.setVerticalSpacing(10)
+        self.votes = VotesModel(document, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("workshopVotes")
+        self.table.setModel(self.votes)
+        self.table.setItemDelegate(ChipDelegate(self.table))
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        self.table.setShowGrid(False)
+        self.table.setFont(self._fonts(1.0))
+        self.table.horizontalHeader().setFont(self._fonts(0.95))
+        self.table.verticalHeader().setFont(self._fonts(1.0, bold=True))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(84)
+        self.table.verticalHeader().setMinimumWidth(220)
+        self.table.setStyleSheet(
+            f"QTableView {{ background: transparent; border: none; }}"
+            f"QHeaderView {{ background: transparent; }}"
+            f"QHeaderView::section {{ background: transparent; color: {_TEXT}; border: none; }}"
+            "QTableCornerButton::section { background: transparent; border: none; }"
+        )
+        self.table.setCornerButtonEnabled(False)
+        self.no_participants = QLabel("No participants yet: press P to add one.", self)
+        self.no_participants.setObjectName("workshopNoParticipants")
+        self.no_participants.setFont(self._fonts(1.0))
+        self.score_strip = QWidget(self)
+        self.score_row = QHBoxLayout(self.score_strip)
+        self.score_row.setContentsMargins(0, 0, 0, 0)
+        self.score_caption = QLabel("Rank · score", self.score_strip)
+        self.score_caption.setToolTip(
+            "Rank of each hypothesis and its weighted inconsistency (lower is better)"
+        )
+        self.score_caption.setFont(self._fonts(1.0, bold=True))
+        self.score_caption.setStyleSheet(f"color: {_MUTED};")
+        self.score_caption.setFixedWidth(220)
+        self.score_row.addWidget(self.score_caption)
+        self.scores_hidden = QLabel("hidden until the group has voted — press R", self.score_strip)
+        self.scores_hidden.setObjectName("workshopScoresHidden")
+        self.scores_hidden.setFont(self._fonts(0.9))
+        self.scores_hidden.setStyleSheet(f"color: {_MUTED};")
+        self.score_row.addWidget(self.scores_hidden, 1)
         self.help = QLabel(
             "1–9 participant · [ ] hypothesis · c n i a vote (cc, ii strong) · "
             "←/→ evidence · R scores · T timer · P add participant · O collect sheets · Esc leave",
@@ -143,12 +180,15 @@ class WorkshopWindow(QWidget):
         layout.setSpacing(18)
         layout.addLayout(top)
         layout.addWidget(card)
-        layout.addWidget(self.grid_host, 1)
+        layout.addWidget(self.no_participants)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.score_strip)
         layout.addWidget(self.help)
 
-        self.vote_labels: dict[tuple[int, int], QLabel] = {}
         #: The revealed score of each hypothesis (empty while the scores are hidden).
         self.score_labels: list[QLabel] = []
+        for signal in (document.structureChanged, document.projectReplaced):
+            signal.connect(self._rebuild_scores)
         for signal in (
             document.cellsChanged,
             document.structureChanged,
@@ -224,100 +264,42 @@ class WorkshopWindow(QWidget):
         self.details.setText(f"<span style='color:{_MUTED}'>{text}</span>")
         self.details.setFont(self._fonts(0.85))
 
-    def _clear_grid(self) -> None:
-        while self.grid.count():
-            widget = self.grid.takeAt(0).widget()
-            if widget is not None:
-                # Hidden at once: deleteLater only runs when the event loop turns.
-                widget.hide()
-                widget.deleteLater()
-        self.vote_labels = {}
-        self.score_labels = []
-
     def _show_votes(self) -> None:
-        self._clear_grid()
-        project = self.document.project
-        hypotheses = project.hypotheses
-        if not hypotheses:
-            return
-        if not self.analysts:
-            hint = QLabel("No participants yet: press P to add one.", self.grid_host)
-            hint.setObjectName("workshopNoParticipants")
-            hint.setFont(self._fonts(1.0))
-            self.grid.addWidget(hint, 1, 0, 1, len(hypotheses) + 1)
-        for j, hypothesis in enumerate(hypotheses):
-            head = QLabel(f"<b>{hypothesis.code}</b> {_escape(hypothesis.title)}", self.grid_host)
-            head.setWordWrap(True)
-            head.setFont(self._fonts(0.95))
-            head.setAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignBottom)
-            head.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            self.grid.addWidget(head, 0, j + 1)
-        for k, analyst in enumerate(self.analysts):
-            chosen = k == self.participant
-            name = QLabel(f"{k + 1}  {_escape(analyst.name)}", self.grid_host)
-            name.setFont(self._fonts(1.0, bold=chosen))
-            name.setStyleSheet(f"color: {_ACCENT if chosen else _TEXT};")
-            self.grid.addWidget(name, k + 1, 0)
-            layer = project.layers[analyst.id]
-            for j in range(len(hypotheses)):
-                rating = Rating(int(layer[self.row, j]))
-                label = self._chip(rating, cursor=chosen and j == self.column)
-                label.setObjectName(f"vote_{k}_{j}")
-                self.vote_labels[(k, j)] = label
-                self.grid.addWidget(label, k + 1, j + 1)
-        bottom = len(self.analysts) + 1
-        if len(self.analysts) > 1:
-            team = QLabel("Team", self.grid_host)
-            team.setFont(self._fonts(1.0, bold=True))
-            self.grid.addWidget(team, bottom, 0)
-            consensus = layer_codes(project, CONSENSUS)[self.row]
-            for j in range(len(hypotheses)):
-                chip = self._chip(Rating(int(consensus[j])), cursor=False, small=True)
-                self.grid.addWidget(chip, bottom, j + 1)
-            bottom += 1
-        self._show_scores(bottom)
-        self.grid.setRowStretch(bottom + 1, 1)
-        self.grid.setColumnMinimumWidth(0, 220)
+        """Move the vote grid to this item and cursor: the model repaints what changed."""
+        self.votes.show(self.row, self.participant, self.column)
+        self.no_participants.setVisible(not self.analysts)
+        rows = self.votes.rowCount()
+        for r in range(rows):
+            team = self.votes.has_team_row() and r == rows - 1
+            self.table.setRowHeight(r, 60 if team else 84)
+        self._show_scores()
 
-    def _chip(self, rating: Rating, cursor: bool, small: bool = False) -> QLabel:
-        label = QLabel(rating.code or "·", self.grid_host)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setFont(self._fonts(1.0 if small else 1.3, bold=True))
-        label.setMinimumHeight(60 if small else 84)
-        fill = RATING_FILL.get(rating)
-        text = RATING_TEXT.get(rating)
-        border = f"4px solid {_ACCENT}" if cursor else "4px solid transparent"
-        if fill is not None and text is not None:
-            style = f"background: {fill.name()}; color: {text.name()};"
-        else:
-            style = f"background: {_PANEL}; color: {_MUTED};"
-        label.setStyleSheet(f"{style} border: {border}; border-radius: 10px;")
-        return label
+    def _rebuild_scores(self, *_args: object) -> None:
+        """Make one score label per hypothesis when revealed (and when hypotheses change)."""
+        for label in self.score_labels:
+            self.score_row.removeWidget(label)
+            label.hide()
+            label.deleteLater()
+        self.score_labels = []
+        if self.revealed and self.document.is_open:
+            for j in range(len(self.document.project.hypotheses)):
+                cell = QLabel(self.score_strip)
+                cell.setObjectName(f"workshopScore_{j}")
+                cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.score_row.addWidget(cell, 1)
+                self.score_labels.append(cell)
+        self.scores_hidden.setVisible(not self.revealed)
+        self._show_scores()
 
-    def _show_scores(self, grid_row: int) -> None:
-        project = self.document.project
-        label = QLabel("Rank · score", self.grid_host)
-        label.setToolTip("Rank of each hypothesis and its weighted inconsistency (lower is better)")
-        label.setFont(self._fonts(1.0, bold=True))
-        label.setStyleSheet(f"color: {_MUTED};")
-        self.grid.addWidget(label, grid_row, 0)
-        if not self.revealed:
-            hidden = QLabel("hidden until the group has voted — press R", self.grid_host)
-            hidden.setObjectName("workshopScoresHidden")
-            hidden.setFont(self._fonts(0.9))
-            hidden.setStyleSheet(f"color: {_MUTED};")
-            self.grid.addWidget(hidden, grid_row, 1, 1, len(project.hypotheses))
+    def _show_scores(self) -> None:
+        if not self.revealed or not self.score_labels:
             return
-        scores = score_project(project, CONSENSUS)
-        for j in range(len(project.hypotheses)):
+        scores = score_project(self.document.project, CONSENSUS)
+        for j, cell in enumerate(self.score_labels):
             rank = int(scores.rank[j])
-            cell = QLabel(f"#{rank} · {scores.weighted_inconsistency[j]:.2f}", self.grid_host)
-            cell.setObjectName(f"workshopScore_{j}")
-            cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            cell.setText(f"#{rank} · {scores.weighted_inconsistency[j]:.2f}")
             cell.setFont(self._fonts(1.0, bold=rank == 1))
             cell.setStyleSheet(f"color: {_ACCENT if rank == 1 else _TEXT};")
-            self.grid.addWidget(cell, grid_row, j + 1)
-            self.score_labels.append(cell)
 
     def _show_timer(self) -> None:
         minutes, seconds = divmod(max(self.remaining, 0), 60)
@@ -434,6 +416,7 @@ class WorkshopWindow(QWidget):
 
     def toggle_scores(self) -> None:
         self.revealed = not self.revealed
+        self._rebuild_scores()
         self.refresh()
 
     def toggle_timer(self) -> None:
