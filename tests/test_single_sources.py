@@ -22,8 +22,10 @@ HISTORY = PACKAGE / "store" / "migrations"
 
 CODES = {code for code in RATING_SCALE.codes.values() if code}
 #: Spellings long enough to mean a rating wherever they appear ("c", "-" and "0" mean
-#: many things; they are checked through the key and spelling tables instead).
-WORDS = {s for s in RATING_SCALE.spellings if len(s) > 1} | {
+#: many things; they are checked through the key and spelling tables instead). Short
+#: ones ("cc", "n/a", "++") count as written; words ("consistent") in any case.
+SHORT_SPELLINGS = {s for s in RATING_SCALE.spellings if 1 < len(s) <= 3}
+WORDS = {s for s in RATING_SCALE.spellings if len(s) > 3} | {
     label.lower() for label in RATING_SCALE.labels.values()
 }
 _ALTERNATIVES = "|".join(sorted(CODES, key=len, reverse=True))
@@ -68,6 +70,7 @@ def test_rating_codes_and_spellings_live_in_the_scale() -> None:
             words = " ".join(text.split()).lower()
             if (
                 text in CODES
+                or text in SHORT_SPELLINGS
                 or words in WORDS
                 or QUOTED_CODE.search(text)
                 or CODE_WORD.search(text)

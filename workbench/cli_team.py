@@ -19,6 +19,7 @@ from workbench.cli import (
     _shown,
     arg,
 )
+from workbench.cli_output import say
 from workbench.core.errors import BadInput
 
 URL = arg("url", metavar="URL", help="postgresql://[user@]host[:port]/dbname?project=NAME")
@@ -31,7 +32,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     with _open_project(str(_existing_file(args.project))) as local:
         project = local.project
     ServerProject.create(address, project, replace=args.force).close()
-    print(
+    say(
         f"pushed {args.project} to {address} ({len(project.evidence)} evidence x "
         f"{len(project.hypotheses)} hypotheses, {len(project.analysts)} analysts)"
     )
@@ -46,7 +47,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
     out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
     with ServerProject.open(address, read_only=True) as server:
         ProjectFile.create(out, server.project, replace=args.force).close()
-    print(f"pulled {address} into {out}")
+    say(f"pulled {address} into {out}")
     return 0
 
 
@@ -56,7 +57,7 @@ def cmd_grant(args: argparse.Namespace) -> int:
     address = parse_address(args.url)
     with ServerProject.open(address) as server:
         server.grant(args.analyst, args.role)
-    print(f"{args.role} rates as {args.analyst} in {address}")
+    say(f"{args.role} rates as {args.analyst} in {address}")
     return 0
 
 
@@ -84,7 +85,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
         )
         name = next(a.name for a in project.analysts if a.id == analyst_id)
     shown = rating.code or "blank"
-    print(f"{name}: {evidence.code} x {hypothesis.code} = {shown} in {_shown(args.project)}")
+    say(f"{name}: {evidence.code} x {hypothesis.code} = {shown} in {_shown(args.project)}")
     return 0
 
 

@@ -157,7 +157,13 @@ def import_any(path: str | os.PathLike[str], sheet: str | None = None) -> Import
         suffix = path.suffix.lower()
         kind = f"a {suffix} file" if suffix else "a file without an extension"
         raise BadInput(f"{path}: cannot import {kind} (use {IMPORT_CHOICES})")
-    return found.read(path, sheet)
+    imported = found.read(path, sheet)
+    # Beyond the supported size, scoring and exporting take minutes and gigabytes.
+    from workbench.core.limits import check_size
+
+    project = imported.project
+    check_size(len(project.evidence), len(project.hypotheses), len(project.analysts), path.name)
+    return imported
 
 
 def read_any(path: str | os.PathLike[str], sheet: str | None = None) -> Project:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from workbench import __version__
 from workbench.core.dates import PartialDate
+from workbench.exchange.output_file import refuse_input_as_output
 from workbench.ui.base.dialogs import StatusMessage, reporting
 from workbench.ui.base.document import Document
 
@@ -35,6 +36,8 @@ def save_report(
     if target.suffix.lower() not in REPORT_SUFFIXES:
         target = target.with_name(target.name + (".html" if "html" in chosen else ".pdf"))
     with reporting(parent):
+        if document.file is not None:
+            refuse_input_as_output(target, document.file.path)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             write_report(
