@@ -21,6 +21,7 @@ from typing import Any
 from workbench import __version__
 from workbench.cli_output import say, say_json, say_lines
 from workbench.core.errors import BadInput, WorkbenchError
+from workbench.core.plurals import counted
 from workbench.exchange import formats
 
 Handler = Callable[[argparse.Namespace], int]
@@ -317,7 +318,10 @@ def cmd_team(args: argparse.Namespace) -> int:
     if not ranking:
         say("no disagreements: every cell rated alike by everyone who rated it")
         return 0
-    say(f"{len(ranking)} cells rated differently; disputed first, by how much they matter:")
+    say(
+        f"{counted(len(ranking), 'cell')} rated differently; "
+        "disputed first, by how much they matter:"
+    )
     for cell in ranking[: args.top]:
         votes = "  ".join(f"{r.name} {r.rating.code or '-'}" for r in cell.ratings)
         mark = "disputed" if cell.disputed else cell.level.value

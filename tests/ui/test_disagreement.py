@@ -187,8 +187,11 @@ def test_one_analyst_has_nothing_to_switch_or_override(
         qtbot.addWidget(view)
         view.show()
         assert view.model.rowCount() == 0
-        assert "No disagreements" in view.heading.text()
         assert not view.override_button.isEnabled()
+        # No empty chart: the view says what it needs and how to get it.
+        assert view.needs_team.isVisible() and not view.plot.isVisible()
+        text = view.needs_team.text()
+        assert "two or more analysts" in text and "Collect Rating Sheets" in text
     finally:
         document.close()
 
@@ -255,7 +258,7 @@ def test_the_main_window_wires_the_team_tools(qtbot, document, tmp_path: Path) -
     assert workshop.row == 2 and workshop.isFullScreen()
     qtbot.keyClick(workshop, Qt.Key.Key_Escape)
     assert not workshop.isVisible()
-    assert "disagreement" in window.docks
+    assert "disagreement" in window.analysis_area.pages
 
 
 def test_rating_sheets_out_and_back_from_the_window(
@@ -288,7 +291,7 @@ def test_rating_sheets_out_and_back_from_the_window(
 
         assert team_actions.collect_sheets(parent, document, [str(p) for p in paths])
         assert [a.name for a in document.project.analysts] == ["Ana", "Ben"]
-        assert "Ben (new analyst): 1 ratings" in shown[-1]
+        assert "Ben (new analyst): 1 rating," in shown[-1]
         assert document.undo_stack.count() == 1
         document.undo_stack.undo()
         assert [a.name for a in document.project.analysts] == ["Ana"]
@@ -317,3 +320,29 @@ def test_consensus_by_hand_from_an_analysts_layer_shows_the_consensus(qtbot, vie
     assert document.scores.weighted_inconsistency == pytest.approx(
         score_project(document.project, CONSENSUS).weighted_inconsistency
     )
+
+
+def test_collecting_a_blank_sheet_asks_before_adding_an_analyst(
+    qtbot, open_document, tmp_path: Path, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from workbench.ui.team import team_actions
+
+    asked: list[str] = []
+    answers = [False, True]
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    monkeypatch.setattr(
+        team_actions, "confirm", lambda *args, **kw: asked.append(args[1]) or answers.pop(0)
+    )
+    document = open_document(team_project(("Ana",)))
+    parent = DisagreementView(document)
+    qtbot.addWidget(parent)
+    paths = team_actions.write_sheets(parent, document, "Ben", str(tmp_path / "out"))
+    files = [str(p) for p in paths]
+    # Ben's sheet came back untouched: declining leaves the team as it was.
+    assert not team_actions.collect_sheets(parent, document, files, ask=False)
+    assert asked == ["Blank rating sheet"]
+    assert [a.name for a in document.project.analysts] == ["Ana"]
+    assert team_actions.collect_sheets(parent, document, files, ask=False)
+    assert [a.name for a in document.project.analysts] == ["Ana", "Ben"]

@@ -57,7 +57,7 @@ def test_rating_cells_use_the_rdbu_palette(document):  # noqa: ANN001
         (Rating.N, "#f7f7f7", "#1a1a1a"),
         (Rating.I, "#f4a582", "#1a1a1a"),
         (Rating.II, "#b2182b", "#ffffff"),
-        (Rating.NA, "#d9d9d9", "#6b6b6b"),
+        (Rating.NA, "#d9d9d9", "#4d4d4d"),
     ):
         document.do(SetRating(analyst, evidence.id, hypothesis.id, rating))
         index = model.index(0, LEADING)
@@ -83,7 +83,11 @@ def test_non_diagnostic_and_excluded_evidence_are_marked(document):  # noqa: ANN
     title = model.index(0, TITLE)
     assert title.data(Qt.ItemDataRole.BackgroundRole) == palette.excluded_fill()
     assert title.data(Qt.ItemDataRole.ForegroundRole) == palette.muted_text()
-    assert model.index(0, DIAGNOSTICITY).data() == "excluded"
+    # Excluded, the item still shows what it would contribute (README, "Diagnosticity").
+    expected = document.scores.weighted_diagnosticity[0]
+    assert expected > 0
+    assert model.index(0, DIAGNOSTICITY).data() == f"excluded · {expected:.2f}"
+    assert "would be" in model.index(0, DIAGNOSTICITY).data(Qt.ItemDataRole.ToolTipRole)
     assert "Excluded from scoring" in model.index(0, LEADING).data(Qt.ItemDataRole.ToolTipRole)
 
 

@@ -227,6 +227,42 @@ def test_without_participants_the_screen_says_how_to_add_one(qtbot, tmp_path: Pa
         document.close()
 
 
+def test_readable_from_the_back_of_the_room(window: WorkshopWindow, document: Document, qtbot):
+    from workbench.core.edits import UpdateProject
+
+    document.do(UpdateProject({"question": "Will the bridge open?", "classification": "OFFICIAL"}))
+    qtbot.wait(10)
+    labels = [label for label in window.findChildren(QLabel) if label.isVisible()]
+    assert labels
+    table = window.table
+    fonts = [label.font() for label in labels]
+    fonts += [table.font(), table.horizontalHeader().font(), table.verticalHeader().font()]
+    smallest = min(font.pointSizeF() for font in fonts)
+    assert smallest >= workshop.MIN_POINTS == 14
+    # The key question and marking stay in view; the auto-advance is said on screen.
+    assert "Will the bridge open?" in window.question.text()
+    assert "OFFICIAL" in window.question.text()
+    assert "moves one to the right" in window.help.text()
+
+
+def test_the_add_participant_dialog_is_readable(window: WorkshopWindow, document: Document, qtbot):
+    from PySide6.QtGui import QPalette
+
+    from workbench.core.contrast import AA_TEXT, contrast_ratio
+
+    qtbot.keyClick(window, Qt.Key.Key_P)
+    dialog = window.participant_dialog
+    qtbot.waitExposed(dialog)
+    label = next(lbl for lbl in dialog.findChildren(QLabel) if lbl.text().startswith("Participant"))
+    label.ensurePolished()
+    ink = label.palette().color(QPalette.ColorRole.WindowText).name()
+    paper = dialog.palette().color(QPalette.ColorRole.Window).name()
+    assert contrast_ratio(ink, paper) >= AA_TEXT, (ink, paper)
+    dialog.setTextValue("Dee")
+    dialog.accept()
+    assert [a.name for a in document.project.analysts][-1] == "Dee"
+
+
 def test_the_vote_grid_is_a_sound_model(qtmodeltester, window, qtbot) -> None:
     qtbot.keyClick(window, Qt.Key.Key_2)
     qtbot.keyClicks(window, "c")

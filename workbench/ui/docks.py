@@ -61,10 +61,14 @@ DOCKS: tuple[DockSpec, ...] = (
     DockSpec("milestones", "Milestones", Area.BottomDockWidgetArea, MilestonesView, True),
 )
 
+#: Views that are pages of the one tabbed analysis area under the matrix
+#: (ui/analysis/area.py), in this order, instead of docks of their own: opened
+#: together as docks they squeezed the matrix and grew the window off the screen.
+ANALYSIS_PAGES = ("steps", "sensitivity", "bayes", "timeline", "milestones", "disagreement")
+#: Docks whose panel scrolls inside the dock (their forms are taller than a small screen).
+SCROLLED = ("hypothesis", "sources")
+
 #: Docks shown as tabs of one another, first tab first.
-TABBED: tuple[tuple[str, ...], ...] = (
-    ("sensitivity", "bayes", "timeline", "milestones"),
-    ("evidence", "hypothesis", "sources", "history"),
-)
+TABBED: tuple[tuple[str, ...], ...] = (("evidence", "hypothesis", "sources", "history"),)
 #: (upper, lower, heights): two docks stacked, both in view while rating.
 STACKED = ("evidence", "scores", (560, 380))

@@ -84,6 +84,7 @@ class TimelineView(QWidget):
         self.even.toggled.connect(self._draw)
         self.mark = QLineEdit(self)
         self.mark.setObjectName("annotateDate")
+        self.mark.setAccessibleName("Annotate date")
         self.mark.setPlaceholderText("YYYY-MM")
         self.mark.setMaximumWidth(110)
         self.mark.setToolTip(

@@ -11,7 +11,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
-from workbench.core import palette as colours
 from workbench.core.edits import Edit
 from workbench.ui.base.dialogs import reporting
 from workbench.ui.base.document import Document
@@ -51,10 +50,13 @@ class StatusLine(QLabel):
         super().__init__(parent)
         self.setObjectName("formStatus")
         self.setWordWrap(True)
-        self.setStyleSheet(f"color: {colours.ERROR_INK};")
         self.hide()
 
     def say(self, text: str) -> None:
+        # Chosen when shown, so a message reads in whichever appearance is on now.
+        from workbench.ui.base.palette import error_text
+
+        self.setStyleSheet(f"color: {error_text().name()};")
         self.setText(text)
         self.setVisible(bool(text))
 

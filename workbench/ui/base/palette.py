@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from workbench.core import palette as colours
+from workbench.core.contrast import readable_muted
 from workbench.core.ratings import Rating
 
 #: Cell fill of each rating (BLANK has none: the view's base colour shows).
@@ -32,10 +33,43 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+#: Colours derived from a palette, by (what, palette cache key, ...).
+_DERIVED: dict[tuple, QColor] = {}
+
+
 def muted_text(palette: QPalette | None = None) -> QColor:
-    """Text for excluded or non-diagnostic evidence: readable, clearly secondary."""
+    """Text for excluded or non-diagnostic evidence: clearly secondary, yet WCAG AA
+    (4.5:1) on the excluded-row grey and so on the plain base as well.
+
+    The style's disabled-text colour read at 1.9:1 on white; this is the palest
+    mix of the text colour into the grey that still passes.
+    """
     palette = palette or QApplication.palette()
-    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    # Asked for every excluded cell Qt paints: computed once per palette.
+    key = ("muted", palette.cacheKey())
+    found = _DERIVED.get(key)
+    if found is None:
+        text = palette.color(QPalette.ColorRole.Text).name()
+        found = _DERIVED[key] = QColor(readable_muted(text, excluded_fill(palette).name()))
+    return found
+
+
+def faded_text(fill: QColor | None, palette: QPalette | None = None) -> QColor:
+    """The code's colour on a faded rating (an excluded row): AA on that fill."""
+    if fill is None:
+        return muted_text(palette)
+    palette = palette or QApplication.palette()
+    key = ("faded", palette.cacheKey(), fill.rgba())
+    found = _DERIVED.get(key)
+    if found is None:
+        text = palette.color(QPalette.ColorRole.Text).name()
+        found = _DERIVED[key] = QColor(readable_muted(text, faded(fill, palette).name()))
+    return found
+
+
+def error_text(palette: QPalette | None = None) -> QColor:
+    """A refusal under a form: the II red in light, a lighter red that reads in dark."""
+    return QColor(colours.ERROR_INK_DARK if is_dark(palette) else colours.ERROR_INK)
 
 
 def excluded_fill(palette: QPalette | None = None) -> QColor:
@@ -48,7 +82,9 @@ def excluded_fill(palette: QPalette | None = None) -> QColor:
 def faded(fill: QColor, palette: QPalette | None = None) -> QColor:
     """A rating colour washed toward the excluded-row grey: still readable, clearly out."""
     grey = excluded_fill(palette)
-    mix = 0.3
+    # Less of the rating on a dark grey: 30 % of a pale fill on it made a mid grey
+    # on which no text colour reaches 4.5:1.
+    mix = 0.3 if not is_dark(palette) else 0.2
     return QColor.fromRgbF(
         fill.redF() * mix + grey.redF() * (1 - mix),
         fill.greenF() * mix + grey.greenF() * (1 - mix),
@@ -111,4 +147,21 @@ def apply_appearance(choice: str) -> str:
     else:
         hints.setColorScheme(Qt.ColorScheme.Dark)
         app.setPalette(dark_palette())
+    restyle(app)
     return choice
+
+
+def restyle(app: QApplication) -> None:
+    """Re-resolve every style sheet's ``palette(...)`` colours after a switch.
+
+    Qt resolves them when a sheet is first applied and keeps the result, so
+    the frozen ID/Evidence columns and the score footer (both styled with
+    ``palette(...)``) stayed light in a dark window until a restart. Setting
+    each sheet again makes the whole window switch at once.
+    """
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
+        widget.update()

@@ -12,11 +12,52 @@ from PySide6.QtWidgets import QWidget
 
 from workbench.core import actions
 from workbench.core.edits import MoveEvidence, RemoveHypothesis, UpdateEvidence
-from workbench.ui.base.dialogs import StatusMessage, reporting
+from workbench.core.model import Project
+from workbench.core.plurals import counted
+from workbench.ui.base.dialogs import StatusMessage, confirm, reporting
 
 if TYPE_CHECKING:
     from workbench.ui.base.document import Document
     from workbench.ui.matrix.matrix_view import MatrixView
+
+
+UNDO_NOTE = "It is one step: Edit > Undo brings all of it back."
+
+
+def evidence_removal(project: Project, rows: list[int]) -> tuple[str, str]:
+    """What deleting these evidence rows removes, in words, before it happens."""
+    items = [project.evidence[r] for r in rows]
+    ids = {e.id for e in items}
+    ratings = sum(int((layer[rows] != 0).sum()) for layer in project.layers.values())
+    notes = sum(1 for (_a, e, _h), t in project.rationales.items() if e in ids and t)
+    hand = sum(1 for (e, _h) in project.overrides if e in ids)
+    if len(items) == 1:
+        text = f"Delete {items[0].code} “{items[0].title}”?"
+    else:
+        codes = ", ".join(e.code for e in items[:8]) + (" …" if len(items) > 8 else "")
+        text = f"Delete {counted(len(items), 'evidence item')} ({codes})?"
+    parts = [counted(ratings, "rating"), counted(notes, "rationale")]
+    if hand:
+        parts.append(counted(hand, "consensus cell") + " set by hand")
+    return text, f"This removes {', '.join(parts)} with it. {UNDO_NOTE}"
+
+
+def hypothesis_removal(project: Project, column: int) -> tuple[str, str]:
+    """What deleting one hypothesis removes, in words, before it happens."""
+    hypothesis = project.hypotheses[column]
+    ratings = sum(int((layer[:, column] != 0).sum()) for layer in project.layers.values())
+    notes = sum(1 for (_a, _e, h), t in project.rationales.items() if h == hypothesis.id and t)
+    milestones = sum(1 for m in project.milestones if m.hypothesis_id == hypothesis.id)
+    hand = sum(1 for (_e, h) in project.overrides if h == hypothesis.id)
+    parts = [counted(ratings, "rating"), counted(notes, "rationale")]
+    if milestones:
+        parts.append(counted(milestones, "milestone"))
+    if hand:
+        parts.append(counted(hand, "consensus cell") + " set by hand")
+    return (
+        f"Delete {hypothesis.code} “{hypothesis.title}”?",
+        f"This removes its column: {', '.join(parts)}. {UNDO_NOTE}",
+    )
 
 
 class StructureActions:
@@ -68,6 +109,9 @@ class StructureActions:
         if not rows:
             return
         column = self.view.current_hypothesis()
+        text, detail = evidence_removal(self.document.project, rows)
+        if not confirm(self.parent, "Delete evidence", text, detail, accept="Delete"):
+            return
         with reporting(self.parent):
             self.document.do(actions.delete_evidence_edit(self.document.project, rows))
             remaining = len(self.document.project.evidence)
@@ -103,6 +147,9 @@ class StructureActions:
         column = self.view.current_hypothesis()
         project = self.document.project
         if column < 0 or column >= len(project.hypotheses):
+            return
+        text, detail = hypothesis_removal(project, column)
+        if not confirm(self.parent, "Delete hypothesis", text, detail, accept="Delete"):
             return
         with reporting(self.parent):
             self.document.do(RemoveHypothesis(project.hypotheses[column].id))

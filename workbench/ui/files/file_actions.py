@@ -7,7 +7,6 @@ leaves the open project exactly as it was.
 
 from __future__ import annotations
 
-import getpass
 import itertools
 import os
 from pathlib import Path
@@ -17,7 +16,6 @@ from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from workbench.core.errors import BadInput, WorkbenchError
-from workbench.core.model import Analyst, Hypothesis, Project
 from workbench.exchange.formats import Format
 from workbench.exchange.imported import Imported
 from workbench.exchange.output_file import refuse_input_as_output
@@ -169,26 +167,34 @@ class FileActions:
         return target
 
     def new_project(self) -> None:
+        """Heuer's first steps (question, hypotheses, evidence), then where to keep it."""
+        from workbench.ui.files.new_project_wizard import NewProjectWizard
+
+        wizard = NewProjectWizard(self.parent)
+        wizard.accepted.connect(lambda: self._create_from(wizard))
+        wizard.finished.connect(wizard.deleteLater)
+        self.wizard = wizard
+        # open(), not exec(): the window stays responsive and tests drive the wizard.
+        wizard.open()
+
+    def _create_from(self, wizard) -> None:  # noqa: ANN001 - NewProjectWizard
         from workbench.store import ProjectFile
 
-        target = self._ask_new_path("New project: where to keep it", "Untitled.achwb")
+        project = wizard.project()
+        target = self._ask_new_path(
+            "New project: where to keep it", f"{wizard.suggested_file_name()}.achwb"
+        )
         if target is None:
             return
         with reporting(self.parent):
-            project = Project(title=target.stem)
-            name = (getpass.getuser() or "Analyst").capitalize()
-            project.add_analyst(Analyst(project.new_id(), name))
-            for number in (1, 2):
-                project.insert_hypothesis(
-                    number, Hypothesis(project.new_id(), f"H{number}", f"Hypothesis {number}")
-                )
             self._show(ProjectFile.create(target, project))
 
     def open_example(self) -> None:
         """A fresh copy of the worked example in the user's data folder.
 
-        An old copy is replaced unless it is open here or in another window; the
-        store decides, lock files included.
+        An earlier copy is replaced only while nobody has changed it (its change
+        log is empty) and no window has it open (the store checks the locks); a
+        copy that holds work is never replaced: the next numbered copy is used.
         """
         from workbench.exchange.example import load_example
         from workbench.store import ProjectFile
@@ -199,7 +205,14 @@ class FileActions:
                 [folder / EXAMPLE_NAME],
                 (folder / f"Belarus example {number}.achwb" for number in itertools.count(2)),
             )
-            self._show(ProjectFile.create_first_free(names, load_example()))
+            free = (path for path in names if not path.exists() or _untouched(path))
+            created = ProjectFile.create_first_free(free, load_example())
+            self._show(created)
+            if created.path.name != EXAMPLE_NAME:
+                self.status(
+                    f"Your earlier example copies hold work, so this one is {created.path.name}.",
+                    10000,
+                )
 
     def save_copy(self) -> None:
         if not self.document.is_open:
@@ -358,3 +371,17 @@ class FileActions:
                 return
             self.settings.setValue("files/folder", str(target.parent))
             self.status(f"Exported to {target}", 8000)
+
+
+def _untouched(path: Path) -> bool:
+    """True for a project file nobody holds open and nobody has edited."""
+    from workbench.store import ProjectFile
+    from workbench.store.lock import live_holder
+
+    if live_holder(path) is not None:
+        return False
+    try:
+        with ProjectFile.open(path, read_only=True) as existing:
+            return not existing.change_log(limit=1)
+    except Exception:  # noqa: BLE001 - an unreadable file is kept, never replaced
+        return False

@@ -248,9 +248,9 @@ class MatrixModel(QAbstractTableModel):
         code = int(doc.codes[project_row, column])
         fill = palette.FILL_BY_CODE[code]
         active = bool(doc.active[project_row])
+        text = palette.TEXT_BY_CODE[code] if active else palette.faded_text(fill)
         if not active and fill is not None:
             fill = palette.faded(fill)
-        text = palette.TEXT_BY_CODE[code] if active else palette.muted_text()
         noted = False
         if self._rationale_cells:
             project = doc.project
@@ -271,7 +271,7 @@ class MatrixModel(QAbstractTableModel):
             return palette.FILL_BY_CODE[code]
         if role == Qt.ItemDataRole.ForegroundRole:
             if not doc.active[row]:
-                return palette.muted_text()
+                return palette.faded_text(palette.FILL_BY_CODE[code])
             return palette.TEXT_BY_CODE[code]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
@@ -284,7 +284,24 @@ class MatrixModel(QAbstractTableModel):
             return self.is_overridden(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._rating_tip(row, col, code)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.spoken_cell(row, col, code)
         return None
+
+    def spoken_cell(self, row: int, col: int, code: int) -> str:
+        """What a screen reader says on a cell: "E12 by H2: Inconsistent, rationale: ..."."""
+        project = self.document.project
+        rating = Rating(code)
+        text = f"{project.evidence[row].code} by {project.hypotheses[col].code}: "
+        text += rating.label if rating is not Rating.BLANK else "not rated"
+        note = self.document.rationale(row, col)
+        if note:
+            text += f", rationale: {note}"
+        if not self.document.active[row]:
+            text += ", excluded from scoring"
+        if self.is_overridden(row, col):
+            text += ", team rating set by hand"
+        return text
 
     def is_overridden(self, row: int, col: int) -> bool:
         """True when the consensus is shown and this cell's team rating was set by hand."""
@@ -329,7 +346,8 @@ class MatrixModel(QAbstractTableModel):
             if column == RELEVANCE:
                 return evidence.relevance.label
             if excluded:
-                return "excluded"
+                # What the item would contribute, as the README promises (see _leading_tip).
+                return f"excluded · {doc.scores.weighted_diagnosticity[row]:.2f}"
             if non_diagnostic:
                 return "0 · non-diagnostic"
             return f"{doc.scores.weighted_diagnosticity[row]:.2f}"
@@ -361,7 +379,10 @@ class MatrixModel(QAbstractTableModel):
         doc = self.document
         if column == DIAGNOSTICITY:
             if not evidence.active:
-                return f"{evidence.code} is excluded: it counts in no score."
+                return (
+                    f"{evidence.code} is excluded: it counts in no score. Included, its "
+                    f"weighted diagnosticity would be {doc.scores.weighted_diagnosticity[row]:.2f}."
+                )
             d, w = doc.scores.diagnosticity[row], doc.weights[row]
             if d == 0:
                 return (

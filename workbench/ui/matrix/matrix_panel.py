@@ -76,6 +76,7 @@ class MatrixPanel(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("searchBox")
+        self.search.setAccessibleName("Filter evidence")
         self.search.setPlaceholderText("Filter evidence by text, type or #tag")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.model.set_filter)

@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import actions
-from workbench.core.edits import Edit, MoveHypothesis, UpdateEvidence
+from workbench.core.edits import Batch, Edit, MoveHypothesis, UpdateEvidence
 from workbench.core.errors import WorkbenchError
 from workbench.core.ratings import (
     RATING_SCALE,
+    Level,
     Rating,
 )
 from workbench.ui.base import palette
@@ -39,7 +40,9 @@ from workbench.ui.base.dialogs import reporting
 from workbench.ui.base.document import Document
 from workbench.ui.matrix.frozen_columns import FrozenColumns
 from workbench.ui.matrix.matrix_model import (
+    CREDIBILITY,
     LEADING,
+    RELEVANCE,
     MatrixModel,
     RatingRole,
 )
@@ -53,6 +56,10 @@ SEQUENCE_MS = 600
 
 _SINGLE = RATING_SCALE.keys
 _PAIRS = RATING_SCALE.chords
+
+
+#: Keys on the Cred. and Rel. columns: low, medium, high.
+_LEVEL_KEYS = {"l": Level.LOW, "m": Level.MEDIUM, "h": Level.HIGH}
 
 
 class MatrixView(QTableView):
@@ -158,6 +165,8 @@ class MatrixView(QTableView):
             self._sizing = False
 
     def _spread_columns(self) -> None:
+        if not self.document.is_open:
+            return  # closing: the columns no longer name anything
         hypotheses = self.matrix.columnCount() - LEADING
         metrics = self.fontMetrics()
         # Widths from the font, so 150 % displays and large fonts never clip.
@@ -255,6 +264,10 @@ class MatrixView(QTableView):
         if plain and text in _SINGLE and self.currentIndex().column() >= LEADING:
             self._type(text)
             return
+        column = self.currentIndex().column()
+        if plain and text in _LEVEL_KEYS and column in (CREDIBILITY, RELEVANCE):
+            self.set_level("credibility" if column == CREDIBILITY else "relevance", text)
+            return
         super().keyPressEvent(event)
 
     def _type(self, char: str) -> None:
@@ -273,12 +286,51 @@ class MatrixView(QTableView):
         # Tab moves right inside the matrix (as in a spreadsheet) instead of leaving it.
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if event.key() == Qt.Key.Key_Tab:
-                self._step(0, 1)
+                self._tab(1)
                 return True
             if event.key() == Qt.Key.Key_Backtab:
-                self._step(0, -1)
+                self._tab(-1)
                 return True
         return super().event(event)
+
+    def _tab(self, direction: int) -> None:
+        """Tab: the next cell to the right; past the last hypothesis, the next row's first
+        (Shift+Tab the reverse), as a spreadsheet does when entering a row at a time."""
+        current = self.currentIndex()
+        model = self.matrix
+        if not current.isValid():
+            self._step(0, direction)
+            return
+        last = model.columnCount() - 1
+        if direction > 0 and current.column() >= last and current.row() + 1 < model.rowCount():
+            self._last_key = ""
+            self.setCurrentIndex(model.index(current.row() + 1, LEADING))
+        elif direction < 0 and current.column() <= LEADING and current.row() > 0:
+            self._last_key = ""
+            self.setCurrentIndex(model.index(current.row() - 1, last))
+        else:
+            self._step(0, direction)
+
+    def set_level(self, field: str, key: str) -> None:
+        """Credibility or relevance of the selected rows from the keyboard (l, m, h)."""
+        level = _LEVEL_KEYS[key]
+        rows = sorted(
+            {self.matrix.project_row(i.row()) for i in self.selectionModel().selectedIndexes()}
+            | ({self.current_project_row()} if self.current_project_row() >= 0 else set())
+        )
+        project = self.document.project
+        edits = tuple(
+            UpdateEvidence(project.evidence[r].id, {field: level})
+            for r in rows
+            if getattr(project.evidence[r], field) != level
+        )
+        if not edits:
+            return
+        with reporting(self):
+            if len(edits) == 1:
+                self.document.do(edits[0])
+            else:
+                self.document.do(Batch(edits, f"Set {field} of {len(edits)} items: {level.label}"))
 
     def _step(self, rows: int, columns: int) -> None:
         self._last_key = ""

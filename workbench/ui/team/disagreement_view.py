@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import palette as colours
+from workbench.core.plurals import counted
 from workbench.core.ratings import Rating
 from workbench.core.team import CellDisagreement, TeamAnalysis, analyse_team
 from workbench.ui.base.document import Document
@@ -44,6 +45,16 @@ Index = QModelIndex | QPersistentModelIndex
 SPREAD_COLOURS = colours.SPREAD
 #: The largest possible spread (CC against II).
 MAX_SPREAD = 2.0
+
+
+NEEDS_TEAM = (
+    "<p><b>Disagreement compares two or more analysts' ratings; this project has one.</b></p>"
+    "<p>To bring in a team:</p><ul>"
+    "<li>Team &gt; <i>Write Rating Sheets</i> gives each analyst a workbook to rate alone; "
+    "Team &gt; <i>Collect Rating Sheets</i> takes them back in, one layer per analyst.</li>"
+    "<li>View &gt; <i>Workshop Mode</i> (F11) rates together on a projector: P adds a "
+    "participant, and each one's votes become their own layer.</li></ul>"
+)
 
 
 def spread_colour_map() -> pg.ColorMap:
@@ -264,8 +275,16 @@ class DisagreementView(QWidget):
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         split.setSizes([420, 560])
+        # With fewer than two analysts there is nothing to compare: say how to get a team.
+        self.needs_team = QLabel(NEEDS_TEAM, self)
+        self.needs_team.setObjectName("disagreementNeedsTeam")
+        self.needs_team.setWordWrap(True)
+        self.needs_team.setTextFormat(Qt.TextFormat.RichText)
+        self.needs_team.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._split = split
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.needs_team, 1)
         layout.addWidget(split, 1)
 
         for signal in (
@@ -295,13 +314,23 @@ class DisagreementView(QWidget):
             self._show_cell(None)
             return
         project = self.document.project
+        alone = len(project.analysts) < 2
+        self.needs_team.setVisible(alone)
+        self._split.setVisible(not alone)
+        self.summary.setVisible(not alone)
+        if alone:
+            self.team = None
+            self.model.set_team(None)
+            self._show_cell(None)
+            return
         self.team = analyse_team(project)
         self.model.set_team(self.team)
         self._draw_heat_map()
         disputed = int((self.team.disputed & self.team.rated).sum())
         differing = len(self.model.positions)
         self.summary.setText(
-            f"{len(project.analysts)} analysts · {differing} cells rated differently · "
+            f"{counted(len(project.analysts), 'analyst')} · "
+            f"{counted(differing, 'cell')} rated differently · "
             f"{disputed} disputed (one says consistent, another inconsistent)"
         )
         selected = self.selected
@@ -325,7 +354,9 @@ class DisagreementView(QWidget):
             self.image.clear()
         rows, columns = np.nonzero(self.team.disputed)
         self.rings.setData(x=columns.astype(float), y=rows.astype(float))
-        step_y = max(1, len(project.evidence) // 40)
+        # As many labels as fit the plot's height (about 16 px each), never overlapping.
+        room = max(4, self.plot.height() // 16)
+        step_y = max(1, -(-len(project.evidence) // room))
         step_x = max(1, len(project.hypotheses) // 30)
         item.getAxis("left").setTicks(
             [[(i, e.code) for i, e in enumerate(project.evidence) if i % step_y == 0]]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from workbench.core.plurals import plural
 from workbench.ui.base.dialogs import confirm, reporting
 from workbench.ui.base.document import Document
 
@@ -69,6 +70,18 @@ def collect_sheets(
         if not plan.changes_anything:
             QMessageBox.information(parent, "Nothing new", f"{summary}\n\nNothing new to collect.")
             return False
+        blank = [r for r in plan.reports if r.new_analyst and not r.ratings]
+        if blank:
+            # A blank sheet would add an analyst with no ratings: never without asking.
+            names = ", ".join(f"{r.analyst} ({r.file})" for r in blank)
+            if not confirm(
+                parent,
+                "Blank rating sheet",
+                f"{plural(len(blank), 'This sheet has', 'These sheets have')} no ratings: {names}.",
+                f"Add {plural(len(blank), 'this analyst', 'these analysts')} to the team "
+                "anyway, with no ratings yet?",
+            ):
+                return False
         if ask and not confirm(parent, "Collect rating sheets", "Take in these ratings?", summary):
             return False
         document.do(plan.edit)

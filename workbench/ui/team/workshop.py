@@ -56,6 +56,8 @@ TIMER_SECONDS = 180
 STRENGTHEN_WINDOW = 1.0
 #: Type size relative to the desktop's: about twice, for a projector across a room.
 SCALE = 2.0
+#: The smallest text on the workshop screen, in points.
+MIN_POINTS = 14.0
 
 #: Keys that clear a vote; the rating keys come from the scale.
 _CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
@@ -169,7 +171,9 @@ class WorkshopWindow(QWidget):
         self.score_row.addWidget(self.scores_hidden, 1)
         self.help = QLabel(
             "1–9 participant · [ ] hypothesis · c n i a vote (cc, ii strong) · "
-            "←/→ evidence · R scores · T timer · P add participant · O collect sheets · Esc leave",
+            "←/→ evidence · R scores · T timer · P add participant · O collect sheets · Esc leave"
+            "<br>After each vote the ringed hypothesis moves one to the right, "
+            "for the same participant; [ goes back.",
             self,
         )
         self.help.setObjectName("workshopHelp")
@@ -179,7 +183,12 @@ class WorkshopWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 20)
         layout.setSpacing(18)
+        # The key question stays in view: every vote answers it.
+        self.question = QLabel(self)
+        self.question.setObjectName("workshopQuestion")
+        self.question.setWordWrap(True)
         layout.addLayout(top)
+        layout.addWidget(self.question)
         layout.addWidget(card)
         layout.addWidget(self.no_participants)
         layout.addWidget(self.table, 1)
@@ -207,7 +216,8 @@ class WorkshopWindow(QWidget):
 
     def _fonts(self, factor: float, bold: bool = False) -> QFont:
         font = QFont(self.font())
-        font.setPointSizeF(self.font().pointSizeF() * factor)
+        # Never under 14 pt: read on a projector from the back of the room.
+        font.setPointSizeF(max(MIN_POINTS, self.font().pointSizeF() * factor))
         font.setBold(bold)
         return font
 
@@ -220,6 +230,7 @@ class WorkshopWindow(QWidget):
         self.participant = min(max(self.participant, 0), max(len(self.analysts) - 1, 0))
         self.column = min(max(self.column, 0), max(len(project.hypotheses) - 1, 0))
         self._show_steps()
+        self._show_question()
         self._show_evidence()
         self._show_votes()
         self._show_timer()
@@ -238,6 +249,21 @@ class WorkshopWindow(QWidget):
                 parts.append(f"<span style='color:{_MUTED}'>&nbsp;{step.number}&nbsp;</span>")
         self.steps.setText("Heuer's step " + " ".join(parts))
         self.steps.setFont(self._fonts(0.8))
+
+    def _show_question(self) -> None:
+        project = self.document.project
+        marking = project.classification.strip()
+        parts = []
+        if marking:
+            parts.append(f"<b style='color:{_ACCENT}'>{_escape(marking)}</b>")
+        if project.question.strip():
+            parts.append(f"<b>Key question:</b> {_escape(project.question.strip())}")
+            if project.time_horizon.strip():
+                parts.append(_escape(project.time_horizon.strip()))
+        else:
+            parts.append(f"<b>{_escape(project.title)}</b>")
+        self.question.setText(" · ".join(parts))
+        self.question.setFont(self._fonts(0.85))
 
     def _show_evidence(self) -> None:
         project = self.document.project
@@ -436,8 +462,19 @@ class WorkshopWindow(QWidget):
         self._show_timer()
 
     def add_participant(self) -> None:
-        name, ok = QInputDialog.getText(self, "Add participant", "Name:")
-        self.add_participant_named(name if ok else "")
+        """P: ask for a name (window-modal, so the workshop stays responsive)."""
+        dialog = QInputDialog(self)
+        dialog.setObjectName("addParticipantDialog")
+        dialog.setWindowTitle("Add participant")
+        dialog.setLabelText("Participant's name:")
+        # The workshop's white-on-navy labels must not cascade into the light dialog.
+        dialog.setStyleSheet(
+            "QLabel { color: palette(window-text); } QInputDialog { background: palette(window); }"
+        )
+        dialog.textValueSelected.connect(self.add_participant_named)
+        dialog.finished.connect(dialog.deleteLater)
+        self.participant_dialog = dialog
+        dialog.open()
 
     def add_participant_named(self, name: str) -> None:
         if not name.strip() or not self.document.is_open:
