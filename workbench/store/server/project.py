@@ -52,7 +52,16 @@ STRUCTURE = (
 
 
 def _engine(address: ServerAddress) -> Engine:
-    import psycopg
+    try:
+        import psycopg
+    except ImportError as error:
+        # The standalone bundle leaves psycopg's own copy of libpq out and uses
+        # the system's; without either, say what to install instead of a traceback.
+        raise ServerUnreachable(
+            address,
+            f"PostgreSQL's client library is missing ({error}); "
+            "install libpq (Debian and Ubuntu: libpq5) or psycopg[binary]",
+        ) from None
 
     # The project's schema and nothing else (pg_catalog is always searched first):
     # set once per connection, not per transaction, it costs no round trip.
