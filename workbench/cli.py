@@ -179,7 +179,9 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
-@command("import", "import a matrix (.xlsx, .ods, .csv, PARC .achz) into a new project file")
+@command(
+    "import", "import a matrix (.xlsx, .ods, .csv, PARC .achz) or a project .json into a new file"
+)
 def _import(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("source", metavar="IN")
     parser.add_argument("out", metavar="OUT.achwb")
@@ -207,10 +209,10 @@ def _import(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
-@command("export", "export a project to .xlsx (live formulas) or .csv")
+@command("export", "export a project to .xlsx (live formulas), .csv (one layer) or .json (all)")
 def _export(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("out", metavar="OUT.xlsx|OUT.csv")
+    parser.add_argument("out", metavar="OUT.xlsx|OUT.csv|OUT.json")
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
     _layer_arguments(parser)
 

@@ -17,8 +17,10 @@ from workbench.core.model import Project
 #: Spreadsheets and text matrices read as a plain matrix (or as our own export).
 MATRIX_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt")
 PARC_SUFFIX = ".achz"
-IMPORT_SUFFIXES = (*MATRIX_SUFFIXES, PARC_SUFFIX)
-EXPORT_SUFFIXES = (".xlsx", ".csv")
+#: The full-fidelity project form (exchange/json_format.md).
+JSON_SUFFIX = ".json"
+IMPORT_SUFFIXES = (*MATRIX_SUFFIXES, PARC_SUFFIX, JSON_SUFFIX)
+EXPORT_SUFFIXES = (".xlsx", ".csv", JSON_SUFFIX)
 
 
 def read_any(path: str | os.PathLike[str], sheet: str | None = None) -> Project:
@@ -33,9 +35,13 @@ def read_any(path: str | os.PathLike[str], sheet: str | None = None) -> Project:
         from workbench.exchange.parc import read_parc
 
         return read_parc(path)
+    if suffix == JSON_SUFFIX:
+        from workbench.exchange.json_format import read_json
+
+        return read_json(path)
     if suffix not in MATRIX_SUFFIXES:
         kind = f"a {suffix} file" if suffix else "a file without an extension"
-        raise BadInput(f"{path}: cannot import {kind} (use .xlsx, .xlsm, .ods, .csv or PARC .achz)")
+        raise BadInput(f"{path}: cannot import {kind} (use .xlsx, .xlsm, .ods, .csv, .json or PARC .achz)")
     if suffix in (".xlsx", ".xlsm") and sheet is None:
         from workbench.exchange.workbook_import import is_workbench_workbook, read_workbook
 
@@ -63,5 +69,9 @@ def export_any(
         from workbench.exchange.csv_export import export_csv
 
         export_csv(project, path, layer=layer)
+    elif suffix == JSON_SUFFIX:
+        from workbench.exchange.json_format import export_json
+
+        export_json(project, path)  # every layer: the JSON form has no view
     else:
-        raise BadInput(f"{path}: export writes .xlsx or .csv, not {suffix or 'no extension'}")
+        raise BadInput(f"{path}: export writes .xlsx, .csv or .json, not {suffix or 'no extension'}")

@@ -21,13 +21,15 @@ EXPORT_SUFFIXES = by_extension.EXPORT_SUFFIXES
 
 OPEN_FILTER = "ACH Workbench projects (*.achwb)"
 IMPORT_FILTER = (
-    "Matrices (*.xlsx *.xlsm *.ods *.csv *.tsv *.txt *.achz);;Excel workbooks (*.xlsx *.xlsm);;"
-    "CSV (*.csv *.tsv *.txt);;PARC ACH (*.achz)"
+    "Matrices (*.xlsx *.xlsm *.ods *.csv *.tsv *.txt *.achz *.json);;Excel workbooks (*.xlsx *.xlsm);;"
+    "CSV (*.csv *.tsv *.txt);;PARC ACH (*.achz);;ACH Workbench JSON (*.json)"
 )
 
 
 def is_own_workbook(path: Path) -> bool:
-    """True for a workbook exported by ACH Workbench (it round-trips by code)."""
+    """True for a workbook exported by ACH Workbench (it round-trips by code), or its JSON."""
+    if path.suffix.lower() == ".json":
+        return True
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
     from workbench.exchange.workbook_import import is_workbench_workbook
