@@ -33,6 +33,14 @@ from workbench.exchange.xlsx_tables import (
     write_scores,
     write_sources,
 )
+from workbench.exchange.xlsx_team import (
+    MatrixView,
+    evidence_meta,
+    write_analysts,
+    write_overrides,
+    write_project_sheet,
+    write_ratings,
+)
 
 
 def export_xlsx(
@@ -53,6 +61,8 @@ def export_xlsx(
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     workbook = Workbook(write_only=True)
+    # Only the Matrix score cells carry cached results: the rest are computed on load.
+    workbook.calculation.fullCalcOnLoad = True
     try:
         cached = _write_sheets(workbook, project, layer, stamp, app_version)
         with replacing(path) as temp:
@@ -98,11 +108,16 @@ def _write_sheets(
         comment_texts(project, codes, analyst_id),
         layer_note,
     )
-    write_evidence(sheets[layout.EVIDENCE_SHEET], project, scores)
+    view = MatrixView.of(project, layer)
+    write_evidence(sheets[layout.EVIDENCE_SHEET], project)
     write_hypotheses(sheets[layout.HYPOTHESES_SHEET], project)
-    write_scores(sheets[layout.SCORES_SHEET], project, scores)
+    write_scores(sheets[layout.SCORES_SHEET], project)
     write_sources(sheets[layout.SOURCES_SHEET], project)
     write_milestones(sheets[layout.MILESTONES_SHEET], project)
+    write_project_sheet(sheets[layout.PROJECT_SHEET], project)
+    write_analysts(sheets[layout.ANALYSTS_SHEET], project)
+    write_ratings(sheets[layout.RATINGS_SHEET], project, view)
+    write_overrides(sheets[layout.OVERRIDES_SHEET], project, view)
     write_rationales(sheets[layout.RATIONALES_SHEET], project)
     write_about(workbook, sheets[layout.ABOUT_SHEET], project, stamp, app_version, layer_note)
     meta = [
@@ -115,6 +130,10 @@ def _write_sheets(
     ]
     if analyst_name is not None:
         meta.append((layout.META_ANALYST, analyst_name))
+    if view.analyst_id is not None:
+        names = {a.id: a.name for a in project.analysts}
+        meta.append((layout.META_MATRIX_LAYER, names[view.analyst_id]))
+    meta.extend(evidence_meta(project, view, codes))
     write_metadata(sheets[layout.META_SHEET], meta)
 
     return cached

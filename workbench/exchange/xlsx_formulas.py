@@ -66,3 +66,70 @@ def score_formulas(column: int, n_evidence: int, n_hypotheses: int) -> dict[str,
         layout.CONSISTENCY_LABEL: f"=SUMPRODUCT({active},{weight},{consistent})",
         layout.NORMALIZED_LABEL: f"=IF({scored_weight}=0,0,{weighted_cell}/{scored_weight})",
     }
+
+
+def code_formula(column: int) -> str:
+    """The hypothesis code above a Matrix header, as a formula of the header itself."""
+    header = f"{get_column_letter(column)}{layout.MATRIX_HEADER_ROW}"
+    return f'=IFERROR(LEFT({header},FIND(":",{header})-1),"")'
+
+
+# -- the other sheets: formulas of the Matrix, found by code so sorting is harmless --
+
+
+def matrix_range(column: int, n_evidence: int) -> str:
+    """``Matrix!$C$5:$C$64``: one Matrix column over the evidence rows."""
+    first = layout.MATRIX_FIRST_EVIDENCE_ROW
+    last = first + max(n_evidence, 1) - 1
+    return f"{layout.MATRIX_SHEET}!{_column(column, first, last)}"
+
+
+def matrix_block(n_evidence: int, n_hypotheses: int) -> str:
+    """The rating cells of the Matrix (at least one cell, so formulas stay valid)."""
+    first = layout.MATRIX_FIRST_EVIDENCE_ROW
+    last = first + max(n_evidence, 1) - 1
+    left = get_column_letter(layout.FIRST_HYPOTHESIS_COLUMN)
+    right = get_column_letter(layout.FIRST_HYPOTHESIS_COLUMN + max(n_hypotheses, 1) - 1)
+    return f"{layout.MATRIX_SHEET}!${left}${first}:${right}${last}"
+
+
+def matrix_codes_row(n_hypotheses: int) -> str:
+    row = layout.MATRIX_CODES_ROW
+    left = get_column_letter(layout.FIRST_HYPOTHESIS_COLUMN)
+    right = get_column_letter(layout.FIRST_HYPOTHESIS_COLUMN + max(n_hypotheses, 1) - 1)
+    return f"{layout.MATRIX_SHEET}!${left}${row}:${right}${row}"
+
+
+def level_weight(cell: str) -> str:
+    return _level_weight(cell)
+
+
+def row_diagnosticity(ratings: str) -> str:
+    """Population std dev of the scored values in ``ratings`` (one row), 0 below two."""
+    n = f"SUMPRODUCT({_count(ratings, ('CC', 1), ('C', 1), ('N', 1), ('I', 1), ('II', 1))})"
+    v = f"SUMPRODUCT({_count(ratings, ('CC', 2), ('C', 1))}-{_count(ratings, ('I', 1), ('II', 2))})"
+    v2 = f"SUMPRODUCT({_count(ratings, ('CC', 4), ('C', 1), ('I', 1), ('II', 4))})"
+    return f"IF({n}<2,0,SQRT(MAX(0,{v2}/{n}-({v}/{n})^2)))"
+
+
+def likelihood_of(ratings: str, likelihood_cells: dict[str, str]) -> str:
+    """The likelihood of each rating (NA, blank and anything unscored count as N)."""
+    neutral = likelihood_cells["N"]
+    terms = [neutral] + [
+        f'({ratings}="{code}")*({likelihood_cells[code]}-{neutral})'
+        for code in ("CC", "C", "I", "II")
+    ]
+    return "(" + "+".join(terms) + ")"
+
+
+def log_evidence(column: int, n_evidence: int, n_hypotheses: int, likelihoods: dict) -> str:
+    """sum over active e of w(e) * log L(e, h) for the Matrix column ``column``."""
+    first = layout.MATRIX_FIRST_EVIDENCE_ROW
+    last = first + max(n_evidence, 1) - 1
+    ratings = f"{layout.MATRIX_SHEET}!{_column(column, first, last)}"
+    active = matrix_range(layout.active_column(n_hypotheses), n_evidence)
+    weight = (
+        f"{_level_weight(matrix_range(layout.CREDIBILITY_COLUMN, n_evidence))},"
+        f"{_level_weight(matrix_range(layout.RELEVANCE_COLUMN, n_evidence))}"
+    )
+    return f"SUMPRODUCT({active},{weight},LN({likelihood_of(ratings, likelihoods)}))"

@@ -13,7 +13,7 @@ from workbench.core.scoring import MatrixScores
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as st
 from workbench.exchange.xlsx_cells import clean_text, styled, text
-from workbench.exchange.xlsx_formulas import score_formulas
+from workbench.exchange.xlsx_formulas import code_formula, score_formulas
 
 _CODES = [Rating(i).code or None for i in range(len(Rating))]
 ID_WIDTH = 9
@@ -47,7 +47,11 @@ def write_matrix(
 
     sheet.append([text(sheet, project.title, "The project title", st.TITLE)])
     sheet.append([text(sheet, project.question, "The key question", st.NOTE)])
-    sheet.append([styled(sheet, layer_note, st.SUBTITLE)])
+    codes_row = [styled(sheet, layer_note, st.SUBTITLE)]
+    codes_row += [None] * (layout.FIRST_HYPOTHESIS_COLUMN - 2)
+    for c in range(n_hypotheses):
+        codes_row.append(styled(sheet, code_formula(layout.hypothesis_column(c)), st.SUBTITLE))
+    sheet.append(codes_row)
     header = [styled(sheet, name, st.HEADER) for name in layout.MATRIX_LEADING_HEADERS]
     for h in project.hypotheses:
         title = layout.hypothesis_header(h.code, h.title)
@@ -119,8 +123,7 @@ def _set_up(sheet, project: Project, n_evidence: int, n_hypotheses: int, first: 
     for c in range(n_hypotheses):
         st.set_widths(sheet, {layout.hypothesis_column(c): HYPOTHESIS_WIDTH})
     active = get_column_letter(layout.active_column(n_hypotheses))
-    sheet.column_dimensions[active].hidden = True
-    sheet.column_dimensions[active].width = 7
+    sheet.column_dimensions[active].width = 8
 
     header_lines = max(
         (
@@ -156,8 +159,8 @@ def _set_up(sheet, project: Project, n_evidence: int, n_hypotheses: int, first: 
     st.landscape_fit_to_width(
         sheet, repeat_rows=f"{layout.MATRIX_HEADER_ROW}:{layout.MATRIX_HEADER_ROW}"
     )
-    last_col = get_column_letter(max(layout.active_column(n_hypotheses) - 1, 4))
-    sheet.auto_filter.ref = f"A{layout.MATRIX_HEADER_ROW}:{last_col}{last}"
+    # Every data column, Active included, so a sort moves each row as a whole.
+    sheet.auto_filter.ref = f"A{layout.MATRIX_HEADER_ROW}:{active}{last}"
 
 
 def _comment(note: str, where: str) -> Comment:
