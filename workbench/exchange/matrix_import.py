@@ -152,6 +152,7 @@ def plain_matrix_scope(layout: MatrixLayout) -> ImportScope:
         project_fields=False,
         milestones=False,
         rationales=False,
+        all_layers=False,
     )
 
 

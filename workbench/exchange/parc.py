@@ -45,6 +45,7 @@ PARC_SCOPE = ImportScope(
     project_fields=False,
     milestones=False,
     rationales=False,
+    all_layers=False,
 )
 #: A PARC project of 10,000 evidence items is about 20 MB of UTF-16; four times that is refused.
 MAX_XML_BYTES = 80 * 2**20

@@ -341,16 +341,18 @@ class _Reader:
             ) from None
 
     def _active(self, sheet: Sheet, r: int, c: int, row: list) -> bool:
+        """1 or 0 as the score formulas read them (empty counts); words with a warning."""
         value = row[c]
+        if value is None or value == "":
+            return True
         if isinstance(value, int | float) and not isinstance(value, bool) and value in (0, 1):
             return bool(value)
         key = cell_text(value).casefold()
-        if isinstance(value, bool) or key in _TRUE or key in _FALSE or key == "":
-            # Blank counts as excluded, because that is what the score formulas do.
+        if isinstance(value, bool) or key in _TRUE or key in _FALSE:
             active = value if isinstance(value, bool) else key in _TRUE
             self.warnings.append(
-                f"{sheet.where(r, c)}: Active {cell_text(value) or '(empty)'!r} read as "
-                f"{1 if active else 0}; the workbook's formulas count only 1 as active"
+                f"{sheet.where(r, c)}: Active {cell_text(value)!r} read as "
+                f"{1 if active else 0}; the workbook's formulas exclude a row only for 0"
             )
             return active
         raise BadInput(f"{sheet.where(r, c)}: {cell_text(value)[:40]!r} is not 1 or 0 (Active)")

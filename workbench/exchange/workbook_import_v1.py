@@ -31,6 +31,7 @@ from workbench.core.model import (
 )
 from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
 from workbench.exchange import workbook_layout as book
+from workbench.exchange.diff import ImportScope, set_import_scope
 from workbench.exchange.matrix_import import cell_date, cell_text, find_layout, matrix_from_sheet
 from workbench.exchange.spreadsheet_reader import Sheet, Workbook
 
@@ -75,6 +76,8 @@ def read_workbook(path: str | Path) -> Project:
         reader.read_evidence()
         reader.read_milestones()
         reader.read_rationales()
+    # One layer and a guessed analyst: it goes into the analyst the import is for.
+    set_import_scope(project, ImportScope(all_layers=False))
     return project
 
 

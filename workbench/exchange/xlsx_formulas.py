@@ -6,7 +6,7 @@ the array (older Excel evaluates ``IF`` in SUMPRODUCT as a single value unless
 array-entered, LibreOffice does not, and the two would then disagree).
 
 For an evidence row with credibility ``c``, relevance ``r``, rating ``x`` and
-helper ``Active`` flag ``a`` (1 scored, 0 excluded):
+``Active`` flag ``a`` (0 excluded, anything else or empty scored):
 
 * level weight: ``1 + (c="High")*(SQRT(2)-1) + (c="Low")*(SQRT(0.5)-1)``, so
   High = sqrt(2), Low = 1/sqrt(2) and Medium or blank = 1 (spec 2);
@@ -33,6 +33,12 @@ def _level_weight(cells: str) -> str:
     return f'(1+({cells}="High")*(SQRT(2)-1)+({cells}="Low")*(SQRT(0.5)-1))'
 
 
+def active_term(cells: str) -> str:
+    """1 unless the Active cell holds 0: an empty cell counts, as the importer reads it
+    (in both programs an empty cell equals 0 and also equals "")."""
+    return f'(1-({cells}=0)*({cells}<>""))'
+
+
 def _count(cells: str, *codes_and_values: tuple[str, int]) -> str:
     terms = [
         f'({cells}="{code}")' if value == 1 else f'{value}*({cells}="{code}")'
@@ -47,7 +53,7 @@ def score_formulas(column: int, n_evidence: int, n_hypotheses: int) -> dict[str,
     # An empty matrix still sums over its one blank row, which gives 0 everywhere.
     last = first + max(n_evidence, 1) - 1
     ratings = _column(column, first, last)
-    active = _column(layout.active_column(n_hypotheses), first, last)
+    active = active_term(_column(layout.active_column(n_hypotheses), first, last))
     weight = (
         f"{_level_weight(_column(layout.CREDIBILITY_COLUMN, first, last))},"
         f"{_level_weight(_column(layout.RELEVANCE_COLUMN, first, last))}"
@@ -127,7 +133,7 @@ def log_evidence(column: int, n_evidence: int, n_hypotheses: int, likelihoods: d
     first = layout.MATRIX_FIRST_EVIDENCE_ROW
     last = first + max(n_evidence, 1) - 1
     ratings = f"{layout.MATRIX_SHEET}!{_column(column, first, last)}"
-    active = matrix_range(layout.active_column(n_hypotheses), n_evidence)
+    active = active_term(matrix_range(layout.active_column(n_hypotheses), n_evidence))
     weight = (
         f"{_level_weight(matrix_range(layout.CREDIBILITY_COLUMN, n_evidence))},"
         f"{_level_weight(matrix_range(layout.RELEVANCE_COLUMN, n_evidence))}"

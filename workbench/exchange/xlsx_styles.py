@@ -124,7 +124,7 @@ def add_rating_colours(sheet, first_row: int, last_row: int, n_hypotheses: int) 
     def excluded() -> FormulaRule:
         # One rule object per range: a shared object would give two ranges one priority.
         return FormulaRule(
-            formula=[f"${active}{first_row}=0"],
+            formula=[f'AND(${active}{first_row}=0,${active}{first_row}<>"")'],
             font=Font(italic=True, color=EXCLUDED_TEXT),
             fill=PatternFill("solid", fgColor="FFFFFF", bgColor="FFFFFF"),
             stopIfTrue=True,
