@@ -32,14 +32,22 @@ def sheet_member(archive: zipfile.ZipFile, title: str) -> str:
     raise KeyError(title)
 
 
+#: openpyxl marks outer spaces as significant only when the text has a non-space
+#: character, so a cell of only spaces or line breaks would read back empty.
+_BLANK_TEXT = re.compile(rb"<t>([ \t\n]+)</t>")
+
+
+def _keep_blank_text(xml: bytes) -> bytes:
+    return _BLANK_TEXT.sub(rb'<t xml:space="preserve">\1</t>', xml)
+
+
 def write_cached_values(path: Path, sheet_title: str, values: dict[str, float]) -> None:
     """Rewrite ``path`` in place with ``values`` (cell -> number) as formula results.
 
-    Only formula cells whose result is empty are touched. ``path`` is the
-    exporter's temporary file, so rewriting it in place is safe.
+    Only formula cells whose result is empty are touched; text of only white
+    space is marked as such in every sheet. ``path`` is the exporter's temporary
+    file, so rewriting it in place is safe.
     """
-    if not values:
-        return
     patched = path.with_name(path.name + ".cached")
     try:
         with (
@@ -49,7 +57,9 @@ def write_cached_values(path: Path, sheet_title: str, values: dict[str, float]) 
             member = sheet_member(source, sheet_title)
             for info in source.infolist():
                 data = source.read(info.filename)
-                if info.filename == member:
+                if info.filename.startswith("xl/worksheets/") and b"<t>" in data:
+                    data = _keep_blank_text(data)
+                if info.filename == member and values:
                     data = _fill(data, values)
                 target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
         shutil.move(patched, path)
