@@ -81,6 +81,11 @@ def _new_output(text: str, force: bool, suffixes: tuple[str, ...]) -> Path:
     return path
 
 
+def _one_line(text: str) -> str:
+    """A message on one line: line breaks in a quoted cell must not start a new one."""
+    return " ".join(text.split())
+
+
 def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - store type
     from workbench.store import ProjectFile
 
@@ -195,11 +200,14 @@ def _import(parser: argparse.ArgumentParser) -> Handler:
     def run(args: argparse.Namespace) -> int:
         source = _existing_file(args.source)
         from workbench.exchange.by_extension import read_any
+        from workbench.exchange.import_notes import import_warnings
         from workbench.store import PROJECT_SUFFIX
 
         out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
         project = read_any(source, args.sheet)
         _create_project_file(project, out, args.force)
+        for warning in import_warnings(project):
+            print(f"warning: {_one_line(warning)}", file=sys.stderr)
         print(
             f"imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
             f"hypotheses from {source} into {out}"

@@ -78,9 +78,7 @@ def test_cli_export_and_import_json(tmp_path, capsys):
     assert main(["export", str(tmp_path / "rt.achwb"), str(tmp_path / "rt.json")]) == 0
     assert (tmp_path / "ex.json").read_bytes() == (tmp_path / "rt.json").read_bytes()
     with ProjectFile.open(tmp_path / "rt.achwb", read_only=True) as pf:
-        assert [a.name for a in pf.project.analysts] == [
-            a.name for a in load_example().analysts
-        ]
+        assert [a.name for a in pf.project.analysts] == [a.name for a in load_example().analysts]
     (tmp_path / "bad.json").write_text('{"format": "nope"}')
     capsys.readouterr()
     assert main(["import", str(tmp_path / "bad.json"), str(tmp_path / "bad.achwb")]) == 2

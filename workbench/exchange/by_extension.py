@@ -41,7 +41,9 @@ def read_any(path: str | os.PathLike[str], sheet: str | None = None) -> Project:
         return read_json(path)
     if suffix not in MATRIX_SUFFIXES:
         kind = f"a {suffix} file" if suffix else "a file without an extension"
-        raise BadInput(f"{path}: cannot import {kind} (use .xlsx, .xlsm, .ods, .csv, .json or PARC .achz)")
+        raise BadInput(
+            f"{path}: cannot import {kind} (use .xlsx, .xlsm, .ods, .csv, .json or PARC .achz)"
+        )
     if suffix in (".xlsx", ".xlsm") and sheet is None:
         from workbench.exchange.workbook_import import is_workbench_workbook, read_workbook
 
@@ -74,4 +76,6 @@ def export_any(
 
         export_json(project, path)  # every layer: the JSON form has no view
     else:
-        raise BadInput(f"{path}: export writes .xlsx, .csv or .json, not {suffix or 'no extension'}")
+        raise BadInput(
+            f"{path}: export writes .xlsx, .csv or .json, not {suffix or 'no extension'}"
+        )

@@ -21,9 +21,9 @@ from workbench.core.edits import (
     AddSource,
     Batch,
     Edit,
+    RemoveAnalyst,
     RemoveEvidence,
     RemoveHypothesis,
-    RemoveAnalyst,
     RemoveMilestone,
     SetOverride,
     SetRating,
@@ -419,7 +419,7 @@ class _Planner:
         live_h = {h.id for h in project.hypotheses} - {
             h.id for h in project.hypotheses if h.code in set(self.result.hypotheses_removed)
         }
-        for cell, override in project.overrides.items():
+        for cell in project.overrides:
             if cell not in wanted and cell[0] in live_e and cell[1] in live_h:
                 self.add(SetOverride(cell[0], cell[1], None))
                 self.result.overrides_changed += 1

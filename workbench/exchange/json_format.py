@@ -195,7 +195,11 @@ class _Reader:
         value = doc.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise self.fail(f"{where}.{key}", "expected a number")
         return float(value)
 
@@ -246,7 +250,7 @@ def project_from_document(doc: object, name: str) -> Project:
     r = _Reader(name)
     doc = r.obj(doc, "the file")
     if doc.get("format") != FORMAT_NAME:
-        raise BadInput(f"{name}: not an ACH Workbench project (no \"format\": \"{FORMAT_NAME}\")")
+        raise BadInput(f'{name}: not an ACH Workbench project (no "format": "{FORMAT_NAME}")')
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise r.fail("version", "expected a whole number")
@@ -377,8 +381,8 @@ def project_from_document(doc: object, name: str) -> Project:
         where = f"consensus_overrides[{k}]"
         item = r.obj(item, where)
         i, j = cell(item, where)
-        key = (project.evidence[i].id, project.hypotheses[j].id)
-        project.overrides[key] = ConsensusOverride(
+        cell_ids = (project.evidence[i].id, project.hypotheses[j].id)
+        project.overrides[cell_ids] = ConsensusOverride(
             r.rating(item, where), r.text(item, "note", where)
         )
     for k, item in enumerate(r.items(doc, "milestones", "project")):

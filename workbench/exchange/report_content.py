@@ -133,6 +133,8 @@ class ReportContent:
     undated_total: int
     milestones: tuple[MilestoneLine, ...]
     sources: tuple[SourceLine, ...]
+    #: The project's classification marking, printed at the top and bottom of every page.
+    classification: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -368,6 +370,7 @@ def build_report(
     )
     reasons = linchpin_reasons(project, result)
     return ReportContent(
+        classification=" ".join(project.classification.split()),
         title=project.title,
         question=project.question,
         description=project.description,

@@ -600,7 +600,9 @@ class _Reader:
             layers[name][mask] = grid[mask]
         overrides: dict[tuple[int, int], ConsensusOverride] = {}
         for cell, (rating, note) in notes.items():
-            overrides[cell] = ConsensusOverride(Rating(int(grid[cell])) if consensus else rating, note)
+            overrides[cell] = ConsensusOverride(
+                Rating(int(grid[cell])) if consensus else rating, note
+            )
         if consensus and not shown:
             computed = consensus_codes(list(layers.values()), grid.shape)
             for i, row in enumerate(rows):

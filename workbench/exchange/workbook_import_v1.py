@@ -159,8 +159,20 @@ INFORMATIVE_HEADERS = frozenset(
 #: Each record sheet and the columns it must still have to be read back safely.
 REQUIRED_HEADERS = {
     book.EVIDENCE_SHEET: (
-        "ID", "Title", "Description", "Type", "Date", "Source", "Source ref", "Locator",
-        "Credibility", "Relevance", "Weight", "Active", "Tags", "Notes",
+        "ID",
+        "Title",
+        "Description",
+        "Type",
+        "Date",
+        "Source",
+        "Source ref",
+        "Locator",
+        "Credibility",
+        "Relevance",
+        "Weight",
+        "Active",
+        "Tags",
+        "Notes",
     ),
     book.HYPOTHESES_SHEET: book.HYPOTHESES_HEADERS,
     book.SOURCES_SHEET: book.SOURCES_HEADERS,

@@ -13,7 +13,7 @@ from workbench.core.model import Project
 from workbench.core.ratings import SCALE, Level, Rating
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as st
-from workbench.exchange.xlsx_cells import styled, text
+from workbench.exchange.xlsx_cells import styled
 
 SCORE_EXPLANATIONS = (
     (

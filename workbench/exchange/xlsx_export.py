@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes, score_project
 from workbench.core.model import Project
 from workbench.exchange import workbook_layout as layout
+from workbench.exchange import xlsx_styles as st
 from workbench.exchange.export_layer import layer_description
 from workbench.exchange.output_file import replacing
 from workbench.exchange.xlsx_about import write_about
@@ -135,5 +136,7 @@ def _write_sheets(
         meta.append((layout.META_MATRIX_LAYER, names[view.analyst_id]))
     meta.extend(evidence_meta(project, view, codes))
     write_metadata(sheets[layout.META_SHEET], meta)
+    for sheet in sheets.values():
+        st.mark_classification(sheet, project.classification)
 
     return cached

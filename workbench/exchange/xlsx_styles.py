@@ -237,3 +237,13 @@ def fit_row(sheet, row: int, cells: list, widths: Mapping[int, float], cap: int 
     if lines > 1:
         sheet.row_dimensions[row].height = LINE_HEIGHT * min(lines, cap) + 2
     return lines
+
+
+def mark_classification(sheet, marking: str) -> None:
+    """Print the project's classification marking centred in the header and footer."""
+    if not marking:
+        return
+    # "&" starts a code in Excel headers; one " " per line keeps it to one line.
+    text = " ".join(marking.split()).replace("&", "&&")
+    sheet.HeaderFooter.oddHeader.center.text = text
+    sheet.HeaderFooter.oddFooter.center.text = text

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
-
 from openpyxl.utils import get_column_letter
 
 from workbench.core.model import Project
@@ -69,7 +68,8 @@ def write_evidence(sheet, project: Project) -> None:
     sources = f"{layout.SOURCES_SHEET}!$A:$A"
 
     def source_field(letter: str, n: int) -> str:
-        return f"INDEX({layout.SOURCES_SHEET}!${letter}:${letter},MATCH(${col['Source ref']}{n},{sources},0))&\"\""
+        found = f"MATCH(${col['Source ref']}{n},{sources},0)"
+        return f'INDEX({layout.SOURCES_SHEET}!${letter}:${letter},{found})&""'
 
     def rows():
         for r, e in enumerate(project.evidence):
@@ -155,8 +155,9 @@ def write_scores(sheet, project: Project) -> None:
     first_score = layout.first_score_row(n_evidence)
     priors = f"{layout.HYPOTHESES_SHEET}!$D${layout.TABLE_FIRST_ROW}:$D${last}"
     prior_codes = f"{layout.HYPOTHESES_SHEET}!$A${layout.TABLE_FIRST_ROW}:$A${last}"
+    first_likelihood = len(layout.PROJECT_TEXT_FIELDS)
     likelihoods = {
-        code: f"{layout.PROJECT_SHEET}!$B${layout.project_value_row(len(layout.PROJECT_TEXT_FIELDS) + k)}"
+        code: f"{layout.PROJECT_SHEET}!$B${layout.project_value_row(first_likelihood + k)}"
         for k, code in enumerate(SCALE_CODES)
     }
 
@@ -187,7 +188,9 @@ def write_scores(sheet, project: Project) -> None:
             )
             yield [
                 rank,
-                styled(sheet, f"={layout.MATRIX_SHEET}!{column}${layout.MATRIX_CODES_ROW}", st.CODE),
+                styled(
+                    sheet, f"={layout.MATRIX_SHEET}!{column}${layout.MATRIX_CODES_ROW}", st.CODE
+                ),
                 styled(
                     sheet,
                     f"=MID({layout.MATRIX_SHEET}!{column}${layout.MATRIX_HEADER_ROW},LEN(B{n})+3,32767)",

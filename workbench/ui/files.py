@@ -21,8 +21,9 @@ EXPORT_SUFFIXES = by_extension.EXPORT_SUFFIXES
 
 OPEN_FILTER = "ACH Workbench projects (*.achwb)"
 IMPORT_FILTER = (
-    "Matrices (*.xlsx *.xlsm *.ods *.csv *.tsv *.txt *.achz *.json);;Excel workbooks (*.xlsx *.xlsm);;"
-    "CSV (*.csv *.tsv *.txt);;PARC ACH (*.achz);;ACH Workbench JSON (*.json)"
+    "Matrices (*.xlsx *.xlsm *.ods *.csv *.tsv *.txt *.achz *.json);;"
+    "Excel workbooks (*.xlsx *.xlsm);;CSV (*.csv *.tsv *.txt);;PARC ACH (*.achz);;"
+    "ACH Workbench JSON (*.json)"
 )
 
 

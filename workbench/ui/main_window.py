@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -206,6 +207,14 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(self.action("actionFind", "&Find Evidence", self._focus_search, keys.Find))
         edit.addAction(self.action("actionRationale", "Edit &Rationale…", self.view.edit_rationale))
+        edit.addAction(
+            self.action(
+                "actionClassification",
+                "Classification &Marking…",
+                self._edit_classification,
+                tip="The marking printed on every exported sheet and report page",
+            )
+        )
 
         act = self.structure
         for title, entries in (
@@ -359,6 +368,24 @@ class MainWindow(QMainWindow):
         # A bound method (not a lambda) so Qt drops the connection with the window.
         self._update_title()
 
+    def _edit_classification(self) -> None:
+        """The smallest editor for the marking (one line); one undo step."""
+        from workbench.core.edits import UpdateProject
+
+        if not self.document.is_open or self.document.read_only:
+            return
+        current = self.document.project.classification
+        text, accepted = QInputDialog.getText(
+            self,
+            "Classification marking",
+            "Marking printed on every exported sheet, report page and this window's title\n"
+            "(for example UNCLASSIFIED, OFFICIAL-SENSITIVE, SECRET; empty for none):",
+            text=current,
+        )
+        text = " ".join(text.split())
+        if accepted and text != current:
+            self.document.do(UpdateProject({"classification": text}))
+
     def _update_title(self) -> None:
         if not self.document.is_open:
             self.setWindowTitle("ACH Workbench")
@@ -366,7 +393,10 @@ class MainWindow(QMainWindow):
         pf = self.document.file
         project = self.document.project
         flag = " [read-only]" if self.document.read_only else ""
-        self.setWindowTitle(f"{project.title} — {pf.path.name}{flag} — ACH Workbench")
+        # The classification marking leads, as a banner does on paper.
+        marking = " ".join(project.classification.split())
+        banner = f"{marking} — " if marking else ""
+        self.setWindowTitle(f"{banner}{project.title} — {pf.path.name}{flag} — ACH Workbench")
 
     def _update_status(self) -> None:
         if not self.document.is_open or not self.document.project.hypotheses:
