@@ -371,7 +371,7 @@ class _Reader:
             ) from None
         if rating is not Rating.BLANK:
             self.warnings.append(
-                f"{sheet.where(r, c)}: {cell_text(value)!r} read as {rating.code}; the "
+                f"{sheet.where(r, c)}: {exact_text(value)!r} read as {rating.code}; the "
                 "workbook's own score formulas did not count it (type the code "
                 f"{rating.code} so they do)"
             )
