@@ -137,8 +137,13 @@ def read_csv(path: Path) -> Sheet:
     # (the file size is already bounded) so the importer can name the long cell.
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))
+    from workbench.exchange.csv_export import unescape_field
+
     try:
-        rows: list[Row] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows: list[Row] = [
+            [unescape_field(field) for field in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
     except csv.Error as err:
         raise BadInput(f"{path.name}: not readable as CSV ({err})") from None
     finally:
