@@ -254,6 +254,16 @@ class FileActions:
                 f"hypotheses from {source.name}.",
                 8000,
             )
+            from workbench.exchange.import_notes import import_warnings
+
+            warnings = import_warnings(project)
+            if warnings:
+                shown = "\n".join(f"• {w}" for w in warnings[:PREVIEW_LINES])
+                if len(warnings) > PREVIEW_LINES:
+                    shown += f"\n… and {len(warnings) - PREVIEW_LINES} more"
+                QMessageBox.information(
+                    self.window, "Imported with warnings", f"{source.name}:\n{shown}"
+                )
 
     def import_into(self) -> None:
         source = self._ask_import_source()
