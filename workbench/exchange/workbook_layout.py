@@ -8,7 +8,8 @@ The Matrix sheet::
 
     row 1   project title
     row 2   key question
-    row 4   ID | Evidence | Credibility | Relevance | H1: <title> | H2: ... | Active (hidden)
+    row 3   whose ratings are shown | (above each hypothesis) its code, a formula of the header
+    row 4   ID | Evidence | Credibility | Relevance | H1: <title> | H2: ... | Active
     row 5.. one row per evidence item: code, title, level words, rating codes, 1/0
     (one blank row)
             Inconsistency            | live formula per hypothesis column
@@ -16,7 +17,10 @@ The Matrix sheet::
             Consistency              | ...
             Normalized               | ...
 
-Every other sheet is a plain table: headers in row 1, one record per row from row 2.
+Every value a user can edit is in exactly one cell (format version 2): the
+Matrix holds titles, weights, Active and the ratings of the view it shows; the
+Evidence, Hypotheses, Scores and About sheets show those by formula. Every
+other sheet is a plain table: headers in row 1, one record per row from row 2.
 The CSV export is the Matrix header row and evidence rows only (same headers,
 including the trailing ``Active`` 1/0 column so exclusions survive the round trip).
 """
