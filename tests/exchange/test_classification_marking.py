@@ -46,8 +46,13 @@ def test_every_exported_sheet_carries_the_marking_and_it_reads_back(marked, tmp_
 
 def test_rating_sheets_carry_the_marking(marked, tmp_path):
     (sheet_path,) = write_rating_sheets(marked, ["Ana"], tmp_path / "sheets")
-    for sheet in openpyxl.load_workbook(sheet_path).worksheets:
+    book = openpyxl.load_workbook(sheet_path)
+    for sheet in book.worksheets:
         assert _header_footer(sheet) == (MARKING.replace("&", "&&"),) * 2
+    # The autofilter reaches the last evidence row, so a sort moves whole rows.
+    ratings = book.worksheets[0]
+    last = max(cell.row for cell in ratings["A"] if cell.value == marked.evidence[-1].code)
+    assert ratings.auto_filter.ref.endswith(str(last))
 
 
 def test_no_marking_no_header(tmp_path):

@@ -114,6 +114,9 @@ def test_rating_and_weight_cells_offer_drop_downs_from_named_lists(random_book):
     by_formula = {dv.formula1: dv for dv in sheet.data_validations.dataValidation}
     rating, level = by_formula[layout.RATING_SCALE_NAME], by_formula[layout.WEIGHT_LEVELS_NAME]
     assert rating.type == level.type == "list"
+    assert rating.showInputMessage and rating.prompt  # the scale, shown on entering a cell
+    active = by_formula['"1,0"']
+    assert active.showInputMessage
     last = layout.evidence_row(len(project.evidence) - 1)
     last_col = openpyxl.utils.get_column_letter(layout.active_column(len(project.hypotheses)) - 1)
     assert str(rating.sqref) == f"E{layout.MATRIX_FIRST_EVIDENCE_ROW}:{last_col}{last}"
