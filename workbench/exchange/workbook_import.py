@@ -536,16 +536,13 @@ class _Reader:
         return np.zeros((len(self.project.evidence), len(self.project.hypotheses)), np.int8)
 
     def _cell_of(self, record: _Record) -> tuple[int, int] | None:
-        try:
-            e = self.project.evidence_index(
-                self.project.evidence_by_code(_evidence_code(record.key("Evidence"))).id  # type: ignore[union-attr]
-            )
-            h = self.project.hypothesis_index(
-                self.project.hypothesis_by_code(record.key("Hypothesis").upper()).id  # type: ignore[union-attr]
-            )
-        except AttributeError:
-            return None  # the row or column was deleted from the matrix
-        return e, h
+        """(row, column) of a record's cell; None when the Matrix no longer has it."""
+        if not hasattr(self, "_rows"):
+            self._rows = {e.code: i for i, e in enumerate(self.project.evidence)}
+            self._cols = {h.code: j for j, h in enumerate(self.project.hypotheses)}
+        e = self._rows.get(_evidence_code(record.key("Evidence")))
+        h = self._cols.get(record.key("Hypothesis").upper())
+        return None if e is None or h is None else (e, h)
 
     def _read_ratings(self, names: list[str]) -> dict[str, np.ndarray]:
         layers = {name: self._blank() for name in names}

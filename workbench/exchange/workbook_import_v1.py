@@ -76,8 +76,9 @@ def read_workbook(path: str | Path) -> Project:
         reader.read_evidence()
         reader.read_milestones()
         reader.read_rationales()
-    # One layer and a guessed analyst: it goes into the analyst the import is for.
-    set_import_scope(project, ImportScope(all_layers=False))
+    # One layer and a guessed analyst: it goes into the analyst the import is for,
+    # and its rationales (which version 1 could not tie to that layer) stay as they are.
+    set_import_scope(project, ImportScope(rationales=False, all_layers=False))
     return project
 
 

@@ -18,8 +18,12 @@ from workbench.core.ratings import SCALE, Rating
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_formulas as fx
 from workbench.exchange import xlsx_styles as st
+from workbench.exchange.output_file import ExportError
 from workbench.exchange.xlsx_cells import text
 from workbench.exchange.xlsx_tables import add_filter, table
+
+#: Rows in one Excel sheet (the header takes one).
+EXCEL_ROWS = 1_048_576
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +82,15 @@ def write_analysts(sheet, project: Project) -> None:
 def write_ratings(sheet, project: Project, view: MatrixView) -> None:
     """Every non-blank rating of every layer, except the cells the Matrix holds."""
     overridden = overridden_mask(project)
+    count = sum(
+        int(np.count_nonzero((project.layer(a.id) != 0) & ~view.shows(project, a.id, overridden)))
+        for a in project.analysts
+    )
+    if count >= EXCEL_ROWS:
+        raise ExportError(
+            f"The team's ratings need {count:,} rows on the Ratings sheet; a spreadsheet holds "
+            f"{EXCEL_ROWS - 1:,}. Export the project as .json, or one analyst at a time."
+        )
 
     def rows():
         for analyst in project.analysts:
