@@ -315,3 +315,19 @@ def test_a_team_workbook_into_the_open_project_keeps_every_analyst(full_project,
     assert project.rating(second.id, project.evidence[2].id, project.hypotheses[0].id) == (
         Rating.from_code(cell.value)
     )
+
+
+def test_a_value_typed_over_a_formula_is_reported_not_silently_dropped(tmp_path):
+    project = random_project(25, n_evidence=4, n_hypotheses=2)
+    path = tmp_path / "p.xlsx"
+    export_xlsx(project, path, app_version="test")
+    book = openpyxl.load_workbook(path)
+    sheet = book[layout.EVIDENCE_SHEET]
+    column = layout.EVIDENCE_HEADERS.index("Credibility") + 1
+    typed = "Low" if project.evidence[0].credibility.label != "Low" else "High"
+    sheet.cell(2, column).value = typed
+    book.save(path)
+    imported = read_workbook(path)
+    assert imported.evidence[0].credibility == project.evidence[0].credibility
+    (warning,) = import_warnings(imported)
+    assert f"Evidence!I2: '{typed}' is not used" in warning and "change it there" in warning

@@ -406,6 +406,7 @@ class _Reader:
             hypothesis = self.project.hypothesis_by_code(record.key("ID").upper())
             if hypothesis is None:
                 continue  # the matrix decides which hypotheses exist
+            self._shown_from_matrix(record, "Title", hypothesis.title.strip())
             hypothesis.description = record.text("Description")
             text = record.key("Prior")
             if not text:
@@ -446,6 +447,13 @@ class _Reader:
             evidence = self.project.evidence_by_code(_evidence_code(record.key("ID")))
             if evidence is None:
                 continue  # deleted from the matrix: the matrix decides
+            for header, shown in (
+                ("Title", evidence.title.strip()),
+                ("Credibility", evidence.credibility.label),
+                ("Relevance", evidence.relevance.label),
+                ("Active", "1" if evidence.active else "0"),
+            ):
+                self._shown_from_matrix(record, header, shown)
             evidence.description = record.text("Description")
             try:
                 evidence.type = EvidenceType.parse(record.raw("Type"))
@@ -460,6 +468,18 @@ class _Reader:
             tags = record.text("Tags")
             evidence.tags = [t.strip() for t in tags.split(",") if t.strip()]
             evidence.notes = record.text("Notes")
+
+    def _shown_from_matrix(self, record: _Record, header: str, shown: str) -> None:
+        """A cell that shows a Matrix value by formula, typed over: say it is not used.
+
+        Empty means a file saved without computed values, which says nothing.
+        """
+        typed = record.key(header)
+        if typed and typed.casefold() != shown.casefold():
+            self.warnings.append(
+                f"{record.where(header)}: {typed[:40]!r} is not used; this column shows the "
+                f"{book.MATRIX_SHEET} sheet's {header.lower()} ({shown[:40]!r}), change it there"
+            )
 
     def _source_id(self, record: _Record, sources: dict[str, Source]) -> int | None:
         ref = record.key("Source ref").upper()
