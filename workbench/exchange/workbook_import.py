@@ -622,12 +622,20 @@ class _Reader:
             )
         if consensus and not shown:
             computed = consensus_codes(list(layers.values()), grid.shape)
+            live = self.meta.get(book.META_LIVE_CONSENSUS) == "1"
+            # Saved without computed values (not by Excel or LibreOffice): an empty
+            # formula cell then says nothing.
+            unsaved = live and not self._has_results(matrix)
             for i, row in enumerate(rows):
                 before = self.snapshots.get(row.evidence.code)
                 for j in range(grid.shape[1]):
                     if (i, j) in overrides:
                         continue
-                    if before is not None and j < len(before):
+                    if live:
+                        # The cell is a formula of the layers unless typed over.
+                        blank = int(grid[i, j]) == int(Rating.BLANK)
+                        changed = not (unsaved and blank) and grid[i, j] != computed[i, j]
+                    elif before is not None and j < len(before):
                         exported = Rating.from_code("" if before[j] == "-" else before[j])
                         changed = int(grid[i, j]) != int(exported)
                     else:
@@ -644,6 +652,16 @@ class _Reader:
             project.add_analyst(Analyst(project.new_id(), name), layer)
         for (i, j), override in sorted(overrides.items()):
             project.overrides[(project.evidence[i].id, project.hypotheses[j].id)] = override
+
+    def _has_results(self, matrix: Sheet) -> bool:
+        """True when the Matrix score formulas carry results (the file was computed)."""
+        if not self.columns:
+            return True
+        c = self.columns[0]
+        for row in matrix.rows:
+            if row and cell_text(row[0]) == book.INCONSISTENCY_LABEL:
+                return c < len(row) and row[c] not in ("", None)
+        return True
 
     def _read_rationales(self) -> None:
         sheet = self._sheet(book.RATIONALES_SHEET)

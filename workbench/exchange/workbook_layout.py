@@ -279,6 +279,9 @@ META_MATRIX_LAYER = "matrix_layer_of"
 #: the consensus codes exported, space-separated, to tell an edited cell from one
 #: that moved because an analyst's rating changed. Sorting the Matrix loses nothing.
 META_EVIDENCE = "evidence"
+#: Present (1) when a team's consensus cells on the Matrix are formulas of the
+#: Ratings sheet: a cell that differs from the consensus was typed over.
+META_LIVE_CONSENSUS = "live_consensus"
 
 FORMAT_NAME = "ach-workbench"
 #: 2: every analyst's layer, the consensus set by hand and the project's own fields

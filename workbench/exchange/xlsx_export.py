@@ -36,6 +36,7 @@ from workbench.exchange.xlsx_tables import (
 )
 from workbench.exchange.xlsx_team import (
     MatrixView,
+    consensus_cells,
     evidence_meta,
     write_analysts,
     write_overrides,
@@ -93,14 +94,16 @@ def _discard(workbook: Workbook) -> None:
 
 def _write_sheets(
     workbook: Workbook, project: Project, layer: LayerKey, stamp: str, app_version: str
-) -> dict[str, float]:
-    """Fill every sheet; returns the cached values of the Matrix score cells."""
+) -> dict[str, float | str]:
+    """Fill every sheet; returns the cached values of the Matrix formula cells."""
     layer_note, analyst_name = layer_description(project, layer)
     codes = layer_codes(project, layer)
     scores = score_project(project, layer)
     analyst_id = None if layer == CONSENSUS else int(layer)
     register_styles(workbook)
     sheets = {title: workbook.create_sheet(title) for title in layout.SHEET_ORDER}
+    view = MatrixView.of(project, layer)
+    live = consensus_cells(project, view)
     cached = write_matrix(
         sheets[layout.MATRIX_SHEET],
         project,
@@ -108,8 +111,8 @@ def _write_sheets(
         scores,
         comment_texts(project, codes, analyst_id),
         layer_note,
+        live,
     )
-    view = MatrixView.of(project, layer)
     write_evidence(sheets[layout.EVIDENCE_SHEET], project)
     write_hypotheses(sheets[layout.HYPOTHESES_SHEET], project)
     write_scores(sheets[layout.SCORES_SHEET], project)
@@ -134,6 +137,8 @@ def _write_sheets(
     if view.analyst_id is not None:
         names = {a.id: a.name for a in project.analysts}
         meta.append((layout.META_MATRIX_LAYER, names[view.analyst_id]))
+    if live is not None:
+        meta.append((layout.META_LIVE_CONSENSUS, 1))
     meta.extend(evidence_meta(project, view, codes))
     write_metadata(sheets[layout.META_SHEET], meta)
     for sheet in sheets.values():

@@ -139,3 +139,25 @@ def log_evidence(column: int, n_evidence: int, n_hypotheses: int, likelihoods: d
         f"{_level_weight(matrix_range(layout.RELEVANCE_COLUMN, n_evidence))}"
     )
     return f"SUMPRODUCT({active},{weight},LN({likelihood_of(ratings, likelihoods)}))"
+
+
+def consensus_formula(row: int, column: int) -> str:
+    """The team consensus of one Matrix cell from the Ratings sheet (spec section 5).
+
+    Blank when nobody rated it; NA when more analysts said NA than gave a scored
+    rating; otherwise the mean of the scored values rounded to the nearest
+    step, halves toward zero. Codes are found by the row's ID and the code row
+    above the header, so the formula follows a sort.
+    """
+    code_e = f"$A{row}"
+    code_h = f"{get_column_letter(column)}${layout.MATRIX_CODES_ROW}"
+    sheet = layout.RATINGS_SHEET
+
+    def count(code: str) -> str:
+        return f'COUNTIFS({sheet}!$A:$A,{code_e},{sheet}!$B:$B,{code_h},{sheet}!$D:$D,"{code}")'
+
+    cc, c, n, i, ii, na = (count(x) for x in ("CC", "C", "N", "I", "II", "NA"))
+    scored = f"({cc}+{c}+{n}+{i}+{ii})"
+    mean = f"((2*{cc}+{c}-{i}-2*{ii})/{scored})"
+    step = f"SIGN({mean})*MAX(0,ROUNDUP(ABS({mean})-0.5,0))"
+    return f'=IF({scored}+{na}=0,"",IF({na}>{scored},"NA",CHOOSE(3+{step},"II","I","N","C","CC")))'

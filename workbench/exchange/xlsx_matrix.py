@@ -13,7 +13,7 @@ from workbench.core.scoring import MatrixScores
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as st
 from workbench.exchange.xlsx_cells import clean_text, styled, text
-from workbench.exchange.xlsx_formulas import code_formula, score_formulas
+from workbench.exchange.xlsx_formulas import code_formula, consensus_formula, score_formulas
 
 _CODES = [Rating(i).code or None for i in range(len(Rating))]
 ID_WIDTH = 9
@@ -34,12 +34,15 @@ def write_matrix(
     scores: MatrixScores,
     comments: dict[tuple[int, int], str],
     layer_note: str,
-) -> dict[str, float]:
+    formula_cells: np.ndarray | None = None,
+) -> dict[str, float | str]:
     """Write the whole Matrix sheet; return the cached value of every score cell.
 
     ``comments`` maps (row index, column index) of the matrix to the text of the
-    rating cell's comment (the rationales). The returned mapping (cell -> value)
-    lets the exporter store the workbench's own numbers as the formulas' results.
+    rating cell's comment (the rationales). ``formula_cells`` marks the rating
+    cells written as a formula of the Ratings sheet (a team's consensus). The
+    returned mapping (cell -> value) lets the exporter store the workbench's own
+    results as the formulas' results.
     """
     n_evidence, n_hypotheses = len(project.evidence), len(project.hypotheses)
     first, last = layout.MATRIX_FIRST_EVIDENCE_ROW, layout.evidence_row(max(n_evidence, 1) - 1)
@@ -60,6 +63,7 @@ def write_matrix(
     sheet.append(header)
 
     centred = n_evidence * n_hypotheses <= CENTRED_RATINGS_LIMIT
+    cached: dict[str, float | str] = {}
     for r, item in enumerate(project.evidence):
         row = [
             text(sheet, item.code, "An evidence code", st.CODE),
@@ -69,7 +73,11 @@ def write_matrix(
         ]
         for c, code in enumerate(codes[r].tolist()):
             note = comments.get((r, c))
-            if centred:
+            if formula_cells is not None and formula_cells[r, c]:
+                at = (layout.evidence_row(r), layout.hypothesis_column(c))
+                cell = styled(sheet, consensus_formula(*at), st.RATING)
+                cached[f"{get_column_letter(at[1])}{at[0]}"] = _CODES[code] or ""
+            elif centred:
                 cell = styled(sheet, _CODES[code], st.RATING)
             elif note:
                 cell = WriteOnlyCell(sheet, _CODES[code])
@@ -85,7 +93,6 @@ def write_matrix(
         sheet.append([])
     sheet.append([])
 
-    cached: dict[str, float] = {}
     formulas = {
         c: score_formulas(layout.hypothesis_column(c), n_evidence, n_hypotheses)
         for c in range(n_hypotheses)

@@ -54,6 +54,23 @@ class MatrixView:
         return ~overridden if self.consensus else np.ones(shape, dtype=bool)
 
 
+#: A team's consensus is a live formula of the Ratings sheet up to this many
+#: (cells x rating rows); beyond it the workbook would take minutes to open, so
+#: the consensus is written as values (and follows an analyst's change on import).
+LIVE_CONSENSUS_LIMIT = 20_000_000
+
+
+def consensus_cells(project: Project, view: MatrixView) -> np.ndarray | None:
+    """Mask of the Matrix cells written as consensus formulas, or None for values."""
+    if not view.consensus or view.analyst_id is not None:
+        return None
+    overridden = overridden_mask(project)
+    rows = sum(int(np.count_nonzero(project.layer(a.id))) for a in project.analysts)
+    if (~overridden).sum() * max(rows, 1) > LIVE_CONSENSUS_LIMIT:
+        return None
+    return ~overridden
+
+
 def overridden_mask(project: Project) -> np.ndarray:
     rows = {e.id: i for i, e in enumerate(project.evidence)}
     cols = {h.id: j for j, h in enumerate(project.hypotheses)}
