@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workbench.core.analysis import CONSENSUS, LayerKey
 from workbench.core.errors import BadInput
+from workbench.core.limits import check_size
 from workbench.core.model import Project
 
 #: Spreadsheets and text matrices read as a plain matrix (or as our own export).
@@ -29,7 +30,15 @@ def read_any(path: str | os.PathLike[str], sheet: str | None = None) -> Project:
     ``sheet`` picks the sheet of a plain matrix; without it a workbook's first
     sheet with an Evidence header is read, or the whole of our own export.
     """
-    path = Path(path)
+    project = _read(Path(path), sheet)
+    # Beyond the supported size, scoring and exporting take minutes and gigabytes.
+    check_size(
+        len(project.evidence), len(project.hypotheses), len(project.analysts), Path(path).name
+    )
+    return project
+
+
+def _read(path: Path, sheet: str | None) -> Project:
     suffix = path.suffix.lower()
     if suffix == PARC_SUFFIX:
         from workbench.exchange.parc import read_parc

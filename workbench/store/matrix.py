@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from workbench.core.limits import MAX_TEXT_CHARS
 from workbench.core.model import Project
 from workbench.core.ratings import Rating
 
@@ -40,12 +41,20 @@ class CorruptRatings(ValueError):
     """Ratings that do not fit the project (unknown ids or codes)."""
 
 
-def _index_of(ids: list[int], size: int) -> np.ndarray:
-    """Lookup table id -> position (-1 where the id is not in ``ids``)."""
-    table = np.full(size, -1, dtype=np.int64)
-    if ids:
-        table[np.asarray(ids, dtype=np.int64)] = np.arange(len(ids))
-    return table
+def _positions(ids: list[int], wanted: np.ndarray) -> np.ndarray:
+    """The position in ``ids`` of each id in ``wanted`` (-1 where it is not there).
+
+    A binary search over the sorted ids, not a table as long as the largest
+    id: ids are never reused, so a damaged (or long-lived) file may have ids
+    in the hundreds of millions, and a table that long would take gigabytes.
+    """
+    if not ids:
+        return np.full(len(wanted), -1, dtype=np.int64)
+    known = np.asarray(ids, dtype=np.int64)
+    order = np.argsort(known, kind="stable")
+    ordered = known[order]
+    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+    return np.where(ordered[at] == wanted, order[at], -1)
 
 
 def _read_ratings(raw: sqlite3.Connection, id_limit: int) -> np.ndarray:
@@ -75,8 +84,15 @@ def _read_ratings(raw: sqlite3.Connection, id_limit: int) -> np.ndarray:
         records["h"] = (packed >> (_ID_BITS + 3)) & mask
         records["e"] = packed >> (2 * _ID_BITS + 3)
         return records
-    cursor = raw.execute("SELECT evidence_id, hypothesis_id, analyst_id, code FROM rating")
-    return np.fromiter(cursor, dtype=_RATING_RECORD)
+    # Checked in SQL: a code of 300 would not fit the int8 field it is read into.
+    cursor = raw.execute(
+        "SELECT evidence_id, hypothesis_id, analyst_id,"
+        f" CASE WHEN code BETWEEN 0 AND {int(Rating.CC)} THEN code ELSE -1 END FROM rating"
+    )
+    try:
+        return np.fromiter(cursor, dtype=_RATING_RECORD)
+    except (TypeError, ValueError, OverflowError):
+        raise CorruptRatings("a rating has an id that is not a whole number") from None
 
 
 def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarray]:
@@ -86,11 +102,9 @@ def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarr
     shape = (len(analysts), len(project.evidence), len(project.hypotheses))
     stack = np.zeros(shape, dtype=np.int8)
     if len(records):
-        top = int(max(records["e"].max(), records["h"].max(), records["a"].max())) + 1
-        size = max(top, project.next_id)
-        rows = _index_of([e.id for e in project.evidence], size)[records["e"]]
-        cols = _index_of([h.id for h in project.hypotheses], size)[records["h"]]
-        layer = _index_of(analysts, size)[records["a"]]
+        rows = _positions([e.id for e in project.evidence], records["e"])
+        cols = _positions([h.id for h in project.hypotheses], records["h"])
+        layer = _positions(analysts, records["a"])
         codes = records["c"]
         if (rows < 0).any() or (cols < 0).any() or (layer < 0).any():
             raise CorruptRatings("a rating refers to something not in the project")
@@ -105,7 +119,12 @@ def load_rationales(raw: sqlite3.Connection) -> dict[tuple[int, int, int], str]:
         "SELECT analyst_id, evidence_id, hypothesis_id, rationale FROM rating"
         " WHERE rationale IS NOT NULL"
     )
-    return {(a, e, h): text for a, e, h, text in cursor}
+    rationales = {}
+    for a, e, h, text in cursor:
+        if not isinstance(text, str) or len(text) > MAX_TEXT_CHARS:
+            raise CorruptRatings("a rationale is not text, or is over the length limit")
+        rationales[(a, e, h)] = text
+    return rationales
 
 
 def _block_rows(

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from workbench.core.edits import Edit
 from workbench.core.errors import ProjectFileError
 from workbench.core.model import Project
-from workbench.store import changelog, checks, migrate, snapshot
+from workbench.store import changelog, checks, migrate, sidecars, snapshot
 from workbench.store.changelog import ChangeRecord
 from workbench.store.connection import connect_file, make_engine, use_wal
 from workbench.store.errors import FileInUse, NotAProject, ReadOnlyFile
@@ -107,6 +107,10 @@ class ProjectFile:
                 lambda: connect_file(tmp, read_only=False), read_only=False, foreign_keys=False
             )
             try:
+                with engine.connect() as connection:
+                    # The journal of a file nobody sees yet stays in memory: a build
+                    # killed half way leaves no -journal beside its temporary file.
+                    connection.exec_driver_sql("PRAGMA journal_mode = MEMORY")
                 with engine.begin() as connection:
                     connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
                     connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -145,18 +149,11 @@ class ProjectFile:
         :meth:`apply` refuses edits.
         """
         path = Path(path).absolute()
-        version = checks.inspect_file(path)
-        if read_only:
-            try:
-                memory = migrate.snapshot_in_memory(path, version)
-            except sqlite3.DatabaseError as error:
-                raise NotAProject(path, str(error)) from None
-            except (SQLAlchemyError, ProjectFileError) as error:
-                raise ProjectFileError(
-                    f"{path} could not be upgraded for viewing ({_reason(error)})"
-                ) from None
-            engine = make_engine(lambda: memory, read_only=True)
-            return cls(path, cls._load(path, engine), engine, None)
+        checks.check_header(path)
+        with sidecars.verified_copy(path) as replayed:
+            version = checks.inspect_file(path, replayed)
+            if read_only:
+                return cls._open_read_only(path, replayed or path, version)
         lock = ProjectLock(path)
         try:
             backup = migrate.migrate_file(path, version) if version < SCHEMA_VERSION else None
@@ -165,6 +162,19 @@ class ProjectFile:
         except BaseException:
             lock.release()
             raise
+
+    @classmethod
+    def _open_read_only(cls, path: Path, source: Path, version: int) -> ProjectFile:
+        try:
+            memory = migrate.snapshot_in_memory(source, version)
+        except sqlite3.DatabaseError as error:
+            raise NotAProject(path, str(error)) from None
+        except (SQLAlchemyError, ProjectFileError) as error:
+            raise ProjectFileError(
+                f"{path} could not be upgraded for viewing ({_reason(error)})"
+            ) from None
+        engine = make_engine(lambda: memory, read_only=True)
+        return cls(path, cls._load(path, engine), engine, None)
 
     @staticmethod
     def _editing_engine(path: Path) -> Engine:

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from workbench.core.limits import MAX_ID, size_problem
 from workbench.core.model import Project
-from workbench.store import matrix, rows
+from workbench.store import matrix, rows, values
 from workbench.store.schema import (
     AnalystRow,
     ConsensusOverrideRow,
@@ -23,6 +24,7 @@ from workbench.store.schema import (
     HypothesisRow,
     MilestoneRow,
     ProjectRow,
+    SettingRow,
     SourceRow,
 )
 
@@ -48,9 +50,9 @@ def write_project(session: Session, project: Project) -> None:
         (AnalystRow, project.analysts, rows.analyst_values),
         (MilestoneRow, project.milestones, rows.milestone_values),
     ]
-    for row_class, items, values in tables:
+    for row_class, items, to_values in tables:
         if items:
-            session.execute(insert(row_class), [values(item, i) for i, item in enumerate(items)])
+            session.execute(insert(row_class), [to_values(item, i) for i, item in enumerate(items)])
     if project.overrides:
         session.execute(
             insert(ConsensusOverrideRow),
@@ -60,10 +62,21 @@ def write_project(session: Session, project: Project) -> None:
 
 
 def load_project(session: Session) -> Project:
-    """The Project stored in the file, with its layers filled from the rating table."""
+    """The Project stored in the file, with its layers filled from the rating table.
+
+    Every value is checked first (types, lengths, JSON shapes, ids, sizes);
+    a damaged one raises ValueError naming it.
+    """
+    raw = raw_connection(session)
+    problem = values.first_bad_value(raw)
+    if problem:
+        raise ValueError(problem)
     head = session.get(ProjectRow, 1)
     if head is None:
         raise MissingProject("the project record is missing")
+    if not 1 <= head.next_id <= MAX_ID:
+        raise ValueError(f"the next id ({head.next_id}) is outside 1..{MAX_ID:,}")
+    _check_size(raw)
 
     def ordered(row_class: Any) -> list[Any]:
         return list(session.scalars(select(row_class).order_by(row_class.position, row_class.id)))
@@ -89,13 +102,44 @@ def load_project(session: Session) -> Project:
         rows.override_from(r) for r in session.scalars(select(ConsensusOverrideRow))
     )
     session.expunge_all()
+    _check_references(project)
+    for key, text in session.execute(select(SettingRow.key, SettingRow.value)):
+        rows.setting_from(key, text)
     # Ids in the file are never handed out again, even if next_id was damaged.
     for items in (project.hypotheses, project.evidence, project.sources, project.analysts):
         for item in items:
             project.reserve_id(item.id)
     for milestone in project.milestones:
         project.reserve_id(milestone.id)
-    raw = raw_connection(session)
+    if project.next_id > MAX_ID:
+        raise ValueError(f"an id is beyond {MAX_ID:,}")
     project.layers = matrix.load_layers(raw, project)
     project.rationales = matrix.load_rationales(raw)
     return project
+
+
+def _check_size(raw: sqlite3.Connection) -> None:
+    """Refuse a project beyond the supported size before its layers are allocated."""
+    counts = raw.execute(
+        "SELECT (SELECT count(*) FROM evidence), (SELECT count(*) FROM hypothesis),"
+        " (SELECT count(*) FROM analyst)"
+    ).fetchone()
+    problem = size_problem(*counts)
+    if problem:
+        raise ValueError(f"it holds {problem}")
+
+
+def _check_references(project: Project) -> None:
+    """Every id a row refers to exists (foreign keys may have been off when it was written)."""
+    evidence = {e.id for e in project.evidence}
+    hypotheses = {h.id for h in project.hypotheses}
+    sources = {s.id for s in project.sources}
+    for e, h in project.overrides:
+        if e not in evidence or h not in hypotheses:
+            raise ValueError("a consensus rating set by hand is for a cell not in the matrix")
+    for item in project.evidence:
+        if item.source_id is not None and item.source_id not in sources:
+            raise ValueError(f"evidence {item.code} cites a source that does not exist")
+    for milestone in project.milestones:
+        if milestone.hypothesis_id not in hypotheses:
+            raise ValueError("a milestone is for a hypothesis that does not exist")

@@ -28,7 +28,7 @@ from workbench.core.analysis import CONSENSUS, LayerKey
 from workbench.core.dates import PartialDate
 from workbench.core.errors import BadInput
 from workbench.core.model import Project
-from workbench.exchange.output_file import replacing
+from workbench.exchange.output_file import ExportError, replacing
 from workbench.exchange.report_content import ReportContent, analyse, build_report
 from workbench.exchange.report_html import chart_image, render_html, write_html
 from workbench.ui.report_charts import SCALE, posterior_chart, timeline_chart, tornado_chart
@@ -75,9 +75,10 @@ FOOTER_HEIGHT = 22
 
 def _paint_pages(
     document: QTextDocument, writer: QPdfWriter, footer: str, marking: str = ""
-) -> None:
+) -> bool:
     """Paint the document page by page with a footer (title, page n of N) and the
-    classification marking, if any, centred at the top and bottom of every page.
+    classification marking, if any, centred at the top and bottom of every page;
+    False when the painter could not start or finish.
 
     QTextDocument.print_ numbers pages only when it chooses the layout itself,
     which ignores our margins and squeezes the tables; so we paginate here.
@@ -87,7 +88,9 @@ def _paint_pages(
     width, height = float(rect.width()), float(rect.height() - FOOTER_HEIGHT - top)
     document.setPageSize(QSizeF(width, height))
     pages = document.pageCount()
-    painter = QPainter(writer)
+    painter = QPainter()
+    if not painter.begin(writer):
+        return False
     font = QFont("DejaVu Sans")
     font.setPointSizeF(7.5)
     try:
@@ -119,7 +122,8 @@ def _paint_pages(
                 )
                 painter.restore()
     finally:
-        painter.end()
+        finished = painter.end()
+    return finished
 
 
 def write_pdf(
@@ -141,8 +145,28 @@ def write_pdf(
             )
         )
         writer.setResolution(LAYOUT_DPI)
-        _paint_pages(document, writer, f"{content.title} \u00b7 ACH report", content.classification)
+        painted = _paint_pages(
+            document, writer, f"{content.title} \u00b7 ACH report", content.classification
+        )
         del writer  # finishes the file before it is renamed into place
+        # Qt's PDF writer reports no write errors: on a full disk it leaves a cut-off
+        # file and carries on. A complete PDF ends with %%EOF; anything else must
+        # not replace the user's previous report.
+        if not painted or not _ends_like_a_pdf(temp):
+            raise ExportError(
+                f"{path}: the PDF could not be written completely (is the disk full?); "
+                "nothing was replaced"
+            )
+
+
+def _ends_like_a_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - 1024))
+            return handle.read().rstrip().endswith(b"%%EOF")
+    except OSError:
+        return False
 
 
 def write_report(
