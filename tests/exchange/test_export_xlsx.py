@@ -71,7 +71,8 @@ def test_matrix_holds_codes_titles_levels_ratings_and_active_flags(random_book):
     n_h = len(project.hypotheses)
     assert sheet.cell(layout.MATRIX_TITLE_ROW, 1).value == project.title
     assert sheet.cell(layout.MATRIX_QUESTION_ROW, 1).value == project.question
-    header = [c.value for c in sheet[layout.MATRIX_HEADER_ROW]]
+    # (after Active, a hidden unheaded helper: each row's diagnosticity)
+    header = [c.value for c in sheet[layout.MATRIX_HEADER_ROW]][: layout.active_column(n_h)]
     assert header == [
         *layout.MATRIX_LEADING_HEADERS,
         *(f"{h.code}: {h.title}" for h in project.hypotheses),

@@ -13,7 +13,12 @@ from workbench.core.scoring import MatrixScores
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as st
 from workbench.exchange.xlsx_cells import clean_text, styled, text
-from workbench.exchange.xlsx_formulas import code_formula, consensus_formula, score_formulas
+from workbench.exchange.xlsx_formulas import (
+    code_formula,
+    consensus_formula,
+    row_diagnosticity,
+    score_formulas,
+)
 
 _CODES = [Rating(i).code or None for i in range(len(Rating))]
 ID_WIDTH = 9
@@ -88,6 +93,12 @@ def write_matrix(
                 cell.comment = _comment(note, f"{item.code} x {project.hypotheses[c].code}")
             row.append(cell)
         row.append(1 if item.active else 0)
+        if n_hypotheses:
+            # A hidden, unheaded helper: the row's diagnosticity, for the Evidence sheet.
+            number = layout.evidence_row(r)
+            last_h = get_column_letter(layout.hypothesis_column(n_hypotheses - 1))
+            ratings = f"$E{number}:${last_h}{number}"
+            row.append(f"={row_diagnosticity(ratings)}")
         sheet.append(row)
     if n_evidence == 0:
         sheet.append([])
@@ -131,6 +142,7 @@ def _set_up(sheet, project: Project, n_evidence: int, n_hypotheses: int, first: 
         st.set_widths(sheet, {layout.hypothesis_column(c): HYPOTHESIS_WIDTH})
     active = get_column_letter(layout.active_column(n_hypotheses))
     sheet.column_dimensions[active].width = 8
+    sheet.column_dimensions[get_column_letter(layout.active_column(n_hypotheses) + 1)].hidden = True
 
     header_lines = max(
         (

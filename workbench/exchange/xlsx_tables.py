@@ -64,7 +64,8 @@ def write_evidence(sheet, project: Project) -> None:
     rel = fx.matrix_range(layout.RELEVANCE_COLUMN, n_evidence)
     active = fx.matrix_range(layout.active_column(n_hypotheses), n_evidence)
     codes = fx.matrix_range(layout.ID_COLUMN, n_evidence)
-    block = fx.matrix_block(n_evidence, n_hypotheses)
+    # The Matrix's hidden column after Active holds each row's diagnosticity.
+    helper = fx.matrix_range(layout.active_column(n_hypotheses) + 1, n_evidence)
     sources = f"{layout.SOURCES_SHEET}!$A:$A"
 
     def source_field(letter: str, n: int) -> str:
@@ -81,11 +82,7 @@ def write_evidence(sheet, project: Project) -> None:
                 f'=IF(${col["Source ref"]}{n}="","",IFERROR(IF({citation}<>"",{citation},'
                 f'{author}&IF({year}="","",", "&{year})),""))'
             )
-            diagnosticity = (
-                f"=IF({found},0,{fx.row_diagnosticity(f'INDEX({block},${at}{n},0)')})"
-                if n_hypotheses
-                else "=0"
-            )
+            diagnosticity = f"=IF({found},0,INDEX({helper},${at}{n}))" if n_hypotheses else "=0"
             yield [
                 text(sheet, e.code, "An evidence code", st.CODE),
                 styled(sheet, f'=IF({found},"",INDEX({titles},${at}{n})&"")', st.WRAPPED),
