@@ -10,11 +10,12 @@ def test_marking_edited_from_the_menu_leads_the_title_and_undoes(main_window, mo
     monkeypatch.setattr(
         QInputDialog, "getText", staticmethod(lambda *args, **kwargs: ("  SECRET  ", True))
     )
+    before = main_window.document.project.classification
     action = main_window.findChild(QAction, "actionClassification")
     action.trigger()
     project = main_window.document.project
     assert project.classification == "SECRET"
     assert main_window.windowTitle().startswith("SECRET — ")
     main_window.document.undo_stack.undo()
-    assert main_window.document.project.classification == ""
+    assert main_window.document.project.classification == before
     assert not main_window.windowTitle().startswith("SECRET")
