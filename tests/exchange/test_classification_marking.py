@@ -14,10 +14,10 @@ from export_sample_projects import random_project
 from workbench.cli import main
 from workbench.exchange.json_format import from_json, to_json
 from workbench.exchange.rating_sheets import write_rating_sheets
-from workbench.exchange.report_content import build_report
-from workbench.exchange.report_html import render_html
 from workbench.exchange.workbook_import import read_workbook
 from workbench.exchange.xlsx_export import export_xlsx
+from workbench.reports.content import build_report
+from workbench.reports.html import render_html
 from workbench.store import ProjectFile
 
 MARKING = "OFFICIAL-SENSITIVE & NOFORN"
@@ -85,7 +85,7 @@ def test_score_json_gains_the_classification_key_last(marked, tmp_path, capsys):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_every_pdf_page_carries_the_marking(marked, tmp_path, qapp):  # noqa: ANN001
-    from workbench.ui.report_pdf import write_report
+    from workbench.reports import write_report
 
     path = tmp_path / "report.pdf"
     write_report(marked, path, app_version="test")

@@ -26,9 +26,8 @@ from workbench.core.ratings import Rating
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange.diff import changes_from_workbook
 from workbench.exchange.example import load_example
-from workbench.exchange.import_notes import import_warnings
 from workbench.exchange.json_format import to_json
-from workbench.exchange.workbook_import import read_workbook
+from workbench.exchange.workbook_import import import_workbook, read_workbook
 from workbench.exchange.xlsx_export import export_xlsx
 from workbench.store import ProjectFile
 
@@ -227,7 +226,8 @@ def test_after_any_single_edit_libreoffice_agrees_with_the_imported_project(tmp_
         edited.append((untouched, f"{name}: untouched"))
     results = _recalculate_all([path for path, _ in edited], tmp_path / "profile")
     for (_, label), recalculated in zip(edited, results, strict=True):
-        imported = read_workbook(recalculated)
+        read = import_workbook(recalculated)
+        imported = read.project
         try:
             _check(recalculated, imported)
         except AssertionError as error:
@@ -238,7 +238,7 @@ def test_after_any_single_edit_libreoffice_agrees_with_the_imported_project(tmp_
             assert to_json(imported) != to_json(originals[label.split(":")[0]]), label
         # A team's edited consensus cell is kept as a consensus set by hand; an
         # analyst's changed rating moves the consensus and sets nothing by hand.
-        by_hand = any("consensus was changed" in w for w in import_warnings(imported))
+        by_hand = any("consensus was changed" in w for w in read.warnings)
         if label in ("team: rating", "team: analyst rating"):
             assert by_hand == (label == "team: rating"), label
 
@@ -337,7 +337,8 @@ def test_a_value_typed_over_a_formula_is_reported_not_silently_dropped(tmp_path)
     typed = "Low" if project.evidence[0].credibility.label != "Low" else "High"
     sheet.cell(2, column).value = typed
     book.save(path)
-    imported = read_workbook(path)
+    read = import_workbook(path)
+    imported = read.project
     assert imported.evidence[0].credibility == project.evidence[0].credibility
-    (warning,) = import_warnings(imported)
+    (warning,) = read.warnings
     assert f"Evidence!I2: '{typed}' is not used" in warning and "change it there" in warning

@@ -90,7 +90,7 @@ def test_matrix_holds_codes_titles_levels_ratings_and_active_flags(random_book):
         f"A{layout.MATRIX_HEADER_ROW}:{active}{layout.evidence_row(len(project.evidence) - 1)}"
     )
     assert sheet.freeze_panes == f"C{layout.MATRIX_FIRST_EVIDENCE_ROW}"
-    assert not any(project.active_mask()) or not all(project.active_mask())  # both kinds present
+    assert any(project.active_mask()) and not all(project.active_mask())  # both kinds present
 
 
 def test_score_rows_hold_live_formulas_and_the_workbench_numbers(random_book):

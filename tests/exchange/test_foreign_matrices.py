@@ -12,8 +12,7 @@ import pytest
 from workbench.cli import main
 from workbench.core.model import EvidenceType
 from workbench.core.ratings import Level, Rating
-from workbench.exchange.import_notes import import_warnings
-from workbench.exchange.matrix_import import read_matrix
+from workbench.exchange.matrix_import import import_matrix, read_matrix
 from workbench.store import ProjectFile
 
 
@@ -70,14 +69,15 @@ def test_weights_as_words_or_numbers_with_a_warning(tmp_path):
         ["c", "Low", 0.1, "C"],
         ["d", "High", 1, "C"],
     ]
-    project = read_matrix(_xlsx(tmp_path / "m.xlsx", rows))
+    read = import_matrix(_xlsx(tmp_path / "m.xlsx", rows))
+    project = read.project
     assert [(e.credibility, e.relevance) for e in project.evidence] == [
         (Level.HIGH, Level.HIGH),
         (Level.MEDIUM, Level.MEDIUM),
         (Level.LOW, Level.LOW),
         (Level.HIGH, Level.HIGH),
     ]
-    (warning,) = import_warnings(project)
+    (warning,) = read.warnings
     assert "Sheet!C2: 4 weights in column C given as numbers" in warning
     assert "Low below 0.33, Medium below 0.67, High from 0.67" in warning
 
@@ -98,20 +98,22 @@ def test_a_block_after_the_first_blank_row_is_ignored_with_a_warning(tmp_path):
         ["Scores"],
         ["A", 1.5, None],
     ]
-    project = read_matrix(_xlsx(tmp_path / "m.xlsx", rows))
+    read = import_matrix(_xlsx(tmp_path / "m.xlsx", rows))
+    project = read.project
     assert [e.title for e in project.evidence] == ["x"]
-    (warning,) = import_warnings(project)
+    (warning,) = read.warnings
     assert "2 rows after the blank row 3 ignored (starting 'Scores')" in warning
 
 
 def test_an_unknown_evidence_type_is_kept_as_a_tag(tmp_path):
     rows = [["Evidence", "Type", "A"], ["x", "document", "C"], ["y", "Statement", "C"]]
-    project = read_matrix(_xlsx(tmp_path / "m.xlsx", rows))
+    read = import_matrix(_xlsx(tmp_path / "m.xlsx", rows))
+    project = read.project
     assert [(e.type, e.tags) for e in project.evidence] == [
         (EvidenceType.EVENT, ["document"]),
         (EvidenceType.STATEMENT, []),
     ]
-    (warning,) = import_warnings(project)
+    (warning,) = read.warnings
     assert "Sheet!B2: evidence type 'document' is not one of" in warning
 
 

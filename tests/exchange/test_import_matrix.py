@@ -14,8 +14,7 @@ from workbench.core.dates import PartialDate
 from workbench.core.errors import BadInput
 from workbench.core.model import EvidenceType
 from workbench.core.ratings import Level, Rating
-from workbench.exchange.import_notes import import_warnings
-from workbench.exchange.matrix_import import read_matrix
+from workbench.exchange.matrix_import import import_matrix, read_matrix
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
@@ -175,9 +174,10 @@ def test_stops_at_score_rows_and_at_the_first_blank_row(tmp_path):
     project = read_matrix(write_xlsx(tmp_path / "m.xlsx", {"Matrix": rows}))
     assert [e.code for e in project.evidence] == ["E1", "E2"]
     rows = [rows[0], rows[1], [], rows[2]]
-    project = read_matrix(write_xlsx(tmp_path / "b.xlsx", {"Matrix": rows}))
+    read = import_matrix(write_xlsx(tmp_path / "b.xlsx", {"Matrix": rows}))
+    project = read.project
     assert [e.code for e in project.evidence] == ["E1"]
-    (warning,) = import_warnings(project)
+    (warning,) = read.warnings
     assert "Matrix row 4: 1 row after the blank row 3 ignored" in warning
 
 

@@ -321,3 +321,15 @@ def test_the_script_still_makes_the_files_kept_in_tests_data(tmp_path, same_proj
         ):
             assert same_project(made.project, kept.project)
             assert [r.label for r in made.change_log()] == [r.label for r in kept.change_log()]
+
+
+def test_the_project_file_is_a_project_store(tmp_path, full_project):
+    """What ui, exchange and the CLI hold: a second backend implements the same protocol."""
+    from workbench.core.storage import ProjectStore
+    from workbench.store import open_store
+
+    path = tmp_path / "p.achwb"
+    ProjectFile.create(path, full_project()).close()
+    with open_store(path, read_only=True) as store:
+        assert isinstance(store, ProjectStore)
+        assert store.read_only and store.project.title

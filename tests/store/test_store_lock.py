@@ -9,6 +9,8 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -136,16 +138,52 @@ def test_create_holds_the_lock_until_closed(tmp_path, full_project):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.achwb"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders")
-def test_a_project_in_a_read_only_folder_opens_read_only_only(project_path):
-    project_path.parent.chmod(0o555)
+_READ_ONLY_FOLDER = """
+import sys
+import pytest
+from workbench.core.errors import ProjectFileError
+from workbench.store import ProjectFile
+with pytest.raises(ProjectFileError, match="cannot be opened for editing.*read-only"):
+    ProjectFile.open(sys.argv[1])
+with ProjectFile.open(sys.argv[1], read_only=True) as viewer:
+    assert viewer.project.title
+print("ok", flush=True)
+"""
+
+#: Root may write into a read-only folder, and CI runs as root. The check then runs
+#: in a child process without the capabilities that let root ignore file modes
+#: (so the folder's mode binds it as it binds any user), or, where a container
+#: refuses to change capabilities, as the unprivileged user ``nobody``.
+WITHOUT_OVERRIDE = ["--bounding-set", "-dac_override,-dac_read_search"]
+AS_NOBODY = ["--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
+
+
+def _unprivileged(command: list[str]) -> list[list[str]]:
+    if os.geteuid() != 0:
+        return [command]
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "running as root: setpriv (util-linux) is needed to drop privileges"
+    return [[setpriv, *WITHOUT_OVERRIDE, *command], [setpriv, *AS_NOBODY, *command]]
+
+
+def test_a_project_in_a_read_only_folder_opens_read_only_only(full_project):
+    # A folder anyone can reach (pytest's own tmp_path is private to its owner).
+    folder = Path(tempfile.mkdtemp(prefix="workbench-read-only-"))
+    path = folder / "p.achwb"
+    ProjectFile.create(path, full_project()).close()
+    path.chmod(0o644)
+    folder.chmod(0o555)
+    attempts = []
     try:
-        with pytest.raises(ProjectFileError, match="cannot be opened for editing.*read-only"):
-            ProjectFile.open(project_path)
-        with ProjectFile.open(project_path, read_only=True) as viewer:
-            assert viewer.project.title
+        for command in _unprivileged([sys.executable, "-c", _READ_ONLY_FOLDER, str(path)]):
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+            attempts.append(done.stderr)
+            if "setpriv:" not in done.stderr:
+                break
     finally:
-        project_path.parent.chmod(0o755)
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+    assert done.stdout.strip() == "ok", "\n".join(attempts)
 
 
 def test_save_copy_will_not_replace_a_project_someone_has_open(project_path, holder_process):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import openpyxl
 import pytest
@@ -12,32 +10,25 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from workbench.core.dates import PartialDate
-from workbench.core.model import MilestoneStatus, Project
+from workbench.core.model import MilestoneStatus
 from workbench.core.ratings import Rating
 from workbench.exchange.example import load_example
 from workbench.store import ProjectFile
-from workbench.ui.bayes_view import BayesView
-from workbench.ui.document import Document
-from workbench.ui.milestones_view import (
+from workbench.ui.analysis.bayes_view import BayesView
+from workbench.ui.analysis.milestones_view import (
     EXPECTED_BY,
     HYPOTHESIS,
     INDICATOR,
     STATUS,
     MilestonesView,
 )
-from workbench.ui.sensitivity_view import SensitivityView
-from workbench.ui.timeline_view import ANNOTATE_SETTING, TimelineView
-
-
-def open_document(project: Project, folder: Path) -> Document:
-    path = folder / "case.achwb"
-    ProjectFile.create(path, project).close()
-    return Document(ProjectFile.open(path))
+from workbench.ui.analysis.sensitivity_view import SensitivityView
+from workbench.ui.analysis.timeline_view import ANNOTATE_SETTING, TimelineView
 
 
 @pytest.fixture
-def document(qtbot, tmp_path, linchpin_case):
-    document = open_document(linchpin_case, tmp_path)
+def document(qtbot, open_document, tmp_path, linchpin_case):
+    document = open_document(linchpin_case)
     yield document
     document.close()
 
@@ -99,7 +90,7 @@ def test_tornado_bar_selects_the_row_in_the_main_window(
     ProjectFile.create(path, linchpin_case).close()
     assert main_window.files.open_path(path)
     main_window.show_dock("sensitivity")
-    view = main_window.analysis.sensitivity
+    view = main_window.views["sensitivity"]
     qtbot.waitUntil(lambda: view.bars and view.plot.isVisible(), timeout=2000)
     qtbot.wait(50)
     k = next(
@@ -274,7 +265,7 @@ def test_a_bad_expected_by_date_is_refused(document, qtbot, message_boxes):
 
 
 def test_the_example_milestones_show_in_the_window(main_window):
-    model = main_window.analysis.milestones.model
+    model = main_window.views["milestones"].model
     assert model.rowCount() == len(main_window.document.project.milestones)
     assert model.rowCount() == len(load_example().milestones)
 

@@ -14,10 +14,10 @@ from workbench.core.edits import SetRating, UpdateEvidence
 from workbench.core.model import Analyst, Evidence, EvidenceType, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
 from workbench.store import ProjectFile
-from workbench.ui import palette
-from workbench.ui.document import Document
-from workbench.ui.footer_model import ScoreFooterModel
-from workbench.ui.matrix_model import (
+from workbench.ui.base import palette
+from workbench.ui.base.document import Document
+from workbench.ui.matrix.footer_model import ScoreFooterModel
+from workbench.ui.matrix.matrix_model import (
     DIAGNOSTICITY,
     LEADING,
     TITLE,
@@ -57,7 +57,7 @@ def test_rating_cells_use_the_rdbu_palette(document):  # noqa: ANN001
         (Rating.N, "#f7f7f7", "#1a1a1a"),
         (Rating.I, "#f4a582", "#1a1a1a"),
         (Rating.II, "#b2182b", "#ffffff"),
-        (Rating.NA, "#d9d9d9", "#6b6b6b"),
+        (Rating.NA, "#d9d9d9", "#4d4d4d"),
     ):
         document.do(SetRating(analyst, evidence.id, hypothesis.id, rating))
         index = model.index(0, LEADING)
@@ -83,7 +83,11 @@ def test_non_diagnostic_and_excluded_evidence_are_marked(document):  # noqa: ANN
     title = model.index(0, TITLE)
     assert title.data(Qt.ItemDataRole.BackgroundRole) == palette.excluded_fill()
     assert title.data(Qt.ItemDataRole.ForegroundRole) == palette.muted_text()
-    assert model.index(0, DIAGNOSTICITY).data() == "excluded"
+    # Excluded, the item still shows what it would contribute (README, "Diagnosticity").
+    expected = document.scores.weighted_diagnosticity[0]
+    assert expected > 0
+    assert model.index(0, DIAGNOSTICITY).data() == f"excluded · {expected:.2f}"
+    assert "would be" in model.index(0, DIAGNOSTICITY).data(Qt.ItemDataRole.ToolTipRole)
     assert "Excluded from scoring" in model.index(0, LEADING).data(Qt.ItemDataRole.ToolTipRole)
 
 
@@ -101,9 +105,11 @@ def test_cell_tooltip_gives_the_rating_label_and_rationale(document):  # noqa: A
 def test_every_score_row_has_a_one_sentence_tooltip(document):  # noqa: ANN001
     footer = ScoreFooterModel(document)
     for row in range(footer.rowCount()):
+        label = footer.index(row, 0).data()
         tip = footer.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
-        assert tip and tip.rstrip().endswith(".")
-        assert footer.index(row, 0).data() in tip or footer.index(row, 0).data()
+        assert label and tip and tip != label
+        sentence = tip.strip()
+        assert sentence.endswith(".") and ". " not in sentence[:-1], tip  # one sentence
 
 
 def test_sort_by_weighted_diagnosticity_puts_the_most_diagnostic_first(document):  # noqa: ANN001
@@ -210,7 +216,7 @@ def test_five_thousand_by_forty_serves_cells_and_scores_fast(qtbot, tmp_path):  
 
 
 def test_sources_list_model_passes_qt_model_tester(document, qtmodeltester):  # noqa: ANN001
-    from workbench.ui.sources_panel import SourceListModel
+    from workbench.ui.editors.sources_panel import SourceListModel
 
     model = SourceListModel(document)
     qtmodeltester.check(model)

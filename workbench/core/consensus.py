@@ -7,7 +7,7 @@ import enum
 import numpy as np
 
 from workbench.core.model import Project
-from workbench.core.ratings import Rating
+from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.core.scoring import scored_std
 
 
@@ -39,17 +39,17 @@ def consensus_codes(layers: list[np.ndarray], shape: tuple[int, int]) -> np.ndar
     stack = _stack(layers, shape)
     if stack.shape[0] == 1:
         return stack[0].copy()
-    scored = stack >= Rating.II
+    scored = RATING_SCALE.scored_of(stack)
     n_scored = scored.sum(axis=0)
     n_na = (stack == Rating.NA).sum(axis=0)
-    total = np.where(scored, stack.astype(np.int32) - int(Rating.N), 0).sum(axis=0)
+    total = RATING_SCALE.values_of(stack).astype(np.int32).sum(axis=0)
     # Mean rounded to nearest, halves toward zero, in integers: for mean = t/n,
     # round = sign(t) * ceil(|t|/n - 1/2) = sign(t) * ceil((2|t| - n) / 2n).
     safe_n = np.maximum(n_scored, 1)
     magnitude = -((-(2 * np.abs(total) - safe_n)) // (2 * safe_n))
     magnitude = np.maximum(magnitude, 0)
     rounded = np.sign(total) * magnitude
-    out = (rounded + int(Rating.N)).astype(np.int8)
+    out = RATING_SCALE.codes_of(rounded)
     out = np.where(n_scored == 0, np.int8(Rating.BLANK), out)
     out = np.where((n_na > n_scored), np.int8(Rating.NA), out)
     return out.astype(np.int8)
@@ -63,9 +63,10 @@ def spread(layers: list[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
 def disputed(layers: list[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
     """True where one analyst says consistent and another inconsistent."""
     stack = _stack(layers, shape)
-    pro = (stack >= Rating.C).any(axis=0)
-    con = ((stack == Rating.I) | (stack == Rating.II)).any(axis=0)
-    return pro & con
+    value = RATING_SCALE.values_of(stack)
+    pro = (value > 0).any(axis=0)
+    con = (value < 0).any(axis=0)
+    return np.asarray(pro & con)
 
 
 def overrides_at(project: Project) -> list[tuple[int, int, Rating]]:

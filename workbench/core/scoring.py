@@ -12,7 +12,7 @@ import dataclasses
 
 import numpy as np
 
-from workbench.core.ratings import DEFAULT_LIKELIHOODS, Rating
+from workbench.core.ratings import DEFAULT_LIKELIHOODS, RATING_SCALE, Rating
 
 #: Decimals used when comparing floats for ranking (spec: round to 9 decimals).
 RANK_DECIMALS = 9
@@ -46,9 +46,7 @@ class MatrixScores:
 def values(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(v, scored): v is the spec's value (0 where not scored), scored a mask."""
     codes = np.asarray(codes, dtype=np.int8)
-    scored = codes >= Rating.II
-    v = np.where(scored, codes.astype(np.int16) - int(Rating.N), 0).astype(float)
-    return v, scored
+    return RATING_SCALE.values_of(codes).astype(float), RATING_SCALE.scored_of(codes)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -37,8 +37,7 @@ from workbench.core.ratings import (
 )
 from workbench.exchange import safety
 from workbench.exchange import workbook_layout as book_layout
-from workbench.exchange.diff import ImportScope, set_import_scope
-from workbench.exchange.import_notes import add_import_warnings
+from workbench.exchange.imported import Imported, ImportScope
 from workbench.exchange.spreadsheet_reader import Row, Sheet, column_letters, open_sheets
 
 #: Column headers that describe the evidence rather than name a hypothesis.
@@ -160,14 +159,20 @@ def find_layout(sheet: Sheet, first_row: int = 0) -> MatrixLayout | None:
 
 def read_matrix(path: str | Path, *, sheet: str | None = None, analyst: str = "Analyst") -> Project:
     """Read a plain matrix (xlsx, xlsm, ods or csv) into a new one-analyst project."""
+    return import_matrix(path, sheet=sheet, analyst=analyst).project
+
+
+def import_matrix(
+    path: str | Path, *, sheet: str | None = None, analyst: str = "Analyst"
+) -> Imported:
+    """A plain matrix and what it can speak for (the columns it has)."""
     path = Path(path)
     seen: list[str] = []
     for table in open_sheets(path, sheet):
         layout = find_layout(table)
         if layout is not None:
-            project = matrix_from_sheet(table, layout, title=path.stem, analyst=analyst)
-            set_import_scope(project, plain_matrix_scope(layout))
-            return project
+            project, warnings = sheet_matrix(table, layout, title=path.stem, analyst=analyst)
+            return Imported(project, plain_matrix_scope(layout), tuple(warnings))
         seen.append(table.name or "")
     where = f" in sheets {', '.join(seen)}" if any(seen) else ""
     raise BadInput(f"{path.name}: no row with an 'Evidence' header cell{where}")
@@ -203,11 +208,19 @@ def matrix_from_sheet(
     sheet: Sheet, layout: MatrixLayout, *, title: str, analyst: str = "Analyst"
 ) -> Project:
     """Build the project from a sheet whose header has been found."""
+    return sheet_matrix(sheet, layout, title=title, analyst=analyst)[0]
+
+
+def sheet_matrix(
+    sheet: Sheet, layout: MatrixLayout, *, title: str, analyst: str = "Analyst"
+) -> tuple[Project, list[str]]:
+    """The project from a sheet whose header has been found, and the reader's warnings."""
     project = Project(title=title)
     header = sheet.rows[layout.header_row]
     project.hypotheses = _hypotheses(sheet, layout, header, project)
-    _EvidenceReader(sheet, layout, project, analyst).read()
-    return project
+    reader = _EvidenceReader(sheet, layout, project, analyst)
+    reader.read()
+    return project, reader.warnings
 
 
 def _hypotheses(
@@ -314,7 +327,6 @@ class _EvidenceReader:
                 f"{column_letters(c)} given as numbers, read as Low below {low:.2f}, Medium "
                 f"below {high:.2f}, High from {high:.2f} (here {cell_text(value)} -> {level.label})"
             )
-        add_import_warnings(self.project, self.warnings)
 
     def _ignore_below(self, blank: int) -> None:
         """Rows after the first wholly blank row are another table, never evidence."""

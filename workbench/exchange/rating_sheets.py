@@ -35,7 +35,6 @@ import math
 import random
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.formatting.rule import CellIsRule
@@ -47,16 +46,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from workbench.core.errors import BadInput
 from workbench.core.model import Evidence, Hypothesis, Project
 from workbench.core.names import analyst_name
-from workbench.core.ratings import RATING_LABELS, Rating
+from workbench.core.ratings import RATING_LABELS, RATING_SCALE
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as styles
 from workbench.exchange.output_file import ExportError, replacing, save_workbook
 from workbench.exchange.xlsx_cells import FORMULA_TRIGGERS, clean_text
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from workbench.exchange.rating_sheets_collect import CollectPlan
+from workbench.exchange.xlsx_formulas import CONSISTENT_TERMS, INCONSISTENT_TERMS, sumproducts
 
 RATINGS_SHEET = "Ratings"
 FORMAT_NAME = "ach-workbench-ratings"
@@ -208,10 +203,7 @@ def _put_text(sheet, row: int, column: int, value: str, where: str, style: str |
 
 
 def _instructions(scores_shown: bool) -> list[str]:
-    scale = " \u00b7 ".join(
-        f"{r.code} = {RATING_LABELS[r]}"
-        for r in (Rating.CC, Rating.C, Rating.N, Rating.I, Rating.II, Rating.NA)
-    )
+    scale = " \u00b7 ".join(f"{r.code} = {RATING_LABELS[r]}" for r in RATING_SCALE.choices)
     return [
         "How to rate: take one evidence item (one row) at a time and ask of each hypothesis: "
         "if this hypothesis were true, how consistent would this evidence be with it?",
@@ -335,8 +327,7 @@ def _rating_cells(sheet, columns: list[int], first_row: int, last_row: int) -> N
         error=f"Choose one of {_RATING_CHOICES}, or leave the cell blank.",
         showInputMessage=True,
         promptTitle="Rating",
-        prompt="CC very consistent, C consistent, N neutral, I inconsistent, "
-        "II very inconsistent, NA not applicable",
+        prompt=RATING_SCALE.legend,
     )
     sheet.add_data_validation(validation)
     for column in columns:
@@ -374,9 +365,9 @@ def _score_rows(
         letter = get_column_letter(column)
         cells = f"{letter}{first_row}:{letter}{last_row}"
         formulas = (
-            f'=SUMPRODUCT(({cells}="I")*{active})+2*SUMPRODUCT(({cells}="II")*{active})',
-            f'=SUMPRODUCT(({cells}="I")*{weights})+2*SUMPRODUCT(({cells}="II")*{weights})',
-            f'=SUMPRODUCT(({cells}="C")*{weights})+2*SUMPRODUCT(({cells}="CC")*{weights})',
+            "=" + sumproducts(cells, active, INCONSISTENT_TERMS),
+            "=" + sumproducts(cells, weights, INCONSISTENT_TERMS),
+            "=" + sumproducts(cells, weights, CONSISTENT_TERMS),
         )
         for k, formula in enumerate(formulas):
             sheet.cell(label_row + k, column, formula).style = styles.SCORE
@@ -433,10 +424,3 @@ def _identity(
         (META_DIGEST, digest),
     ):
         book.custom_doc_props.append(StringProperty(name=key, value=clean_text(value, key)))
-
-
-def collect_rating_sheets(project: Project, paths: Iterable[str | Path]) -> CollectPlan:
-    """Read filled sheets into one planned Batch edit (see :mod:`rating_sheets_collect`)."""
-    from workbench.exchange.rating_sheets_collect import collect_rating_sheets as collect
-
-    return collect(project, paths)

@@ -47,7 +47,7 @@ from workbench.core.ratings import (
     parse_rating,
 )
 from workbench.exchange import workbook_layout as book
-from workbench.exchange.import_notes import set_import_warnings
+from workbench.exchange.imported import WHOLE_PROJECT, Imported
 from workbench.exchange.matrix_import import SCORE_LABELS, cell_date, cell_text, find_layout
 from workbench.exchange.spreadsheet_reader import Sheet, Workbook, column_letters
 
@@ -85,6 +85,15 @@ def read_metadata(workbook: Workbook) -> dict[str, str]:
 
 def read_workbook(path: str | Path) -> Project:
     """The whole project as the edited workbook now describes it."""
+    return import_workbook(path).project
+
+
+def import_workbook(path: str | Path) -> Imported:
+    """The whole project as the edited workbook now describes it, with its reader's warnings.
+
+    Format 2 carries every layer (:data:`WHOLE_PROJECT`); a version 1 workbook
+    speaks for one layer only.
+    """
     path = Path(path)
     with Workbook(path) as workbook:
         if book.META_SHEET not in workbook.sheet_names:
@@ -95,13 +104,12 @@ def read_workbook(path: str | Path) -> Project:
         meta = read_metadata(workbook)
         version = _check_format(path, meta)
         if version == 1:
-            from workbench.exchange.workbook_import_v1 import read_workbook as read_v1
+            from workbench.exchange.workbook_import_v1 import import_workbook as import_v1
 
-            return read_v1(path)
+            return import_v1(path)
         reader = _Reader(workbook, meta, _meta_rows(workbook))
         project = reader.read()
-    set_import_warnings(project, reader.warnings)
-    return project
+    return Imported(project, WHOLE_PROJECT, tuple(reader.warnings))
 
 
 def _check_format(path: Path, meta: dict[str, str]) -> int:

@@ -31,8 +31,8 @@ from workbench.core.model import (
 )
 from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
 from workbench.exchange import workbook_layout as book
-from workbench.exchange.diff import ImportScope, set_import_scope
-from workbench.exchange.matrix_import import cell_date, cell_text, find_layout, matrix_from_sheet
+from workbench.exchange.imported import Imported, ImportScope
+from workbench.exchange.matrix_import import cell_date, cell_text, find_layout, sheet_matrix
 from workbench.exchange.spreadsheet_reader import Sheet, Workbook
 
 _TRUE = frozenset({"true", "1", "yes", "y", "x"})
@@ -58,8 +58,18 @@ def read_metadata(workbook: Workbook) -> dict[str, str]:
     return meta
 
 
+#: One layer and a guessed analyst: it goes into the analyst the import is for,
+#: and its rationales (which version 1 could not tie to that layer) stay as they are.
+V1_SCOPE = ImportScope(rationales=False, all_layers=False)
+
+
 def read_workbook(path: str | Path) -> Project:
     """The whole project as the edited workbook now describes it."""
+    return import_workbook(path).project
+
+
+def import_workbook(path: str | Path) -> Imported:
+    """The project a version 1 workbook describes, what it speaks for, and any warnings."""
     path = Path(path)
     with Workbook(path) as workbook:
         if book.META_SHEET not in workbook.sheet_names:
@@ -69,17 +79,14 @@ def read_workbook(path: str | Path) -> Project:
             )
         meta = read_metadata(workbook)
         _check_format(path, meta)
-        project = _read_matrix(workbook, meta)
+        project, warnings = _read_matrix(workbook, meta)
         reader = _TableReader(workbook, project)
         reader.read_hypotheses()
         reader.read_sources()
         reader.read_evidence()
         reader.read_milestones()
         reader.read_rationales()
-    # One layer and a guessed analyst: it goes into the analyst the import is for,
-    # and its rationales (which version 1 could not tie to that layer) stay as they are.
-    set_import_scope(project, ImportScope(rationales=False, all_layers=False))
-    return project
+    return Imported(project, V1_SCOPE, tuple(warnings))
 
 
 def _check_format(path: Path, meta: dict[str, str]) -> None:
@@ -106,17 +113,17 @@ def matrix_analyst_name(meta: dict[str, str]) -> str:
     return "Consensus"
 
 
-def _read_matrix(workbook: Workbook, meta: dict[str, str]) -> Project:
+def _read_matrix(workbook: Workbook, meta: dict[str, str]) -> tuple[Project, list[str]]:
     sheet = workbook.sheet(book.MATRIX_SHEET)
     # Rows above the header hold the title and question, which may well say "Evidence".
     layout = find_layout(sheet, first_row=book.MATRIX_TITLE_ROW + 1)
     if layout is None:
         raise BadInput(f"{workbook.path.name}: the Matrix sheet has no 'Evidence' header row")
     title = _cell(sheet, book.MATRIX_TITLE_ROW - 1, 0) or workbook.path.stem
-    project = matrix_from_sheet(sheet, layout, title=title, analyst=matrix_analyst_name(meta))
+    project, warnings = sheet_matrix(sheet, layout, title=title, analyst=matrix_analyst_name(meta))
     project.question = _cell(sheet, book.MATRIX_QUESTION_ROW - 1, 0)
     project.uid = meta.get(book.META_PROJECT_ID) or project.uid
-    return project
+    return project, warnings
 
 
 def _cell(sheet: Sheet, r: int, c: int) -> str:

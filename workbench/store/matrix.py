@@ -18,12 +18,15 @@ import numpy as np
 
 from workbench.core.limits import MAX_TEXT_CHARS
 from workbench.core.model import Project
-from workbench.core.ratings import Rating
+from workbench.core.ratings import RATING_SCALE, Rating
 
 _RATING_RECORD = np.dtype([("e", np.int64), ("h", np.int64), ("a", np.int64), ("c", np.int8)])
 _PACKED_RECORD = np.dtype([("k", np.int64)])
 #: Bits per id in a packed rating (3 ids + a 3-bit code fit in 63 bits).
 _ID_BITS = 20
+#: Bits of the rating code in a packed rating, and its range, from the scale.
+_CODE_BITS = RATING_SCALE.code_bits
+_LOWEST, _HIGHEST = RATING_SCALE.lowest_code, RATING_SCALE.highest_code
 
 _INSERT = "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code) VALUES (?, ?, ?, ?)"
 _UPSERT_RATIONALE = (
@@ -69,20 +72,20 @@ def _read_ratings(raw: sqlite3.Connection, id_limit: int) -> np.ndarray:
         # A code or id outside its bits would spill into its neighbour and load
         # as some other valid rating (code 9 as NA): such rows come back as -1.
         cursor = raw.execute(
-            f"SELECT CASE WHEN code BETWEEN 0 AND {int(Rating.CC)}"
+            f"SELECT CASE WHEN code BETWEEN {_LOWEST} AND {_HIGHEST}"
             f" AND evidence_id BETWEEN 0 AND {mask} AND hypothesis_id BETWEEN 0 AND {mask}"
             f" AND analyst_id BETWEEN 0 AND {mask}"
-            f" THEN (((evidence_id << {_ID_BITS}) | hypothesis_id) << {_ID_BITS + 3})"
-            f" | (analyst_id << 3) | code ELSE -1 END FROM rating"
+            f" THEN (((evidence_id << {_ID_BITS}) | hypothesis_id) << {_ID_BITS + _CODE_BITS})"
+            f" | (analyst_id << {_CODE_BITS}) | code ELSE -1 END FROM rating"
         )
         packed = np.fromiter(cursor, dtype=_PACKED_RECORD)["k"]
         if (packed < 0).any():
             raise CorruptRatings("a rating has a code or id out of range")
         records = np.empty(len(packed), dtype=_RATING_RECORD)
-        records["c"] = packed & 7
-        records["a"] = (packed >> 3) & mask
-        records["h"] = (packed >> (_ID_BITS + 3)) & mask
-        records["e"] = packed >> (2 * _ID_BITS + 3)
+        records["c"] = packed & ((1 << _CODE_BITS) - 1)
+        records["a"] = (packed >> _CODE_BITS) & mask
+        records["h"] = (packed >> (_ID_BITS + _CODE_BITS)) & mask
+        records["e"] = packed >> (2 * _ID_BITS + _CODE_BITS)
         return records
     # Checked in SQL: a code of 300 would not fit the int8 field it is read into.
     cursor = raw.execute(
@@ -108,7 +111,7 @@ def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarr
         codes = records["c"]
         if (rows < 0).any() or (cols < 0).any() or (layer < 0).any():
             raise CorruptRatings("a rating refers to something not in the project")
-        if (codes < Rating.BLANK).any() or (codes > Rating.CC).any():
+        if (codes < _LOWEST).any() or (codes > _HIGHEST).any():
             raise CorruptRatings("a rating code is out of range")
         stack[layer, rows, cols] = codes
     return {aid: stack[k] for k, aid in enumerate(analysts)}

@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from workbench.core.ratings import RATING_SCALE
+
 #: The schema this code writes. 1: first release. 2: consensus overrides and
 #: the change log's ``kind`` column. 3: the project's classification marking,
 #: time horizon and notes.
@@ -127,12 +129,16 @@ class AnalystRow(Base):
     name: Mapped[str] = mapped_column(Text)
 
 
+#: Stored rating codes are the scale's code indices (0 blank, 1 NA, 2 II ... 6 CC).
+_CODE_RANGE = f"code BETWEEN {RATING_SCALE.lowest_code} AND {RATING_SCALE.highest_code}"
+
+
 class RatingRow(Base):
     """One analyst's rating of one cell. Blank cells without a rationale have no row."""
 
     __tablename__ = "rating"
     __table_args__ = (
-        CheckConstraint("code BETWEEN 0 AND 6", name="code_range"),
+        CheckConstraint(_CODE_RANGE, name="code_range"),
         # Loading reads rationales alone; this partial index makes that cheap.
         Index(
             "ix_rating_with_rationale",
@@ -176,7 +182,7 @@ class ConsensusOverrideRow(Base):
     """The facilitator's consensus rating for one cell (schema 2)."""
 
     __tablename__ = "consensus_override"
-    __table_args__ = (CheckConstraint("code BETWEEN 0 AND 6", name="code_range"),)
+    __table_args__ = (CheckConstraint(_CODE_RANGE, name="code_range"),)
 
     evidence_id: Mapped[int] = mapped_column(
         ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True
