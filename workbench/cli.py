@@ -111,9 +111,20 @@ def _one_line(text: str) -> str:
 
 
 def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - store type
+    """A project file, or a project on a team server (``postgresql://...?project=NAME``)."""
     from workbench.store import open_store
+    from workbench.store.server.address import is_server_address
 
+    if is_server_address(path_text):
+        return open_store(path_text, read_only=read_only)
     return open_store(_existing_file(path_text), read_only=read_only)
+
+
+def _shown(path_text: str) -> str:
+    """PROJECT as it may be printed: a server address loses its password."""
+    from workbench.store.server.address import is_server_address, parse_address
+
+    return parse_address(path_text).shown if is_server_address(path_text) else path_text
 
 
 def _create_project_file(project, out: Path, force: bool) -> None:  # noqa: ANN001
@@ -220,7 +231,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = _new_output(args.out, args.force, formats.EXPORT_SUFFIXES, (args.project,))
     with _open_project(args.project) as pf:
         formats.export_any(pf.project, out, _layer_of(pf.project, args), app_version=__version__)
-    say(f"exported {args.project} to {out}")
+    say(f"exported {_shown(args.project)} to {out}")
     return 0
 
 
@@ -261,7 +272,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             app_version=__version__,
             annotate=annotate,
         )
-    say(f"wrote the report of {args.project} to {out}")
+    say(f"wrote the report of {_shown(args.project)} to {out}")
     return 0
 
 
@@ -505,7 +516,7 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def _gui(project: str | None) -> int:
-    if project is not None:
+    if project is not None and not project.lower().startswith(("postgresql://", "postgres://")):
         _existing_file(project)
     from workbench.ui.preflight import gui_start_problem
 
@@ -563,6 +574,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+# The team-server commands (push, pull, grant) and rate live in their own module.
+from workbench import cli_team as _cli_team  # noqa: E402
+
+COMMANDS = COMMANDS + _cli_team.COMMANDS
 
 
 def _write_crash_log() -> str:

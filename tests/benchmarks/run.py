@@ -28,8 +28,16 @@ FULL = {
     "repeats": 3,
     "edits": 51,
     "paints": 21,
+    "team": (20, 500),
 }
-QUICK = {"project": (200, 8, 3), "workbook": (60, 5), "repeats": 2, "edits": 5, "paints": 3}
+QUICK = {
+    "project": (200, 8, 3),
+    "workbook": (60, 5),
+    "repeats": 2,
+    "edits": 5,
+    "paints": 3,
+    "team": (2, 10),
+}
 
 
 def machine() -> dict[str, object]:
@@ -71,6 +79,14 @@ def run(sizes: dict, folder: Path, progress) -> list[figures.Figure]:  # noqa: A
     results.append(figures.matrix_paint(project_path, sizes["paints"]))
     progress("peak memory")
     results.extend(figures.peak_memory(project_path, size))
+    progress("analysts editing at once on a team server (PostgreSQL)")
+    import team_server
+
+    team = team_server.concurrent_edits(*sizes["team"])
+    if team is None:
+        progress("no PostgreSQL installed: the team-server figure is left out")
+    else:
+        results.append(team)
     return results
 
 
