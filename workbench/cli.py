@@ -105,6 +105,11 @@ def _new_output(
     return path
 
 
+def _one_line(text: str) -> str:
+    """A message on one line: line breaks in a quoted cell must not start a new one."""
+    return " ".join(text.split())
+
+
 def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - store type
     """A project file, or a project on a team server (``postgresql://...?project=NAME``)."""
     from workbench.store import open_store
@@ -210,8 +215,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     from workbench.store import PROJECT_SUFFIX
 
     out = _new_output(args.out, args.force, (PROJECT_SUFFIX,), (args.source,))
-    project = formats.read_any(source, args.sheet)
+    imported = formats.import_any(source, args.sheet)
+    project = imported.project
     _create_project_file(project, out, args.force)
+    for warning in imported.warnings:
+        say(f"warning: {_one_line(warning)}", file=sys.stderr)
     say(
         f"imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
         f"hypotheses from {source} into {out}"
@@ -374,7 +382,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "import",
-        f"import a matrix ({formats.IMPORT_CHOICES}) into a new project file",
+        f"import a matrix or a project .json ({formats.IMPORT_CHOICES}) into a new project file",
         cmd_import,
         (
             arg("source", metavar="IN"),
@@ -390,8 +398,11 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "export",
         "export a project to "
-        + " or ".join(
-            f"{f.export_suffix} ({f.note})" if f.note else f.export_suffix for f in formats.EXPORTS
+        + formats.listed(
+            [
+                f"{f.export_suffix} ({f.note})" if f.note else f.export_suffix
+                for f in formats.EXPORTS
+            ]
         ),
         cmd_export,
         (

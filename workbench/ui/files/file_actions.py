@@ -286,9 +286,10 @@ class FileActions:
 
         with reporting(self.parent):
             try:
-                project = self._read(source).project
+                imported = self._read(source)
             except Cancelled:
                 return
+            project = imported.project
             target = self._ask_new_path("Save the imported project as", f"{source.stem}.achwb")
             if target is None:
                 return
@@ -306,6 +307,14 @@ class FileActions:
                 f"hypotheses from {source.name}.",
                 8000,
             )
+            warnings = imported.warnings
+            if warnings:
+                shown = "\n".join(f"• {w}" for w in warnings[:PREVIEW_LINES])
+                if len(warnings) > PREVIEW_LINES:
+                    shown += f"\n… and {len(warnings) - PREVIEW_LINES} more"
+                QMessageBox.information(
+                    self.parent, "Imported with warnings", f"{source.name}:\n{shown}"
+                )
 
     def import_into(self) -> None:
         source = self._ask_import_source()
@@ -338,6 +347,7 @@ class FileActions:
                     allow_foreign=not own,
                     label=label,
                     scope=incoming.scope,
+                    warnings=incoming.warnings,
                 )
             except BadInput as error:
                 if not own or "another project" not in str(error):
@@ -356,6 +366,7 @@ class FileActions:
                     allow_foreign=True,
                     label=label,
                     scope=incoming.scope,
+                    warnings=incoming.warnings,
                 )
             if plan.is_empty:
                 QMessageBox.information(self.parent, "Import", "\n".join(plan.summary()))
