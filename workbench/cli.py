@@ -276,6 +276,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The views ``screenshot --view`` offers (workbench.ui.screenshot.VIEWS, which a
+#: test keeps equal to this; repeated so parsing arguments never imports Qt).
+SCREENSHOT_VIEWS = (
+    "matrix",
+    "evidence",
+    "hypothesis",
+    "sources",
+    "history",
+    "scores",
+    "steps",
+    "disagreement",
+    "sensitivity",
+    "bayes",
+    "timeline",
+    "milestones",
+)
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     project = _existing_file(args.project)
     out = _new_output(args.out, args.force, (".png",), (args.project,))
@@ -443,7 +461,7 @@ COMMANDS: tuple[Command, ...] = (
             arg("out", metavar="OUT.png"),
             arg(
                 "--view",
-                choices=("matrix", "scores", "evidence"),
+                choices=SCREENSHOT_VIEWS,
                 default="matrix",
                 help="the view in front (default: matrix)",
             ),

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from workbench.core.ratings import RATING_SCALE
+from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.exchange import workbook_layout as layout
+
+NEUTRAL = Rating.N
+NOT_APPLICABLE = Rating.NA
 
 
 def _column(column: int, first_row: int, last_row: int) -> str:
@@ -146,10 +149,11 @@ def row_diagnosticity(ratings: str) -> str:
 
 def likelihood_of(ratings: str, likelihood_cells: dict[str, str]) -> str:
     """The likelihood of each rating (NA, blank and anything unscored count as N)."""
-    neutral = likelihood_cells["N"]
+    neutral = likelihood_cells[RATING_SCALE.codes[NEUTRAL]]
     terms = [neutral] + [
-        f'({ratings}="{code}")*({likelihood_cells[code]}-{neutral})'
-        for code in ("CC", "C", "I", "II")
+        f'({ratings}="{r.code}")*({likelihood_cells[r.code]}-{neutral})'
+        for r in RATING_SCALE.scored
+        if r is not NEUTRAL
     ]
     return "(" + "+".join(terms) + ")"
 
@@ -182,8 +186,19 @@ def consensus_formula(row: int, column: int) -> str:
     def count(code: str) -> str:
         return f'COUNTIFS({sheet}!$A:$A,{code_e},{sheet}!$B:$B,{code_h},{sheet}!$D:$D,"{code}")'
 
-    cc, c, n, i, ii, na = (count(x) for x in ("CC", "C", "N", "I", "II", "NA"))
-    scored = f"({cc}+{c}+{n}+{i}+{ii})"
-    mean = f"((2*{cc}+{c}-{i}-2*{ii})/{scored})"
+    # Every term comes from the scale: a count per scored code, weighted by its value.
+    counts = {r: count(r.code) for r in RATING_SCALE.scored}
+    na_code = RATING_SCALE.codes[NOT_APPLICABLE]
+    na = count(na_code)
+    scored = "(" + "+".join(counts.values()) + ")"
+    weighted = "+".join(f"({RATING_SCALE.values[r]})*{c}" for r, c in counts.items())
+    mean = f"(({weighted})/{scored})"
     step = f"SIGN({mean})*MAX(0,ROUNDUP(ABS({mean})-0.5,0))"
-    return f'=IF({scored}+{na}=0,"",IF({na}>{scored},"NA",CHOOSE(3+{step},"II","I","N","C","CC")))'
+    # CHOOSE is 1-based: the most inconsistent value maps to 1.
+    lowest = min(RATING_SCALE.values.values())
+    by_value = sorted(RATING_SCALE.scored, key=lambda r: RATING_SCALE.values[r])
+    choices = ",".join(f'"{r.code}"' for r in by_value)
+    return (
+        f'=IF({scored}+{na}=0,"",IF({na}>{scored},"{na_code}",'
+        f"CHOOSE({1 - lowest}+{step},{choices})))"
+    )

@@ -15,7 +15,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 
 from workbench.core.model import Project
-from workbench.core.ratings import Rating
+from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_formulas as fx
 from workbench.exchange import xlsx_styles as st
@@ -77,7 +77,7 @@ def write_evidence(sheet, project: Project) -> None:
             n = layout.TABLE_FIRST_ROW + r
             where = f"Evidence {e.code}"
             found = f"${at}{n}=0"
-            citation, author, year = (source_field(x, n) for x in ("B", "C", "D"))
+            citation, author, year = (source_field(x, n) for x in "BCD")
             cite = (
                 f'=IF(${col["Source ref"]}{n}="","",IFERROR(IF({citation}<>"",{citation},'
                 f'{author}&IF({year}="","",", "&{year})),""))'
@@ -216,7 +216,7 @@ def write_scores(sheet, project: Project) -> None:
     add_filter(sheet, len(layout.SCORES_HEADERS), count)
 
 
-SCALE_CODES = ("CC", "C", "N", "I", "II")
+SCALE_CODES = tuple(r.code for r in RATING_SCALE.scored)
 
 
 def _add_chart(sheet, count: int) -> None:

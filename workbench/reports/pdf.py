@@ -102,7 +102,7 @@ def _paint_pages(
                 bold.setBold(True)
                 bold.setPointSizeF(9)
                 painter.setFont(bold)
-                painter.setPen(QColor("#000000"))
+                painter.setPen(QColor(colours.INK))
                 centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
                 painter.drawText(QRectF(0, 0, width, top - 6), centred, marking)
                 painter.drawText(
