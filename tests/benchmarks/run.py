@@ -24,12 +24,20 @@ import figures  # noqa: E402 - the helpers beside this script
 #: (evidence, hypotheses, analysts) of the project file; (evidence, hypotheses) of the workbook.
 FULL = {
     "project": (10_000, 50, 10),
+    "big project": (50_000, 50, 10),
     "workbook": (5_000, 40),
     "repeats": 3,
     "edits": 51,
     "paints": 21,
 }
-QUICK = {"project": (200, 8, 3), "workbook": (60, 5), "repeats": 2, "edits": 5, "paints": 3}
+QUICK = {
+    "project": (200, 8, 3),
+    "big project": (400, 8, 3),
+    "workbook": (60, 5),
+    "repeats": 2,
+    "edits": 5,
+    "paints": 3,
+}
 
 
 def machine() -> dict[str, object]:
@@ -70,7 +78,13 @@ def run(sizes: dict, folder: Path, progress) -> list[figures.Figure]:  # noqa: A
     progress("painting the matrix")
     results.append(figures.matrix_paint(project_path, sizes["paints"]))
     progress("peak memory")
-    results.extend(figures.peak_memory(project_path, size))
+    results.append(figures.peak_memory(project_path, size, n_evidence * n_hypotheses * n_analysts))
+    big_e, big_h, big_a = sizes["big project"]
+    big_size = f"{big_e:,} x {big_h} x {big_a}"
+    progress(f"building a {big_size} project file")
+    big_path = figures.create_project_file(folder / "big.achwb", big_e, big_h, big_a)
+    results.append(figures.peak_memory(big_path, big_size, big_e * big_h * big_a))
+    big_path.unlink()
     return results
 
 
