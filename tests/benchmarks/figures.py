@@ -156,6 +156,28 @@ def rating_edit(path: Path, edits: int) -> Figure:
     )
 
 
+def scoring(n_evidence: int, n_hypotheses: int, repeats: int) -> Figure:
+    """Scoring one layer, whatever BLAS threads the machine has (the default ones here)."""
+    import numpy as np
+
+    from workbench.core.scoring import score
+
+    project = synthetic.make_project(n_evidence, n_hypotheses, 1)
+    codes = project.layer(project.analysts[0].id)
+    weights, active = project.weights(), project.active_mask()
+    flat = codes.ravel().view(np.uint8)
+    figure = time_figure(
+        f"score one {n_evidence:,} x {n_hypotheses} layer",
+        lambda: score(codes, weights, active),
+        lambda: np.bincount(flat, minlength=8),
+        repeats=repeats,
+        target=0.025,
+        note="default BLAS threads; baseline: one numpy pass over the codes (a bincount)",
+    )
+    figure.target_on = "value"
+    return figure
+
+
 # -- the workbook ----------------------------------------------------------------------
 
 

@@ -68,6 +68,8 @@ def run(sizes: dict, folder: Path, progress) -> list[figures.Figure]:  # noqa: A
     results = []
     progress("open + score")
     results.append(figures.open_and_score(project_path, size, sizes["repeats"]))
+    progress("scoring")
+    results.append(figures.scoring(n_evidence, n_hypotheses, sizes["repeats"] * 7))
     progress("rating edits")
     results.append(figures.rating_edit(project_path, sizes["edits"]))
     rows, columns = sizes["workbook"]

@@ -20,6 +20,7 @@ RUN = Path(__file__).parents[1] / "benchmarks" / "run.py"
 #: A word of each figure's name; every one must be in the report.
 EXPECTED = (
     "open + score",
+    "score one",
     "rating edit",
     "import",
     "export",
