@@ -17,17 +17,18 @@ from pathlib import Path
 import numpy as np
 
 from workbench.core.consensus import consensus_codes
+from workbench.core.model import Project
 from workbench.core.ratings import Level, evidence_weight
 from workbench.core.scoring import score
+from workbench.store.matrix import BLOCK_BITS
 
 READ_AND_SCORE = (
     "bare sqlite3 (mode=ro, immutable) reading every table the store reads, the layers by "
-    "the store's own query into numpy, then the same consensus and core score"
+    "the store's own blocks into numpy, then the same consensus and core score"
 )
 WRITE_RATING = "bare sqlite3 write of the same cell storage + a change_log row, one COMMIT"
 
 _WEIGHT = {level.name.lower(): level for level in Level}
-_ID_BITS = 20
 
 
 def _weights(credibility: list[str], relevance: list[str]) -> np.ndarray:
@@ -42,23 +43,27 @@ def _weights(credibility: list[str], relevance: list[str]) -> np.ndarray:
 def _layers(
     db: sqlite3.Connection, evidence: list[int], hypotheses: list[int], analysts: list[int]
 ):  # noqa: ANN202
-    mask = (1 << _ID_BITS) - 1
-    cursor = db.execute(
-        f"SELECT (((evidence_id << {_ID_BITS}) | hypothesis_id) << {_ID_BITS + 3})"
-        " | (analyst_id << 3) | code FROM rating"
-    )
-    packed = np.fromiter((k for (k,) in cursor), dtype=np.int64)
+    """Every analyst's blocks scattered into a stack: the bare version of the store's read."""
     size = max([*evidence, *hypotheses, *analysts, 0]) + 1
-    row_of, col_of, layer_of = (np.full(size, -1) for _ in range(3))
+    row_of, col_of = np.full(size, -1), np.full(size, -1)
     row_of[evidence] = np.arange(len(evidence))
     col_of[hypotheses] = np.arange(len(hypotheses))
-    layer_of[analysts] = np.arange(len(analysts))
+    layer_of = {a: k for k, a in enumerate(analysts)}
     stack = np.zeros((len(analysts), len(evidence), len(hypotheses)), dtype=np.int8)
-    stack[
-        layer_of[(packed >> 3) & mask],
-        row_of[packed >> (2 * _ID_BITS + 3)],
-        col_of[(packed >> (_ID_BITS + 3)) & mask],
-    ] = packed & 7
+    layers, rows, codes = [], [], []
+    columns = b""
+    for analyst, ids, block_columns, block in db.execute(
+        "SELECT analyst_id, evidence, hypotheses, codes FROM layer_block"
+    ):
+        columns = block_columns  # one layout in every block of a file the store wrote
+        r = row_of[np.frombuffer(ids, dtype="<i8")]
+        layers.append(np.full(len(r), layer_of[analyst]))
+        rows.append(r)
+        codes.append(block)
+    if layers:
+        cols = col_of[np.frombuffer(columns, dtype="<i8")]
+        matrix = np.frombuffer(b"".join(codes), dtype=np.int8).reshape(-1, len(cols))
+        stack[np.concatenate(layers)[:, None], np.concatenate(rows)[:, None], cols] = matrix
     return list(stack)
 
 
@@ -78,8 +83,7 @@ def read_and_score(path: Path) -> object:
             db, [e[0] for e in evidence], [h[0] for h in hypotheses], [a[0] for a in analysts]
         )
         db.execute(
-            "SELECT analyst_id, evidence_id, hypothesis_id, rationale FROM rating"
-            " WHERE rationale IS NOT NULL"
+            "SELECT analyst_id, evidence_id, hypothesis_id, rationale FROM rationale"
         ).fetchall()
     finally:
         db.close()
@@ -90,13 +94,25 @@ def read_and_score(path: Path) -> object:
 
 
 def write_rating(
-    db: sqlite3.Connection, project: object, analyst: int, evidence: int, hypothesis: int, code: int
+    db: sqlite3.Connection,
+    project: Project,
+    analyst: int,
+    evidence: int,
+    hypothesis: int,
+    code: int,
 ) -> None:
+    """Rewrite the cell's block (built from the project, as the store does) + a log row."""
+    layer = project.layers[analyst].copy()
+    layer[project.evidence_index(evidence), project.hypothesis_index(hypothesis)] = code
+    block = evidence >> BLOCK_BITS
+    ids = np.array([e.id for e in project.evidence], dtype=np.int64)
+    rows = np.flatnonzero(ids >> BLOCK_BITS == block)
+    columns = np.array([h.id for h in project.hypotheses], dtype="<i8").tobytes()
     db.execute("BEGIN IMMEDIATE")
     db.execute(
-        "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (evidence_id, hypothesis_id, analyst_id) DO UPDATE SET code = excluded.code",
-        (evidence, hypothesis, analyst, code),
+        "UPDATE layer_block SET evidence = ?, hypotheses = ?, codes = ?"
+        " WHERE analyst_id = ? AND block = ?",
+        (ids[rows].astype("<i8").tobytes(), columns, layer[rows].tobytes(), analyst, block),
     )
     db.execute(
         "INSERT INTO change_log (at, analyst, label, kind) VALUES (?, ?, ?, ?)",

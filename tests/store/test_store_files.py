@@ -208,7 +208,7 @@ def test_schema1_opens_read_only_without_changing_anything(tmp_path):
     assert _folder_snapshot(tmp_path) == before
 
 
-@pytest.mark.parametrize("schema", [2, 3])
+@pytest.mark.parametrize("schema", [2, 3, 4])
 def test_released_file_opens_with_its_contents(tmp_path, schema):
     path = tmp_path / "current.achwb"
     shutil.copy(DATA / f"schema{schema}.achwb", path)
@@ -216,12 +216,15 @@ def test_released_file_opens_with_its_contents(tmp_path, schema):
         project = project_file.project
         assert project.title == f"Schema {schema} sample"
         assert project.uid == f"5c4e3a1b2d6f48e0a9b7c1d2e3f4050{schema}"
-        if schema == 3:
+        if schema == SCHEMA_VERSION:
             assert project_file.backup is None
+        else:  # upgraded in place, the released file kept next to it
+            assert project_file.backup == tmp_path / f"current.achwb.bak-schema{schema}"
+            assert project_file.backup.read_bytes() == (DATA / f"schema{schema}.achwb").read_bytes()
+        if schema >= 3:
             assert project.classification == "OFFICIAL-SENSITIVE"
             assert (project.time_horizon, project.notes) == ("through 2021", "Kept in tests/data")
-        else:  # upgraded in place, the released file kept next to it
-            assert project_file.backup == tmp_path / "current.achwb.bak-schema2"
+        else:
             assert (project.classification, project.time_horizon, project.notes) == ("", "", "")
         ann, bo = (a.id for a in project.analysts)
         e1, e2 = (e.id for e in project.evidence)
@@ -300,7 +303,7 @@ def test_the_script_still_makes_the_files_kept_in_tests_data(tmp_path, same_proj
     folder.mkdir()
     script.HERE = folder
     assert script.main() == 0
-    for name in ("schema1.achwb", "schema2.achwb", "schema3.achwb"):
+    for name in ("schema1.achwb", "schema2.achwb", "schema3.achwb", "schema4.achwb"):
         with (
             ProjectFile.open(folder / name, read_only=True) as made,
             ProjectFile.open(DATA / name, read_only=True) as kept,

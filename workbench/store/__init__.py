@@ -6,8 +6,8 @@ errors below; how tables, migrations and locks work stays inside this package.
 
 from workbench.store.changelog import ChangeRecord
 from workbench.store.errors import FileInUse, LockHolder, NewerSchema, NotAProject, ReadOnlyFile
+from workbench.store.format import PROJECT_SUFFIX, SCHEMA_VERSION
 from workbench.store.project_file import ProjectFile
-from workbench.store.schema import PROJECT_SUFFIX, SCHEMA_VERSION
 
 __all__ = [
     "PROJECT_SUFFIX",

@@ -16,7 +16,7 @@ from pathlib import Path
 from workbench.core.errors import ProjectFileError
 from workbench.store.connection import file_uri
 from workbench.store.errors import NewerSchema, NotAProject
-from workbench.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from workbench.store.format import APPLICATION_ID, SCHEMA_VERSION
 
 _MAGIC = b"SQLite format 3\x00"
 
@@ -37,6 +37,7 @@ REQUIRED_TABLES = {
     1: _SCHEMA1_TABLES,
     2: _SCHEMA1_TABLES | {"consensus_override"},
     3: _SCHEMA1_TABLES | {"consensus_override"},
+    4: (_SCHEMA1_TABLES - {"rating"}) | {"consensus_override", "layer_block", "rationale"},
 }
 
 

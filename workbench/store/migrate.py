@@ -25,7 +25,7 @@ from workbench.store.connection import connect_file, has_sidecars, make_engine
 from workbench.store.files import fsync_file, new_temp_file, publish
 
 #: Alembic revision id of each schema version.
-REVISIONS = {1: "schema1", 2: "schema2", 3: "schema3"}
+REVISIONS = {1: "schema1", 2: "schema2", 3: "schema3", 4: "schema4"}
 
 
 def _config(connection: Connection) -> Any:

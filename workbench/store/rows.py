@@ -10,7 +10,7 @@ any SQLite browser.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.core.dates import PartialDate
 from workbench.core.model import (
@@ -25,14 +25,16 @@ from workbench.core.model import (
     Source,
 )
 from workbench.core.ratings import Level, Rating
-from workbench.store.schema import (
-    AnalystRow,
-    ConsensusOverrideRow,
-    EvidenceRow,
-    HypothesisRow,
-    MilestoneRow,
-    SourceRow,
-)
+
+if TYPE_CHECKING:  # the mapping imports SQLAlchemy; reading a file does not need it
+    from workbench.store.schema import (
+        AnalystRow,
+        ConsensusOverrideRow,
+        EvidenceRow,
+        HypothesisRow,
+        MilestoneRow,
+        SourceRow,
+    )
 
 Values = dict[str, Any]
 

@@ -1,8 +1,7 @@
-"""A whole Project to and from the tables: used when a file is created and opened.
+"""A whole Project into the tables of a new file (reading is :mod:`workbench.store.reader`).
 
 Entities (a few thousand rows at most) go through the typed ORM; ratings go
-through :mod:`workbench.store.matrix` on the raw DBAPI connection, because
-five million ORM objects would take minutes and gigabytes.
+through :mod:`workbench.store.matrix` on the raw DBAPI connection, as blocks.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from workbench.core.model import Project
@@ -25,10 +24,6 @@ from workbench.store.schema import (
     ProjectRow,
     SourceRow,
 )
-
-
-class MissingProject(ValueError):
-    """The file has the tables but not the project row."""
 
 
 def raw_connection(session: Session) -> sqlite3.Connection:
@@ -56,46 +51,6 @@ def write_project(session: Session, project: Project) -> None:
             insert(ConsensusOverrideRow),
             [rows.override_values(e, h, value) for (e, h), value in project.overrides.items()],
         )
-    matrix.insert_block(raw_connection(session), project, [a.id for a in project.analysts])
-
-
-def load_project(session: Session) -> Project:
-    """The Project stored in the file, with its layers filled from the rating table."""
-    head = session.get(ProjectRow, 1)
-    if head is None:
-        raise MissingProject("the project record is missing")
-
-    def ordered(row_class: Any) -> list[Any]:
-        return list(session.scalars(select(row_class).order_by(row_class.position, row_class.id)))
-
-    project = Project(
-        title=head.title,
-        question=head.question,
-        description=head.description,
-        classification=head.classification,
-        time_horizon=head.time_horizon,
-        notes=head.notes,
-        hypotheses=[rows.hypothesis_from(r) for r in ordered(HypothesisRow)],
-        evidence=[rows.evidence_from(r) for r in ordered(EvidenceRow)],
-        sources=[rows.source_from(r) for r in ordered(SourceRow)],
-        analysts=[rows.analyst_from(r) for r in ordered(AnalystRow)],
-        milestones=[rows.milestone_from(r) for r in ordered(MilestoneRow)],
-        likelihoods=rows.likelihoods_from(head.likelihoods),
-        next_id=head.next_id,
-        uid=head.uid,
-    )
-    session.expunge_all()  # the rows were only needed to build the entities
-    project.overrides = dict(
-        rows.override_from(r) for r in session.scalars(select(ConsensusOverrideRow))
-    )
-    session.expunge_all()
-    # Ids in the file are never handed out again, even if next_id was damaged.
-    for items in (project.hypotheses, project.evidence, project.sources, project.analysts):
-        for item in items:
-            project.reserve_id(item.id)
-    for milestone in project.milestones:
-        project.reserve_id(milestone.id)
     raw = raw_connection(session)
-    project.layers = matrix.load_layers(raw, project)
-    project.rationales = matrix.load_rationales(raw)
-    return project
+    matrix.write_blocks(raw, project, [a.id for a in project.analysts])
+    matrix.insert_rationales(raw, project)
