@@ -217,3 +217,13 @@ def test_an_override_of_a_deleted_row_goes_with_it_and_comes_back_on_undo() -> N
     assert project_consensus(project).shape == (0, 2)
     undo.apply(project)
     assert project_consensus(project).tolist()[0][0] == CC
+
+
+def test_many_layers_take_the_counting_path_with_the_same_rule() -> None:
+    rng = np.random.default_rng(3)
+    layers = [rng.integers(0, len(Rating), (20, 6)).astype(np.int8) for _ in range(45)]
+    got = consensus_codes(layers, (20, 6))
+    for i in range(20):
+        for j in range(6):
+            cell = [Rating(int(layer[i, j])) for layer in layers]
+            assert Rating(int(got[i, j])) == reference_consensus(cell)

@@ -14,6 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
+from workbench.core.edits import UpdateProject
 from workbench.core.errors import ProjectFileError
 from workbench.core.ratings import Rating
 from workbench.store import SCHEMA_VERSION, NewerSchema, NotAProject, ProjectFile
@@ -310,3 +311,32 @@ def test_the_script_still_makes_the_files_kept_in_tests_data(tmp_path, same_proj
         ):
             assert same_project(made.project, kept.project)
             assert [r.label for r in made.change_log()] == [r.label for r in kept.change_log()]
+
+
+def test_a_current_file_opens_read_only_in_place_leaving_the_folder_as_it_was(
+    tmp_path, full_project, same_project
+):
+    path = tmp_path / "current.achwb"
+    project = full_project()
+    ProjectFile.create(path, project).close()
+    before = _folder_snapshot(tmp_path)
+    with ProjectFile.open(path, read_only=True) as project_file:
+        # In place: the connection reads the file itself, not an in-memory copy.
+        assert project_file._raw is not None
+        file_name = project_file._raw.execute("PRAGMA database_list").fetchone()[2]
+        assert Path(file_name) == path
+        assert same_project(project_file.project, project)
+        project_file.change_log()
+        project_file.get_setting("anything")
+        assert _folder_snapshot(tmp_path) == before
+    assert _folder_snapshot(tmp_path) == before
+
+
+def test_a_file_being_edited_opens_read_only_with_the_edits_so_far(tmp_path, full_project):
+    path = tmp_path / "busy.achwb"
+    with ProjectFile.create(path, full_project()) as editing:
+        editing.apply(UpdateProject({"title": "edited"}))
+        with ProjectFile.open(path, read_only=True) as viewing:
+            assert viewing.project.title == "edited"
+        assert (tmp_path / "busy.achwb.lock").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy.achwb"]

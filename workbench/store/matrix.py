@@ -67,7 +67,11 @@ def _id_array(blob: object, what: str, size: int) -> np.ndarray:
 
 
 def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarray]:
-    """Every analyst's layer, read from the blocks in one pass."""
+    """Every analyst's layer, read from the blocks in one pass.
+
+    The blocks' bytes are gathered first and checked and scattered as whole
+    arrays: a few numpy calls per column layout, not per block.
+    """
     evidence, hypotheses = _ids(project.evidence), _ids(project.hypotheses)
     analysts = [a.id for a in project.analysts]
     known = [int(ids.max()) for ids in (evidence, hypotheses) if len(ids)]
@@ -75,39 +79,47 @@ def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarr
     row_of, col_of = _index_of(evidence, size), _index_of(hypotheses, size)
     layer_of = {aid: k for k, aid in enumerate(analysts)}
     stack = np.zeros((len(analysts), len(evidence), len(hypotheses)), dtype=np.int8)
-    #: Blocks by their column list (nearly always one): layers, rows, codes.
-    groups: dict[bytes, tuple[list[np.ndarray], list[np.ndarray], list[bytes]]] = {}
+    #: Per column layout (nearly always one): layer, block, evidence ids and codes of each block.
+    groups: dict[bytes, tuple[list[int], list[int], list[bytes], list[bytes]]] = {}
     cursor = raw.execute("SELECT analyst_id, block, evidence, hypotheses, codes FROM layer_block")
     for analyst_id, block, evidence_blob, hypothesis_blob, codes in cursor:
         layer = layer_of.get(analyst_id)
         if layer is None:
             raise CorruptRatings("a rating refers to an analyst not in the project")
-        ids = _id_array(evidence_blob, "evidence", size)
-        rows = row_of[ids]
-        if (rows < 0).any() or (ids >> BLOCK_BITS != block).any():
-            raise CorruptRatings("a rating refers to evidence not in the project")
-        if not isinstance(hypothesis_blob, bytes) or not isinstance(codes, bytes):
+        if not (
+            isinstance(evidence_blob, bytes)
+            and isinstance(hypothesis_blob, bytes)
+            and isinstance(codes, bytes)
+            and isinstance(block, int)
+            and len(evidence_blob) % _ID.itemsize == 0
+            and len(codes) * _ID.itemsize
+            == len(evidence_blob) // _ID.itemsize * len(hypothesis_blob)
+        ):
             raise CorruptRatings("a rating block is damaged")
-        if len(codes) * _ID.itemsize != len(ids) * len(hypothesis_blob):
-            raise CorruptRatings("a rating block has the wrong size")
-        layers, row_lists, code_lists = groups.setdefault(hypothesis_blob, ([], [], []))
-        layers.append(np.full(len(rows), layer, dtype=np.int64))
-        row_lists.append(rows)
-        code_lists.append(codes)
-    for hypothesis_blob, (layers, row_lists, code_lists) in groups.items():
+        layers, blocks, id_blobs, code_blobs = groups.setdefault(hypothesis_blob, ([], [], [], []))
+        layers.append(layer)
+        blocks.append(block)
+        id_blobs.append(evidence_blob)
+        code_blobs.append(codes)
+    for hypothesis_blob, (layers, blocks, id_blobs, code_blobs) in groups.items():
         cols = col_of[_id_array(hypothesis_blob, "hypothesis", size)]
         if (cols < 0).any():
             raise CorruptRatings("a rating refers to a hypothesis not in the project")
-        if len(cols) == 0:
+        ids = _id_array(b"".join(id_blobs), "evidence", size)
+        counts = [len(blob) // _ID.itemsize for blob in id_blobs]
+        rows = row_of[ids]
+        if (rows < 0).any() or (ids >> BLOCK_BITS != np.repeat(blocks, counts)).any():
+            raise CorruptRatings("a rating refers to evidence not in the project")
+        if len(cols) == 0 or len(rows) == 0:
             continue
-        codes = np.frombuffer(b"".join(code_lists), dtype=np.int8).reshape(-1, len(cols))
-        if codes.size and (codes.min() < Rating.BLANK or codes.max() > Rating.CC):
+        codes = np.frombuffer(b"".join(code_blobs), dtype=np.int8).reshape(-1, len(cols))
+        if codes.min() < Rating.BLANK or codes.max() > Rating.CC:
             raise CorruptRatings("a rating code is out of range")
-        layer_index, row_index = np.concatenate(layers), np.concatenate(row_lists)
+        layer_index = np.repeat(np.asarray(layers, dtype=np.int64), counts)
         if np.array_equal(cols, np.arange(len(hypotheses))):
-            stack[layer_index, row_index] = codes
+            stack[layer_index, rows] = codes
         else:
-            stack[layer_index[:, None], row_index[:, None], cols[None, :]] = codes
+            stack[layer_index[:, None], rows[:, None], cols[None, :]] = codes
     return {aid: stack[k] for k, aid in enumerate(analysts)}
 
 

@@ -68,11 +68,9 @@ def _load(raw: sqlite3.Connection) -> Project:
         rows.override_from(r) for r in _select(raw, "SELECT * FROM consensus_override")
     )
     # Ids in the file are never handed out again, even if next_id was damaged.
-    for items in (project.hypotheses, project.evidence, project.sources, project.analysts):
-        for item in items:
-            project.reserve_id(item.id)
-    for milestone in project.milestones:
-        project.reserve_id(milestone.id)
+    lists = (project.hypotheses, project.evidence, project.sources, project.analysts)
+    project.reserve_id(max((item.id for items in lists for item in items), default=0))
+    project.reserve_id(max((milestone.id for milestone in project.milestones), default=0))
     project.layers = matrix.load_layers(raw, project)
     project.rationales = matrix.load_rationales(raw)
     return project
