@@ -230,6 +230,11 @@ def _export(parser: argparse.ArgumentParser) -> Handler:
 def _sensitivity(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("project", metavar="PROJECT")
     parser.add_argument("--json", action="store_true", help="print JSON (a stable contract)")
+    parser.add_argument(
+        "--all-flips",
+        action="store_true",
+        help="list every one-step flip in the JSON (default: the smallest that change the leader)",
+    )
     _layer_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
@@ -241,7 +246,10 @@ def _sensitivity(parser: argparse.ArgumentParser) -> Handler:
             result = project_sensitivity(project, _layer_of(project, args))
             if args.json:
                 json.dump(
-                    sensitivity_report(project, result), sys.stdout, indent=2, ensure_ascii=False
+                    sensitivity_report(project, result, all_flips=args.all_flips),
+                    sys.stdout,
+                    indent=2,
+                    ensure_ascii=False,
                 )
                 print()
             else:

@@ -225,6 +225,47 @@ def workbook_export(folder: Path, n_evidence: int, n_hypotheses: int, repeats: i
     )
 
 
+# -- whole processes -------------------------------------------------------------------
+
+
+def _process(argv: list[str]) -> Callable[[], object]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "QT_QPA_PLATFORM": "offscreen"}
+
+    def run() -> None:
+        subprocess.run(argv, check=True, capture_output=True, env=env, timeout=300)
+
+    return run
+
+
+def _workbench() -> list[str]:
+    """The installed ``workbench`` command (what a user runs), else ``python -m workbench``."""
+    script = Path(sys.executable).parent / "workbench"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "workbench"]
+
+
+def cli_score(example: Path, repeats: int) -> Figure:
+    return time_figure(
+        "workbench score of the example, whole process",
+        _process([*_workbench(), "score", str(example)]),
+        _process([sys.executable, str(HERE / "bare_score.py"), str(example)]),
+        repeats=repeats,
+        target=1.5,
+        note="baseline: a script reading the same file with plain sqlite3 and scoring it with "
+        "workbench.core (bare_score.py), alternated",
+    )
+
+
+def cli_version(repeats: int) -> Figure:
+    return time_figure(
+        "workbench --version, whole process",
+        _process([*_workbench(), "--version"]),
+        _process([sys.executable, "-c", "pass"]),
+        repeats=repeats,
+        target=2.0,
+        note="baseline: python -c pass, alternated",
+    )
+
+
 # -- measured in their own interpreter ---------------------------------------------------
 
 

@@ -29,6 +29,7 @@ FULL = {
     "repeats": 3,
     "edits": 51,
     "paints": 21,
+    "processes": 11,
 }
 QUICK = {
     "project": (200, 8, 3),
@@ -79,6 +80,14 @@ def run(sizes: dict, folder: Path, progress) -> list[figures.Figure]:  # noqa: A
     results.append(figures.workbook_export(folder, rows, columns, sizes["repeats"]))
     progress("painting the matrix")
     results.append(figures.matrix_paint(project_path, sizes["paints"]))
+    progress("command line")
+    example = folder / "example.achwb"
+    from workbench.exchange.example import load_example
+    from workbench.store import ProjectFile
+
+    ProjectFile.create(example, load_example()).close()
+    results.append(figures.cli_score(example, sizes["processes"]))
+    results.append(figures.cli_version(sizes["processes"]))
     progress("peak memory")
     results.append(figures.peak_memory(project_path, size, n_evidence * n_hypotheses * n_analysts))
     big_e, big_h, big_a = sizes["big project"]

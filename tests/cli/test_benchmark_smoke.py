@@ -26,6 +26,8 @@ EXPECTED = (
     "export",
     "paint",
     "memory above imports",
+    "workbench score",
+    "--version",
 )
 FIGURE_KEYS = {"name", "value", "unit", "baseline", "ratio", "target", "target_on", "met", "note"}
 
