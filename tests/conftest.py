@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 
 from workbench.core.dates import PartialDate
 from workbench.core.model import (
@@ -23,6 +24,24 @@ from workbench.core.model import (
     Source,
 )
 from workbench.core.ratings import Level, Rating
+
+# -- every test: private settings and data folders (xdist workers never share one) --
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """QSettings, QStandardPaths and child processes use a temp home, never the developer's."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    QStandardPaths.setTestModeEnabled(True)
+    QCoreApplication.setOrganizationName("ACH Workbench Tests")
+    QCoreApplication.setApplicationName("ACH Workbench Tests")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "config"))
+    yield home
+    QStandardPaths.setTestModeEnabled(False)
+
 
 # -- store: a project using every field, and a deep comparison of two projects --
 

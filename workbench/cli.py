@@ -18,6 +18,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.core.errors import BadInput, WorkbenchError
+from workbench.exchange import formats
 
 Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
@@ -179,7 +180,7 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
-@command("import", "import a matrix (.xlsx, .ods, .csv, PARC .achz) into a new project file")
+@command("import", f"import a matrix ({formats.IMPORT_CHOICES}) into a new project file")
 def _import(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("source", metavar="IN")
     parser.add_argument("out", metavar="OUT.achwb")
@@ -192,11 +193,10 @@ def _import(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         source = _existing_file(args.source)
-        from workbench.exchange.by_extension import read_any
         from workbench.store import PROJECT_SUFFIX
 
         out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
-        project = read_any(source, args.sheet)
+        project = formats.read_any(source, args.sheet)
         _create_project_file(project, out, args.force)
         print(
             f"imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
@@ -207,19 +207,25 @@ def _import(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
-@command("export", "export a project to .xlsx (live formulas) or .csv")
+@command(
+    "export",
+    "export a project to "
+    + " or ".join(
+        f"{f.export_suffix} ({f.note})" if f.note else f.export_suffix for f in formats.EXPORTS
+    ),
+)
 def _export(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("out", metavar="OUT.xlsx|OUT.csv")
+    parser.add_argument("out", metavar="|".join(f"OUT{s}" for s in formats.EXPORT_SUFFIXES))
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
     _layer_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
-        from workbench.exchange.by_extension import EXPORT_SUFFIXES, export_any
-
-        out = _new_output(args.out, args.force, EXPORT_SUFFIXES)
+        out = _new_output(args.out, args.force, formats.EXPORT_SUFFIXES)
         with _open_project(args.project) as pf:
-            export_any(pf.project, out, _layer_of(pf.project, args), app_version=__version__)
+            formats.export_any(
+                pf.project, out, _layer_of(pf.project, args), app_version=__version__
+            )
         print(f"exported {args.project} to {out}")
         return 0
 
@@ -239,7 +245,7 @@ def _sensitivity(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         from workbench.core.sensitivity import project_sensitivity, sensitivity_report
-        from workbench.exchange.report_content import sensitivity_summary
+        from workbench.reports.content import sensitivity_summary
 
         with _open_project(args.project) as pf:
             project = pf.project
@@ -282,7 +288,7 @@ def _report(parser: argparse.ArgumentParser) -> Handler:
         # Charts are drawn by Qt; without a display, draw offscreen.
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from workbench.ui.report_pdf import write_report
+        from workbench.reports import write_report
 
         with _open_project(args.project) as pf:
             write_report(
@@ -398,7 +404,7 @@ def _team(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("project", metavar="PROJECT")
     parser.add_argument("--json", action="store_true", help="print JSON (a stable contract)")
     parser.add_argument(
-        "--top", type=int, default=15, metavar="N", help="disagreements to list (default 15)"
+        "--top", type=int, default=15, metavar="COUNT", help="disagreements to list (default 15)"
     )
 
     def run(args: argparse.Namespace) -> int:

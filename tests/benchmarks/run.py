@@ -38,6 +38,7 @@ QUICK = {
     "repeats": 2,
     "edits": 5,
     "paints": 3,
+    "processes": 2,
 }
 
 

@@ -16,6 +16,7 @@ from workbench.core.model import (
     Evidence,
     Hypothesis,
     Milestone,
+    MilestoneStatus,
     Project,
     Source,
 )
@@ -143,7 +144,14 @@ def edit_for(draw, p: Project):
                 "upd_e",
                 "override",
                 "analyst",
+                "rename_analyst",
                 "batch",
+                "add_s",
+                "rm_s",
+                "upd_s",
+                "add_m",
+                "rm_m",
+                "upd_m",
             ]
         )
     )
@@ -202,6 +210,42 @@ def edit_for(draw, p: Project):
         if p.analysts and draw(st.booleans()):
             return edits.RemoveAnalyst(draw(st.sampled_from(p.analysts)).id)
         return edits.AddAnalyst(Analyst(p.next_id + 3000, "Cy"))
+    if kind == "rename_analyst" and p.analysts:
+        return edits.UpdateAnalyst(draw(st.sampled_from(p.analysts)).id, {"name": "Renamed"})
+    if kind == "add_s":
+        source = Source(
+            p.next_id + 4000, draw(st.text(max_size=6)), draw(st.none() | st.integers(1900, 2100))
+        )
+        return edits.AddSource(source, draw(st.integers(-1, len(p.sources))))
+    if kind == "rm_s" and p.sources:
+        # Removing a source unlinks the evidence citing it; undo relinks it.
+        source = draw(st.sampled_from(p.sources))
+        if p.evidence and draw(st.booleans()):
+            cite = edits.UpdateEvidence(
+                draw(st.sampled_from(p.evidence)).id, {"source_id": source.id}
+            )
+            return edits.Batch((cite, edits.RemoveSource(source.id)))
+        return edits.RemoveSource(source.id)
+    if kind == "upd_s" and p.sources:
+        return edits.UpdateSource(
+            draw(st.sampled_from(p.sources)).id, {"author": draw(st.text(max_size=6))}
+        )
+    if kind == "add_m" and p.hypotheses:
+        milestone = Milestone(
+            p.next_id + 5000, draw(st.sampled_from(p.hypotheses)).id, draw(st.text(max_size=6))
+        )
+        return edits.AddMilestone(milestone, draw(st.integers(-1, len(p.milestones))))
+    if kind == "rm_m" and p.milestones:
+        return edits.RemoveMilestone(draw(st.sampled_from(p.milestones)).id)
+    if kind == "upd_m" and p.milestones:
+        return edits.UpdateMilestone(
+            draw(st.sampled_from(p.milestones)).id,
+            {
+                "indicator": draw(st.text(max_size=6)),
+                "expected_by": draw(st.none() | st.just(PartialDate(2022))),
+                "status": draw(st.sampled_from(list(MilestoneStatus))),
+            },
+        )
     return edits.UpdateProject({"title": draw(st.text(max_size=5))})
 
 

@@ -82,7 +82,7 @@ def test_matrix_holds_codes_titles_levels_ratings_and_active_flags(random_book):
     active = openpyxl.utils.get_column_letter(layout.active_column(n_h))
     assert sheet.column_dimensions[active].hidden
     assert sheet.freeze_panes == f"C{layout.MATRIX_FIRST_EVIDENCE_ROW}"
-    assert not any(project.active_mask()) or not all(project.active_mask())  # both kinds present
+    assert any(project.active_mask()) and not all(project.active_mask())  # both kinds present
 
 
 def test_score_rows_hold_live_formulas_and_the_workbench_numbers(random_book):

@@ -18,8 +18,7 @@ from workbench.core.scoring import score
 from workbench.exchange import workbook_layout as book
 from workbench.exchange.diff import changes_from_workbook
 from workbench.exchange.example import load_example
-from workbench.exchange.matrix_import import read_matrix
-from workbench.exchange.parc import read_parc
+from workbench.exchange.formats import import_any
 from workbench.exchange.workbook_import import is_workbench_workbook, read_workbook
 from workbench.exchange.xlsx_export import export_xlsx
 
@@ -348,7 +347,10 @@ def test_plain_matrix_into_an_open_project_touches_only_what_it_has(tmp_path, pr
         lines.append(f'{evidence.code},"{title}",{evidence.credibility.label},' + ",".join(ratings))
     path = tmp_path / "colleague.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    plan = changes_from_workbook(project, read_matrix(path), aid, allow_foreign=True)
+    matrix = import_any(path)
+    plan = changes_from_workbook(
+        project, matrix.project, aid, allow_foreign=True, scope=matrix.scope
+    )
     # Two of the hypotheses are not in the sheet: they go (shown before applying);
     # nothing else but the one rating changes.
     assert plan.ratings_changed == 1
@@ -361,6 +363,9 @@ def test_plain_matrix_into_an_open_project_touches_only_what_it_has(tmp_path, pr
     achz.write_bytes(
         gzip.compress("<MATRIX><HYPOTHESIS><NAME>x</NAME></HYPOTHESIS></MATRIX>".encode("utf-16"))
     )
-    parc_plan = changes_from_workbook(project, read_parc(achz), aid, allow_foreign=True)
+    parc = import_any(achz)
+    parc_plan = changes_from_workbook(
+        project, parc.project, aid, allow_foreign=True, scope=parc.scope
+    )
     assert parc_plan.project_changed == [] and parc_plan.milestones_removed == 0
     assert len(parc_plan.evidence_removed) == len(project.evidence)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level
 from workbench.core.sensitivity import project_sensitivity
-from workbench.exchange.report_content import _h, linchpin_reasons
+from workbench.reports.content import _h, linchpin_reasons
 
 
 def _loop_reasons(project: Project, result) -> dict[int, str]:  # noqa: ANN001

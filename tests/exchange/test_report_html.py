@@ -8,8 +8,8 @@ import pytest
 
 from workbench.core.dates import PartialDate
 from workbench.exchange.output_file import ExportError
-from workbench.exchange.report_content import build_report, sensitivity_summary
-from workbench.exchange.report_html import chart_image, png_size, render_html, write_html
+from workbench.reports.content import build_report, sensitivity_summary
+from workbench.reports.html import chart_image, png_size, render_html, write_html
 
 # A 1 x 1 PNG, enough to check the data: URI and the size read from the header.
 PIXEL = bytes.fromhex(

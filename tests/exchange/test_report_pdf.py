@@ -27,7 +27,7 @@ def pdf_text(path) -> str:
 def test_the_pdf_carries_question_hypotheses_linchpins_and_milestones(
     linchpin_case, tmp_path, qapp
 ):
-    from workbench.ui.report_pdf import write_report
+    from workbench.reports import write_report
 
     out = tmp_path / "report.pdf"
     write_report(linchpin_case, out, layer=CONSENSUS, app_version="9.9")

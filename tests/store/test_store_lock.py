@@ -9,6 +9,8 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -131,16 +133,42 @@ def test_create_holds_the_lock_until_closed(tmp_path, full_project):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.achwb"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders")
-def test_a_project_in_a_read_only_folder_opens_read_only_only(project_path):
-    project_path.parent.chmod(0o555)
+_READ_ONLY_FOLDER = """
+import sys
+import pytest
+from workbench.core.errors import ProjectFileError
+from workbench.store import ProjectFile
+with pytest.raises(ProjectFileError, match="cannot be opened for editing.*read-only"):
+    ProjectFile.open(sys.argv[1])
+with ProjectFile.open(sys.argv[1], read_only=True) as viewer:
+    assert viewer.project.title
+print("ok", flush=True)
+"""
+
+#: Root may write into a read-only folder, and CI runs as root: the check then
+#: runs in a child process as this unprivileged user.
+UNPRIVILEGED = "nobody"
+
+
+def test_a_project_in_a_read_only_folder_opens_read_only_only(full_project):
+    # A folder anyone can reach (pytest's own tmp_path is private to its owner).
+    folder = Path(tempfile.mkdtemp(prefix="workbench-read-only-"))
+    path = folder / "p.achwb"
+    ProjectFile.create(path, full_project()).close()
+    command = [sys.executable, "-c", _READ_ONLY_FOLDER, str(path)]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "running as root: setpriv (util-linux) is needed to drop privileges"
+        command = [setpriv, "--reuid", UNPRIVILEGED, "--regid", "nogroup", "--clear-groups"]
+        command += [sys.executable, "-c", _READ_ONLY_FOLDER, str(path)]
+        path.chmod(0o644)
+    folder.chmod(0o555)
     try:
-        with pytest.raises(ProjectFileError, match="cannot be opened for editing.*read-only"):
-            ProjectFile.open(project_path)
-        with ProjectFile.open(project_path, read_only=True) as viewer:
-            assert viewer.project.title
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=folder)
     finally:
-        project_path.parent.chmod(0o755)
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+    assert done.stdout.strip() == "ok", done.stderr
 
 
 def test_save_copy_will_not_replace_a_project_someone_has_open(project_path, holder_process):

@@ -1,8 +1,9 @@
-"""Fixtures for the window tests: private settings and data folders, the
-example project in a temp dir, the real main window, and recorded dialogs.
+"""Fixtures for the window tests (private settings: tests/conftest.py): the
+example project in a temp dir, documents over project files, the real main
+window, and recorded dialogs.
 
-Window and model tests fail on any Qt warning (as qutebrowser's do), except
-the offscreen platform's note that it cannot resize native windows.
+Every test fails on any Qt warning (as qutebrowser's do), except the offscreen
+platform's notes on what it lacks: ``qt_log_level_fail`` in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -12,41 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.core.analysis import score_project
+from workbench.core.model import Project
 from workbench.store import ProjectFile
-
-STRICT_FILES = ("test_window_", "test_matrix_model")
-#: What the offscreen platform says about window-system features it lacks.
-OFFSCREEN_NOTES = (
-    "does not support propagateSizeHints",
-    "does not support raise",
-    "does not support grabbing",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if Path(str(item.fspath)).name.startswith(STRICT_FILES):
-            item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
-            item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOTES))
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """QSettings and QStandardPaths point into a temp dir, never the developer's home."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    QStandardPaths.setTestModeEnabled(True)
-    QCoreApplication.setOrganizationName("ACH Workbench Tests")
-    QCoreApplication.setApplicationName("ACH Workbench Tests")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "config"))
-    yield home
-    QStandardPaths.setTestModeEnabled(False)
 
 
 @dataclasses.dataclass
@@ -82,6 +54,25 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[Shown]:
         ),
     )
     return shown
+
+
+@pytest.fixture
+def open_document(tmp_path: Path):
+    """``open_document(project) -> Document`` over a real project file written from
+    ``project`` in this test's folder; every document is closed after the test."""
+    from workbench.ui.document import Document
+
+    opened: list[Document] = []
+
+    def open_project(project: Project) -> Document:
+        path = tmp_path / f"document-{len(opened)}.achwb"
+        ProjectFile.create(path, project).close()
+        opened.append(Document(ProjectFile.open(path)))
+        return opened[-1]
+
+    yield open_project
+    for document in opened:
+        document.close()
 
 
 @pytest.fixture

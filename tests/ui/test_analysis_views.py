@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import openpyxl
 import pytest
@@ -12,11 +10,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from workbench.core.dates import PartialDate
-from workbench.core.model import MilestoneStatus, Project
+from workbench.core.model import MilestoneStatus
 from workbench.core.ratings import Rating
 from workbench.store import ProjectFile
 from workbench.ui.bayes_view import BayesView
-from workbench.ui.document import Document
 from workbench.ui.milestones_view import (
     EXPECTED_BY,
     HYPOTHESIS,
@@ -28,15 +25,9 @@ from workbench.ui.sensitivity_view import SensitivityView
 from workbench.ui.timeline_view import ANNOTATE_SETTING, TimelineView
 
 
-def open_document(project: Project, folder: Path) -> Document:
-    path = folder / "case.achwb"
-    ProjectFile.create(path, project).close()
-    return Document(ProjectFile.open(path))
-
-
 @pytest.fixture
-def document(qtbot, tmp_path, linchpin_case):
-    document = open_document(linchpin_case, tmp_path)
+def document(qtbot, open_document, tmp_path, linchpin_case):
+    document = open_document(linchpin_case)
     yield document
     document.close()
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QLabel
 from workbench.core.analysis import CONSENSUS, score_project
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
-from workbench.store import ProjectFile
 from workbench.ui.disagreement_view import MAX_SPREAD, DisagreementView, VoteCard
 from workbench.ui.document import Document
 from workbench.ui.layer_switcher import MINE, LayerSwitcher, OverrideDialog
@@ -46,15 +45,9 @@ def team_project(analysts: tuple[str, ...] = ("Ana", "Ben", "Cy")) -> Project:
     return project
 
 
-def open_document(project: Project, folder: Path) -> Document:
-    path = folder / "team.achwb"
-    ProjectFile.create(path, project).close()
-    return Document(ProjectFile.open(path))
-
-
 @pytest.fixture
-def document(qtbot, tmp_path: Path):
-    document = open_document(team_project(), tmp_path)
+def document(qtbot, open_document, tmp_path: Path):
+    document = open_document(team_project())
     yield document
     document.close()
 
@@ -178,8 +171,10 @@ def test_the_switcher_offers_mine_each_analyst_and_the_team(qtbot, document) -> 
     assert document.layer == ben.id
 
 
-def test_one_analyst_has_nothing_to_switch_or_override(qtbot, tmp_path: Path) -> None:
-    document = open_document(team_project(("Ana",)), tmp_path)
+def test_one_analyst_has_nothing_to_switch_or_override(
+    qtbot, open_document, tmp_path: Path
+) -> None:
+    document = open_document(team_project(("Ana",)))
     try:
         switcher = LayerSwitcher(document, lambda: (0, 0))
         qtbot.addWidget(switcher)
@@ -263,7 +258,9 @@ def test_the_main_window_wires_the_team_tools(qtbot, document, tmp_path: Path) -
     assert "disagreement" in window.docks
 
 
-def test_rating_sheets_out_and_back_from_the_window(qtbot, tmp_path: Path, monkeypatch) -> None:
+def test_rating_sheets_out_and_back_from_the_window(
+    qtbot, open_document, tmp_path: Path, monkeypatch
+) -> None:
     import openpyxl
     from PySide6.QtWidgets import QMessageBox
 
@@ -272,7 +269,7 @@ def test_rating_sheets_out_and_back_from_the_window(qtbot, tmp_path: Path, monke
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
     monkeypatch.setattr(team_actions, "confirm", lambda *args: shown.append(args[3]) or True)
-    document = open_document(team_project(("Ana",)), tmp_path)
+    document = open_document(team_project(("Ana",)))
     try:
         parent = DisagreementView(document)
         qtbot.addWidget(parent)

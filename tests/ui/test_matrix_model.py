@@ -100,9 +100,11 @@ def test_cell_tooltip_gives_the_rating_label_and_rationale(document):  # noqa: A
 def test_every_score_row_has_a_one_sentence_tooltip(document):  # noqa: ANN001
     footer = ScoreFooterModel(document)
     for row in range(footer.rowCount()):
+        label = footer.index(row, 0).data()
         tip = footer.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
-        assert tip and tip.rstrip().endswith(".")
-        assert footer.index(row, 0).data() in tip or footer.index(row, 0).data()
+        assert label and tip and tip != label
+        sentence = tip.strip()
+        assert sentence.endswith(".") and ". " not in sentence[:-1], tip  # one sentence
 
 
 def test_sort_by_weighted_diagnosticity_puts_the_most_diagnostic_first(document):  # noqa: ANN001

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -12,8 +10,6 @@ from PySide6.QtGui import QColor, QPalette
 from workbench.core.edits import SetRating, UpdateHypothesis
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
-from workbench.store import ProjectFile
-from workbench.ui.document import Document
 from workbench.ui.scores_panel import (
     CHART_LIMIT,
     LEADER_COLOUR,
@@ -24,13 +20,6 @@ from workbench.ui.scores_panel import (
 )
 
 C, CC, I, II, N = Rating.C, Rating.CC, Rating.I, Rating.II, Rating.N
-
-
-def open_document(project: Project, folder: Path) -> Document:
-    """A Document over a real project file written from ``project``."""
-    path = folder / f"{project.title}.achwb"
-    ProjectFile.create(path, project).close()
-    return Document(ProjectFile.open(path))
 
 
 def small_project() -> Project:
@@ -51,8 +40,8 @@ def small_project() -> Project:
 
 
 @pytest.fixture
-def document(qtbot, tmp_path):
-    document = open_document(small_project(), tmp_path)
+def document(qtbot, open_document, tmp_path):
+    document = open_document(small_project())
     yield document
     document.close()
 
@@ -161,7 +150,7 @@ def test_dark_palette_is_followed(panel):
     assert panel.bars.opts["brushes"][1].color().lightness() < 140
 
 
-def test_forty_hypotheses_chart_the_leading_few_and_list_all(qtbot, tmp_path):
+def test_forty_hypotheses_chart_the_leading_few_and_list_all(qtbot, open_document):
     project = Project(title="Wide")
     project.add_analyst(Analyst(project.new_id(), "Ann"))
     for k in range(40):
@@ -172,7 +161,7 @@ def test_forty_hypotheses_chart_the_leading_few_and_list_all(qtbot, tmp_path):
     row = np.array([int(I) if k < 39 else int(N) for k in range(40)], dtype=np.int8)
     evidence = Evidence(project.new_id(), "E1", "Item")
     project.insert_evidence(0, evidence, rows={project.analysts[0].id: row})
-    document = open_document(project, tmp_path)
+    document = open_document(project)
     widget = ScoresPanel(document)
     qtbot.addWidget(widget)
     widget.show()
@@ -184,10 +173,10 @@ def test_forty_hypotheses_chart_the_leading_few_and_list_all(qtbot, tmp_path):
     document.close()
 
 
-def test_a_project_without_hypotheses_shows_a_note(qtbot, tmp_path):
+def test_a_project_without_hypotheses_shows_a_note(qtbot, open_document, tmp_path):
     project = Project(title="Empty")
     project.add_analyst(Analyst(project.new_id(), "Ann"))
-    document = open_document(project, tmp_path)
+    document = open_document(project)
     widget = ScoresPanel(document)
     qtbot.addWidget(widget)
     widget.show()

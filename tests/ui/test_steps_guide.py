@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -12,18 +10,10 @@ from workbench.core.edits import AddAnalyst, AddMilestone, SetRating, UpdateEvid
 from workbench.core.model import Analyst, Evidence, Hypothesis, Milestone, Project
 from workbench.core.ratings import Rating
 from workbench.core.steps import HEUER_STEPS
-from workbench.store import ProjectFile
 from workbench.ui.document import Document
 from workbench.ui.steps_guide import DONE_MARK, StepsGuide
 
 C, I, N, BLANK = Rating.C, Rating.I, Rating.N, Rating.BLANK
-
-
-def open_document(project: Project, folder: Path) -> Document:
-    """A Document over a real project file written from ``project``."""
-    path = folder / f"{project.title}.achwb"
-    ProjectFile.create(path, project).close()
-    return Document(ProjectFile.open(path))
 
 
 def project_with(rows: list[list[Rating]], n_hypotheses: int = 3) -> Project:
@@ -41,11 +31,11 @@ def project_with(rows: list[list[Rating]], n_hypotheses: int = 3) -> Project:
 
 
 @pytest.fixture
-def make_guide(qtbot, tmp_path):
+def make_guide(qtbot, open_document, tmp_path):
     documents: list[Document] = []
 
     def make(project: Project) -> tuple[StepsGuide, Document]:
-        document = open_document(project, tmp_path)
+        document = open_document(project)
         documents.append(document)
         guide = StepsGuide(document)
         qtbot.addWidget(guide)

@@ -36,7 +36,7 @@ import dataclasses
 
 import numpy as np
 
-from workbench.core.ratings import Rating
+from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.core.scoring import RANK_DECIMALS, values
 
 
@@ -64,10 +64,14 @@ def _gains(
     available step; the sort is stable so ties keep matrix order.
     """
     col = codes[:, column]
+    value = RATING_SCALE.values_of(col)
+    scored = RATING_SCALE.scored_of(col)
     if lower:
-        counts = np.where(col == Rating.II, 2, np.where(col == Rating.I, 1, 0))
+        # Up to neutral: each step toward consistent takes one inconsistency off.
+        counts = np.where(scored, np.maximum(0, -value), 0)
     else:
-        counts = np.where(col == Rating.N, 2, np.where(col == Rating.I, 1, 0))
+        # Down to the scale's end from neutral or below: each step adds one.
+        counts = np.where(scored & (value <= 0), value - RATING_SCALE.min_value, 0)
     counts = np.where(active, counts, 0)
     rows = np.repeat(np.arange(codes.shape[0]), counts)
     gains = weights[rows]
@@ -137,5 +141,6 @@ def change_my_mind(
     changes = []
     for (row, column), moved in sorted(steps.items()):
         before = Rating(int(codes[row, column]))
-        changes.append(MindChange(row, column, before, Rating(int(before) + moved)))
+        after = RATING_SCALE.from_value(before.numeric + moved)
+        changes.append(MindChange(row, column, before, after))
     return changes

@@ -7,7 +7,7 @@ import enum
 import numpy as np
 
 from workbench.core.model import Project
-from workbench.core.ratings import Rating
+from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.core.scoring import scored_std
 
 
@@ -35,9 +35,9 @@ def _stack(layers: list[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
 
 
 #: Per rating code: its value (0 where not scored), whether it is scored, whether NA.
-_VALUE = np.array([int(r) - int(Rating.N) if r.is_scored else 0 for r in Rating], dtype=np.int64)
-_SCORED = np.array([r.is_scored for r in Rating], dtype=np.int64)
-_IS_NA = np.array([r == Rating.NA for r in Rating], dtype=np.int64)
+_VALUE = RATING_SCALE.value_table.astype(np.int64)
+_SCORED = RATING_SCALE.scored_table.astype(np.int64)
+_IS_NA = (np.arange(len(_VALUE)) == Rating.NA).astype(np.int64)
 #: Up to this many layers, a cell's (sum, scored, NA) packs into one table index.
 _TABLE_LAYERS = 40
 
@@ -45,15 +45,16 @@ _TABLE_LAYERS = 40
 def _packing(n: int) -> tuple[np.ndarray, np.ndarray]:
     """(per-code index part, table index -> consensus code) for ``n`` layers.
 
-    A cell's summed value + 2n lies in 0..4n, its scored and NA counts in
+    A cell's summed value lies in n*min..n*max, its scored and NA counts in
     0..n: counted in mixed radix they make one index, and the consensus of
     every possible cell is tabulated once. Summing each layer's index parts
     then costs one lookup and one add per layer; a second lookup gives the codes.
     """
-    radix_value, radix_count = 4 * n + 1, n + 1
-    part = (_VALUE + 2) + radix_value * _SCORED + radix_value * radix_count * _IS_NA
+    low, span = RATING_SCALE.min_value, RATING_SCALE.max_value - RATING_SCALE.min_value
+    radix_value, radix_count = span * n + 1, n + 1
+    part = (_VALUE - low) + radix_value * _SCORED + radix_value * radix_count * _IS_NA
     index = np.arange(radix_value * radix_count * radix_count)
-    total = index % radix_value - 2 * n
+    total = index % radix_value + low * n
     n_scored = (index // radix_value) % radix_count
     n_na = index // (radix_value * radix_count)
     dtype = np.uint16 if len(index) < 2**16 else np.uint32
@@ -110,9 +111,10 @@ def spread(layers: list[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
 def disputed(layers: list[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
     """True where one analyst says consistent and another inconsistent."""
     stack = _stack(layers, shape)
-    pro = (stack >= Rating.C).any(axis=0)
-    con = ((stack == Rating.I) | (stack == Rating.II)).any(axis=0)
-    return pro & con
+    value = RATING_SCALE.values_of(stack)
+    pro = (value > 0).any(axis=0)
+    con = (value < 0).any(axis=0)
+    return np.asarray(pro & con)
 
 
 def overrides_at(project: Project) -> list[tuple[int, int, Rating]]:

@@ -10,6 +10,7 @@ the project file, the screen and the undo stack all speak the same language.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -25,12 +26,62 @@ from workbench.core.model import (
 )
 from workbench.core.ratings import Rating
 
+#: A rating cell: (analyst id, or None for the team's override; evidence id; hypothesis id).
+CellKey = tuple[int | None, int, int]
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """What an edit touches, so a view refreshes no more than it must.
+
+    Known from the edit itself, before or after it is applied; a front end
+    reads it instead of asking what kind of edit it holds.
+    """
+
+    #: Evidence items whose row on screen changes (ratings or fields).
+    evidence_ids: frozenset[int] = frozenset()
+    #: The value each rating cell is set to, when the edit sets ratings and nothing
+    #: else (a key press, a paste); None for any other edit.
+    ratings: Mapping[CellKey, object] | None = None
+    #: Rows, columns or analysts were added, removed or reordered.
+    structure: bool = False
+    #: Something besides ratings is shown differently (titles, weights, sources, priors).
+    details: bool = False
+
+    def __or__(self, other: Change) -> Change:
+        ratings = (
+            None
+            if self.ratings is None or other.ratings is None
+            else {**self.ratings, **other.ratings}
+        )
+        return Change(
+            self.evidence_ids | other.evidence_ids,
+            ratings,
+            self.structure or other.structure,
+            self.details or other.details,
+        )
+
+    @property
+    def cells(self) -> frozenset[CellKey] | None:
+        """The rating cells set (None when the edit is not ratings alone)."""
+        return None if self.ratings is None else frozenset(self.ratings)
+
+
+#: Adds, removes or reorders rows or columns.
+STRUCTURE = Change(structure=True)
+#: Changes what is shown beside the ratings.
+DETAILS = Change(details=True)
+
 
 class Edit:
     """Base class. Subclasses are frozen dataclasses holding what they change."""
 
     def apply(self, project: Project) -> Edit:
         raise NotImplementedError
+
+    def change(self) -> Change:
+        """What applying this edit touches (see :class:`Change`)."""
+        return DETAILS
 
     def label(self, project: Project) -> str:
         """A human-readable description for the Edit menu ("Rate E12 x H2: C -> I")."""
@@ -78,6 +129,10 @@ class SetRating(Edit):
             before_note if self.rationale is not None else None,
         )
 
+    def change(self) -> Change:
+        key = (self.analyst_id, self.evidence_id, self.hypothesis_id)
+        return Change(frozenset({self.evidence_id}), {key: (self.rating, self.rationale)})
+
     def label(self, project: Project) -> str:
         cell = f"{_code_e(project, self.evidence_id)} x {_code_h(project, self.hypothesis_id)}"
         try:
@@ -101,6 +156,12 @@ class Batch(Edit):
     def apply(self, project: Project) -> Edit:
         inverses = [edit.apply(project) for edit in self.edits]
         return Batch(tuple(reversed(inverses)), self.text)
+
+    def change(self) -> Change:
+        total = Change(ratings={})
+        for edit in self.edits:
+            total = total | edit.change()
+        return total
 
     def label(self, project: Project) -> str:
         return self.text
@@ -157,6 +218,10 @@ class UpdateEvidence(Edit):
         before = _update(project.evidence_by_id(self.evidence_id), self.changes)
         return UpdateEvidence(self.evidence_id, before)
 
+    def change(self) -> Change:
+        # Every evidence field is shown in the row (code, title, weights, tags).
+        return Change(frozenset({self.evidence_id}), details=True)
+
     def label(self, project: Project) -> str:
         code = _code_e(project, self.evidence_id)
         if set(self.changes) == {"active"}:
@@ -186,6 +251,9 @@ class AddEvidence(Edit):
     #: The facilitator's consensus ratings on the row (set when undoing a deletion).
     overrides: dict[tuple[int, int], ConsensusOverride] | None = None
 
+    def change(self) -> Change:
+        return STRUCTURE
+
     def apply(self, project: Project) -> Edit:
         project.insert_evidence(
             self.index,
@@ -204,6 +272,9 @@ class AddEvidence(Edit):
 class RemoveEvidence(Edit):
     evidence_id: int
 
+    def change(self) -> Change:
+        return STRUCTURE
+
     def apply(self, project: Project) -> Edit:
         removed = project.remove_evidence(self.evidence_id)
         return AddEvidence(
@@ -218,6 +289,9 @@ class RemoveEvidence(Edit):
 class MoveEvidence(Edit):
     evidence_id: int
     index: int
+
+    def change(self) -> Change:
+        return STRUCTURE
 
     def apply(self, project: Project) -> Edit:
         return MoveEvidence(self.evidence_id, project.move_evidence(self.evidence_id, self.index))
@@ -235,6 +309,9 @@ class AddHypothesis(Edit):
     overrides: dict[tuple[int, int], ConsensusOverride] | None = None
     #: (position in the milestone list, milestone): undo puts each back where it stood.
     milestones: tuple[tuple[int, Milestone], ...] = ()
+
+    def change(self) -> Change:
+        return STRUCTURE
 
     def apply(self, project: Project) -> Edit:
         project.insert_hypothesis(
@@ -255,6 +332,9 @@ class AddHypothesis(Edit):
 class RemoveHypothesis(Edit):
     hypothesis_id: int
 
+    def change(self) -> Change:
+        return STRUCTURE
+
     def apply(self, project: Project) -> Edit:
         removed = project.remove_hypothesis(self.hypothesis_id)
         return AddHypothesis(
@@ -274,6 +354,9 @@ class RemoveHypothesis(Edit):
 class MoveHypothesis(Edit):
     hypothesis_id: int
     index: int
+
+    def change(self) -> Change:
+        return STRUCTURE
 
     def apply(self, project: Project) -> Edit:
         old = project.move_hypothesis(self.hypothesis_id, self.index)
@@ -388,6 +471,10 @@ class AddAnalyst(Edit):
     rationales: dict[tuple[int, int, int], str] | None = None
     index: int = -1
 
+    def change(self) -> Change:
+        # The consensus layer and the columns' headers are recomputed.
+        return Change(structure=True, details=True)
+
     def apply(self, project: Project) -> Edit:
         project.add_analyst(dataclasses.replace(self.analyst), self.layer)
         if self.index >= 0:
@@ -402,6 +489,10 @@ class AddAnalyst(Edit):
 @dataclasses.dataclass(frozen=True)
 class RemoveAnalyst(Edit):
     analyst_id: int
+
+    def change(self) -> Change:
+        # The consensus layer and the columns' headers are recomputed.
+        return Change(structure=True, details=True)
 
     def apply(self, project: Project) -> Edit:
         index, analyst, layer, notes = project.remove_analyst(self.analyst_id)
@@ -442,6 +533,10 @@ class SetOverride(Edit):
             project.hypothesis_index(self.hypothesis_id)
             project.overrides[key] = self.override
         return SetOverride(self.evidence_id, self.hypothesis_id, before)
+
+    def change(self) -> Change:
+        key = (None, self.evidence_id, self.hypothesis_id)
+        return Change(frozenset({self.evidence_id}), {key: self.override})
 
     def label(self, project: Project) -> str:
         cell = f"{_code_e(project, self.evidence_id)} x {_code_h(project, self.hypothesis_id)}"

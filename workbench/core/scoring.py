@@ -12,7 +12,7 @@ import dataclasses
 
 import numpy as np
 
-from workbench.core.ratings import DEFAULT_LIKELIHOODS, Rating
+from workbench.core.ratings import DEFAULT_LIKELIHOODS, RATING_SCALE, Rating
 
 #: Decimals used when comparing floats for ranking (spec: round to 9 decimals).
 RANK_DECIMALS = 9
@@ -43,11 +43,11 @@ class MatrixScores:
         return np.argsort(self.rank, kind="stable")
 
 
-_N_CODES = len(Rating)
 #: Per code: the spec's value (0 where not scored), whether it is scored, and the
 #: value's parts against (inconsistency) and for (consistency) a hypothesis.
-_VALUE = np.array([int(r) - int(Rating.N) if r.is_scored else 0 for r in Rating], dtype=np.int64)
-_SCORED = np.array([1 if r.is_scored else 0 for r in Rating], dtype=np.int64)
+_VALUE = RATING_SCALE.value_table.astype(np.int64)
+_SCORED = RATING_SCALE.scored_table.astype(np.int64)
+_N_CODES = len(_VALUE)
 _AGAINST = np.maximum(0, -_VALUE).astype(float)
 _SUPPORT = np.maximum(0, _VALUE).astype(float)
 
@@ -55,9 +55,7 @@ _SUPPORT = np.maximum(0, _VALUE).astype(float)
 def values(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(v, scored): v is the spec's value (0 where not scored), scored a mask."""
     codes = np.asarray(codes, dtype=np.int8)
-    scored = codes >= Rating.II
-    v = np.where(scored, codes.astype(np.int16) - int(Rating.N), 0).astype(float)
-    return v, scored
+    return RATING_SCALE.values_of(codes).astype(float), RATING_SCALE.scored_of(codes)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,6 +18,7 @@ import numpy as np
 from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes
 from workbench.core.change_my_mind import MindChange, change_my_mind
 from workbench.core.model import Project
+from workbench.core.ratings import RATING_SCALE
 from workbench.core.scoring import RANK_DECIMALS, Totals, cell_contributions, values
 
 
@@ -210,12 +211,12 @@ def _flip_leaders(
     """
     if rows.size == 0:
         return np.zeros(0, dtype=int), np.zeros(0, dtype=bool)
-    before = codes[rows, columns].astype(np.int16)
-    after = np.clip(before + direction, 2, 6)  # II .. CC
-    possible = after != before
+    v_before = RATING_SCALE.values_of(codes[rows, columns])
+    v_after = np.clip(v_before + direction, RATING_SCALE.min_value, RATING_SCALE.max_value)
+    # Only scored cells move; NA and blank have no step.
+    possible = (v_after != v_before) & RATING_SCALE.scored_of(codes[rows, columns])
     if runner_up < 0:
         return np.full(rows.size, leader), possible
-    v_before, v_after = before - 4, after - 4
     w = weights[rows]
     moved = Totals(
         base.weighted_inconsistency[columns]

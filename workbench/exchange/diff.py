@@ -33,53 +33,14 @@ from workbench.core.edits import (
 from workbench.core.errors import BadInput
 from workbench.core.model import Evidence, Milestone, Project
 from workbench.core.ratings import Rating
-
-#: Evidence fields a workbook carries (everything but id and code).
-EVIDENCE_FIELDS = (
-    "title",
-    "description",
-    "type",
-    "date",
-    "source_id",
-    "locator",
-    "credibility",
-    "relevance",
-    "active",
-    "tags",
-    "notes",
+from workbench.exchange.imported import (
+    EVIDENCE_FIELDS,
+    HYPOTHESIS_FIELDS,
+    WHOLE_PROJECT,
+    ImportScope,
 )
-HYPOTHESIS_FIELDS = ("title", "description", "prior")
+
 SOURCE_FIELDS = ("author", "year", "title", "link", "citation")
-
-
-@dataclasses.dataclass(frozen=True)
-class ImportScope:
-    """What a file can speak for; everything else in the project is left alone.
-
-    A plain matrix says nothing about milestones or rationales, so importing one
-    must not read their absence as "delete them all"; a column the sheet lacks
-    must not clear that field in every item.
-    """
-
-    evidence_fields: frozenset[str] = frozenset(EVIDENCE_FIELDS)
-    hypothesis_fields: frozenset[str] = frozenset(HYPOTHESIS_FIELDS)
-    project_fields: bool = True
-    milestones: bool = True
-    rationales: bool = True
-
-
-#: Our own workbook carries the whole project.
-WHOLE_PROJECT = ImportScope()
-_SCOPE_ATTRIBUTE = "import_scope"
-
-
-def set_import_scope(project: Project, scope: ImportScope) -> None:
-    """Record, on a project just read from a file, what that file could speak for."""
-    setattr(project, _SCOPE_ATTRIBUTE, scope)
-
-
-def import_scope(project: Project) -> ImportScope:
-    return getattr(project, _SCOPE_ATTRIBUTE, WHOLE_PROJECT)
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -159,11 +120,13 @@ def changes_from_workbook(
     *,
     allow_foreign: bool = False,
     label: str = "Import workbook",
+    scope: ImportScope = WHOLE_PROJECT,
 ) -> ImportPlan:
     """Compare ``incoming`` (read from a workbook) with the open ``project``.
 
     The ratings of the workbook's matrix (``incoming.analysts[0]``) go to the
-    layer of ``analyst_id``. Nothing in ``project`` is changed here.
+    layer of ``analyst_id``; ``scope`` (from :class:`Imported`) says what the
+    file could speak for. Nothing in ``project`` is changed here.
     """
     if incoming.uid != project.uid and not allow_foreign:
         raise BadInput(
@@ -171,11 +134,18 @@ def changes_from_workbook(
             f"this project is {project.uid}); import it anyway only if you are sure"
         )
     project.layer(analyst_id)  # fail early on an unknown analyst
-    return _Planner(project, incoming, analyst_id, label).plan()
+    return _Planner(project, incoming, analyst_id, label, scope).plan()
 
 
 class _Planner:
-    def __init__(self, project: Project, incoming: Project, analyst_id: int, label: str) -> None:
+    def __init__(
+        self,
+        project: Project,
+        incoming: Project,
+        analyst_id: int,
+        label: str,
+        scope: ImportScope,
+    ) -> None:
         self.project = project
         self.incoming = incoming
         self.analyst_id = analyst_id
@@ -189,7 +159,7 @@ class _Planner:
         self.source_ids: dict[int, int] = {}
         self.new_evidence: set[int] = set()
         self.new_hypotheses: set[int] = set()
-        self.scope = import_scope(incoming)
+        self.scope = scope
 
     def add(self, edit: Edit) -> None:
         self.result.edits.append(edit)

@@ -29,7 +29,7 @@ from workbench.core.ratings import (
 )
 from workbench.exchange import safety
 from workbench.exchange import workbook_layout as book_layout
-from workbench.exchange.diff import ImportScope, set_import_scope
+from workbench.exchange.imported import Imported, ImportScope
 from workbench.exchange.spreadsheet_reader import Row, Sheet, column_letters, open_sheets
 
 #: Column headers that describe the evidence rather than name a hypothesis.
@@ -118,14 +118,20 @@ def find_layout(sheet: Sheet, first_row: int = 0) -> MatrixLayout | None:
 
 def read_matrix(path: str | Path, *, sheet: str | None = None, analyst: str = "Analyst") -> Project:
     """Read a plain matrix (xlsx, xlsm, ods or csv) into a new one-analyst project."""
+    return import_matrix(path, sheet=sheet, analyst=analyst).project
+
+
+def import_matrix(
+    path: str | Path, *, sheet: str | None = None, analyst: str = "Analyst"
+) -> Imported:
+    """A plain matrix and what it can speak for (the columns it has)."""
     path = Path(path)
     seen: list[str] = []
     for table in open_sheets(path, sheet):
         layout = find_layout(table)
         if layout is not None:
             project = matrix_from_sheet(table, layout, title=path.stem, analyst=analyst)
-            set_import_scope(project, plain_matrix_scope(layout))
-            return project
+            return Imported(project, plain_matrix_scope(layout))
         seen.append(table.name or "")
     where = f" in sheets {', '.join(seen)}" if any(seen) else ""
     raise BadInput(f"{path.name}: no row with an 'Evidence' header cell{where}")

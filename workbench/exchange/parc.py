@@ -18,20 +18,20 @@ import numpy as np
 from workbench.core.dates import PartialDate
 from workbench.core.errors import BadInput
 from workbench.core.model import Analyst, Evidence, EvidenceType, Hypothesis, Project, Source
-from workbench.core.ratings import BadLevel, BadRating, Level, Rating, parse_level, parse_rating
+from workbench.core.ratings import (
+    RATING_SCALE,
+    BadLevel,
+    BadRating,
+    Level,
+    Rating,
+    parse_level,
+    parse_rating,
+)
 from workbench.exchange import safety
-from workbench.exchange.diff import ImportScope, set_import_scope
+from workbench.exchange.imported import ImportScope
 
 #: PARC writes a rating as letters separated by a space: "I I" is very inconsistent.
-PARC_RATINGS: dict[str, Rating] = {
-    "CC": Rating.CC,
-    "C": Rating.C,
-    "N": Rating.N,
-    "I": Rating.I,
-    "II": Rating.II,
-    "NA": Rating.NA,
-    "": Rating.BLANK,
-}
+PARC_RATINGS: dict[str, Rating] = RATING_SCALE.by_code
 _EVIDENCE_TAGS = frozenset(
     {"NAME", "NOTES", "LINK", "TYPE", "CODE", "DATE", "FLAG", "CREDIBILITY", "RELEVANCE", "VALUES"}
 )
@@ -112,9 +112,7 @@ def read_parc(path: str | Path, *, analyst: str = "Analyst") -> Project:
     if not _looks_like_xml(data):
         raise BadInput(f"{path.name}: not a PARC ACH project (the content is not XML)")
     root = safety.parse_xml(decode_xml(data, path.name), path.name)
-    project = _ParcReader(path, root, analyst).read()
-    set_import_scope(project, PARC_SCOPE)
-    return project
+    return _ParcReader(path, root, analyst).read()
 
 
 class _ParcReader:

@@ -46,11 +46,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from workbench.core.errors import BadInput
 from workbench.core.model import Evidence, Hypothesis, Project
-from workbench.core.ratings import RATING_LABELS, Rating
+from workbench.core.ratings import RATING_LABELS, RATING_SCALE
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as styles
 from workbench.exchange.output_file import ExportError, replacing
 from workbench.exchange.xlsx_cells import FORMULA_TRIGGERS, clean_text
+from workbench.exchange.xlsx_formulas import CONSISTENT_TERMS, INCONSISTENT_TERMS, sumproducts
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -209,10 +210,7 @@ def _put_text(sheet, row: int, column: int, value: str, where: str, style: str |
 
 
 def _instructions(scores_shown: bool) -> list[str]:
-    scale = " \u00b7 ".join(
-        f"{r.code} = {RATING_LABELS[r]}"
-        for r in (Rating.CC, Rating.C, Rating.N, Rating.I, Rating.II, Rating.NA)
-    )
+    scale = " \u00b7 ".join(f"{r.code} = {RATING_LABELS[r]}" for r in RATING_SCALE.choices)
     return [
         "How to rate: take one evidence item (one row) at a time and ask of each hypothesis: "
         "if this hypothesis were true, how consistent would this evidence be with it?",
@@ -373,9 +371,9 @@ def _score_rows(
         letter = get_column_letter(column)
         cells = f"{letter}{first_row}:{letter}{last_row}"
         formulas = (
-            f'=SUMPRODUCT(({cells}="I")*{active})+2*SUMPRODUCT(({cells}="II")*{active})',
-            f'=SUMPRODUCT(({cells}="I")*{weights})+2*SUMPRODUCT(({cells}="II")*{weights})',
-            f'=SUMPRODUCT(({cells}="C")*{weights})+2*SUMPRODUCT(({cells}="CC")*{weights})',
+            "=" + sumproducts(cells, active, INCONSISTENT_TERMS),
+            "=" + sumproducts(cells, weights, INCONSISTENT_TERMS),
+            "=" + sumproducts(cells, weights, CONSISTENT_TERMS),
         )
         for k, formula in enumerate(formulas):
             sheet.cell(label_row + k, column, formula).style = styles.SCORE

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 
+from workbench.core.ratings import RATING_SCALE
+
 # -- sheet names ----------------------------------------------------------------
 
 MATRIX_SHEET = "Matrix"
@@ -210,5 +212,5 @@ CONSENSUS_LAYER_NAME = "consensus"
 RATING_SCALE_NAME = "RatingScale"
 WEIGHT_LEVELS_NAME = "WeightLevels"
 #: Values offered in the rating and weight drop-downs, in order.
-RATING_CHOICES = ("CC", "C", "N", "I", "II", "NA")
+RATING_CHOICES = tuple(r.code for r in RATING_SCALE.choices)
 LEVEL_CHOICES = ("Low", "Medium", "High")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
+from workbench.core.ratings import RATING_SCALE
 from workbench.exchange import workbook_layout as layout
 
 
@@ -31,6 +32,27 @@ def _column(column: int, first_row: int, last_row: int) -> str:
 
 def _level_weight(cells: str) -> str:
     return f'(1+({cells}="High")*(SQRT(2)-1)+({cells}="Low")*(SQRT(0.5)-1))'
+
+
+#: (code, weight) of each rating in the three sums, derived from the scale:
+#: inconsistency counts I once and II twice, consistency C once and CC twice.
+INCONSISTENT_TERMS: tuple[tuple[str, int], ...] = tuple(
+    (r.code, -RATING_SCALE.values[r]) for r in RATING_SCALE.scored if RATING_SCALE.values[r] < 0
+)
+CONSISTENT_TERMS: tuple[tuple[str, int], ...] = tuple(
+    (r.code, RATING_SCALE.values[r])
+    for r in reversed(RATING_SCALE.scored)
+    if RATING_SCALE.values[r] > 0
+)
+SCORED_TERMS: tuple[tuple[str, int], ...] = tuple((r.code, 1) for r in RATING_SCALE.scored)
+
+
+def sumproducts(cells: str, factor: str, terms: tuple[tuple[str, int], ...]) -> str:
+    """``SUMPRODUCT((cells="I")*factor)+2*SUMPRODUCT((cells="II")*factor)`` for ``terms``."""
+    return "+".join(
+        ("" if value == 1 else f"{value}*") + f'SUMPRODUCT(({cells}="{code}")*{factor})'
+        for code, value in terms
+    )
 
 
 def _count(cells: str, *codes_and_values: tuple[str, int]) -> str:
@@ -52,9 +74,9 @@ def score_formulas(column: int, n_evidence: int, n_hypotheses: int) -> dict[str,
         f"{_level_weight(_column(layout.CREDIBILITY_COLUMN, first, last))},"
         f"{_level_weight(_column(layout.RELEVANCE_COLUMN, first, last))}"
     )
-    inconsistent = _count(ratings, ("I", 1), ("II", 2))
-    consistent = _count(ratings, ("C", 1), ("CC", 2))
-    scored = _count(ratings, ("CC", 1), ("C", 1), ("N", 1), ("I", 1), ("II", 1))
+    inconsistent = _count(ratings, *INCONSISTENT_TERMS)
+    consistent = _count(ratings, *CONSISTENT_TERMS)
+    scored = _count(ratings, *SCORED_TERMS)
     scored_weight = f"SUMPRODUCT({active},{weight},{scored})"
     weighted_row = layout.first_score_row(n_evidence) + layout.SCORE_ROW_LABELS.index(
         layout.WEIGHTED_INCONSISTENCY_LABEL

@@ -17,20 +17,21 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from workbench.core import palette as colours
+from workbench.core.ratings import RATING_SCALE
 from workbench.exchange import workbook_layout as layout
 
-#: Colour-blind-safe diverging palette (ColorBrewer RdBu), the same as the window:
-#: code -> (fill, text colour).
+#: The window's rating palette in openpyxl's spelling: code -> (fill, text colour).
 RATING_COLOURS: dict[str, tuple[str, str]] = {
-    "CC": ("2166AC", "FFFFFF"),
-    "C": ("92C5DE", "000000"),
-    "N": ("F7F7F7", "000000"),
-    "I": ("F4A582", "000000"),
-    "II": ("B2182B", "FFFFFF"),
-    "NA": ("D9D9D9", "808080"),
+    rating.code: (colours.excel(colours.RATING_FILL[rating]), colours.excel(ink))
+    for rating, ink in colours.RATING_INK.items()
 }
-EXCLUDED_TEXT = "A6A6A6"
-HEADER_FILL = "DDE4EE"
+#: Codes shown in bold: the two ends of the scale.
+BOLD_CODES = frozenset(
+    r.code for r in RATING_SCALE.scored if abs(RATING_SCALE.values[r]) == RATING_SCALE.max_value
+)
+EXCLUDED_TEXT = colours.excel(colours.SHEET_EXCLUDED)
+HEADER_FILL = colours.excel(colours.SHEET_HEADER)
 
 TITLE = "ACH title"
 SUBTITLE = "ACH subtitle"
@@ -56,7 +57,7 @@ LINE_HEIGHT = 15.0
 
 def register_styles(workbook: Workbook) -> None:
     """Add every named style the exporter uses; call once per workbook."""
-    thin = Side(style="thin", color="8EA0B8")
+    thin = Side(style="thin", color=colours.excel(colours.SHEET_BORDER))
 
     def font(**kwargs) -> Font:
         return Font(name=FONT_NAME, size=kwargs.pop("size", 11), **kwargs)
@@ -66,7 +67,7 @@ def register_styles(workbook: Workbook) -> None:
         NamedStyle(TITLE, font=font(bold=True, size=14)),
         NamedStyle(
             SUBTITLE,
-            font=font(italic=True, color="404040"),
+            font=font(italic=True, color=colours.excel(colours.SHEET_NOTE)),
             alignment=Alignment(vertical="top", wrap_text=False),
         ),
         NamedStyle(
@@ -102,7 +103,7 @@ def register_styles(workbook: Workbook) -> None:
         NamedStyle(PERCENT, font=font(), number_format="0.0%", alignment=top),
         NamedStyle(
             NOTE,
-            font=font(italic=True, color="404040"),
+            font=font(italic=True, color=colours.excel(colours.SHEET_NOTE)),
             alignment=Alignment(vertical="top", wrap_text=True),
         ),
     ]
@@ -123,7 +124,9 @@ def add_rating_colours(sheet, first_row: int, last_row: int, n_hypotheses: int) 
     excluded = FormulaRule(
         formula=[f"${active}{first_row}=0"],
         font=Font(italic=True, color=EXCLUDED_TEXT),
-        fill=PatternFill("solid", fgColor="FFFFFF", bgColor="FFFFFF"),
+        fill=PatternFill(
+            "solid", fgColor=colours.excel(colours.WHITE), bgColor=colours.excel(colours.WHITE)
+        ),
         stopIfTrue=True,
     )
     leading = f"A{first_row}:{get_column_letter(layout.RELEVANCE_COLUMN)}{last_row}"
@@ -139,7 +142,7 @@ def add_rating_colours(sheet, first_row: int, last_row: int, n_hypotheses: int) 
                 operator="equal",
                 formula=[f'"{code}"'],
                 fill=PatternFill("solid", fgColor=fill, bgColor=fill),
-                font=Font(color=text, bold=code in ("CC", "II")),
+                font=Font(color=text, bold=code in BOLD_CODES),
             ),
         )
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from workbench.core.model import Project
-from workbench.core.ratings import Rating
+from workbench.core.ratings import RATING_SCALE
 
 #: Evidence ids per block: 2**7. Small enough that an edit rewrites a few KB,
 #: large enough that 10,000 rows are about eighty blobs per analyst.
@@ -113,7 +113,7 @@ def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarr
         if len(cols) == 0 or len(rows) == 0:
             continue
         codes = np.frombuffer(b"".join(code_blobs), dtype=np.int8).reshape(-1, len(cols))
-        if codes.min() < Rating.BLANK or codes.max() > Rating.CC:
+        if codes.min() < RATING_SCALE.lowest_code or codes.max() > RATING_SCALE.highest_code:
             raise CorruptRatings("a rating code is out of range")
         layer_index = np.repeat(np.asarray(layers, dtype=np.int64), counts)
         if np.array_equal(cols, np.arange(len(hypotheses))):

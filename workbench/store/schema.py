@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from workbench.core.ratings import RATING_SCALE
 from workbench.store.format import APPLICATION_ID, PROJECT_SUFFIX, SCHEMA_VERSION
 
 __all__ = ["APPLICATION_ID", "PROJECT_SUFFIX", "SCHEMA_VERSION", "Base"]
@@ -118,6 +119,10 @@ class AnalystRow(Base):
     name: Mapped[str] = mapped_column(Text)
 
 
+#: Stored rating codes are the scale's code indices (0 blank, 1 NA, 2 II ... 6 CC).
+_CODE_RANGE = f"code BETWEEN {RATING_SCALE.lowest_code} AND {RATING_SCALE.highest_code}"
+
+
 class LayerBlockRow(Base):
     """One analyst's ratings of a block of evidence rows (schema 4).
 
@@ -178,7 +183,7 @@ class ConsensusOverrideRow(Base):
     """The facilitator's consensus rating for one cell (schema 2)."""
 
     __tablename__ = "consensus_override"
-    __table_args__ = (CheckConstraint("code BETWEEN 0 AND 6", name="code_range"),)
+    __table_args__ = (CheckConstraint(_CODE_RANGE, name="code_range"),)
 
     evidence_id: Mapped[int] = mapped_column(
         ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True

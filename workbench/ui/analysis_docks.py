@@ -75,7 +75,7 @@ class AnalysisDocks:
         target = Path(path)
         if target.suffix.lower() not in (".pdf", ".html", ".htm"):
             target = target.with_name(target.name + (".html" if "html" in chosen else ".pdf"))
-        from workbench.ui.report_pdf import write_report
+        from workbench.reports import write_report
 
         with reporting(self.window):
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -29,15 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import palette as colours
 from workbench.core.edits import Batch, UpdateHypothesis, UpdateProject
 from workbench.core.errors import WorkbenchError
 from workbench.core.ratings import DEFAULT_LIKELIHOODS, SCALE, Rating
-from workbench.exchange.report_content import BAYES_NOTE, bayes_warning, effective_priors
+from workbench.reports.content import BAYES_NOTE, bayes_warning, effective_priors
 from workbench.ui.dialogs import report
 from workbench.ui.document import Document
 
-LEADER_COLOUR = "#2166AC"
-OTHER_COLOUR = "#92C5DE"
+LEADER_COLOUR = colours.LEADER
+OTHER_COLOUR = colours.OTHERS
 
 Index = QModelIndex | QPersistentModelIndex
 EDIT_ROLE = Qt.ItemDataRole.EditRole
@@ -138,7 +139,7 @@ class PriorsModel(_DocumentModel):
             return _probability(float(scores.posterior[row]))
         unset_prior = col == self.PRIOR and hypothesis.prior is None
         if role == Qt.ItemDataRole.ForegroundRole and unset_prior:
-            return QColor("#777777")
+            return QColor(colours.MUTED_INK)
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == self.PRIOR:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.ratings import RATING_SCALE
 
 
 def show_error(parent: QWidget | None, message: str, title: str = "ACH Workbench") -> None:
@@ -89,9 +90,10 @@ def confirm(
 
 KEYS_HELP = (
     "<b>Rating keys</b> (on a hypothesis cell; several selected cells change together)<br>"
-    "c or + = Consistent, cc or ++ = Very consistent, n or 0 = Neutral,<br>"
-    "i or - = Inconsistent, ii or -- = Very inconsistent, a (or n a) = Not applicable,<br>"
-    "Delete / Backspace = blank. Arrows move; Enter moves down, Tab moves right.<br>"
+    + ",<br>".join(
+        f"{' or '.join(RATING_SCALE.keys_for(r))} = {r.label}" for r in RATING_SCALE.choices
+    )
+    + ",<br>Delete / Backspace = blank. Arrows move; Enter moves down, Tab moves right.<br>"
     "Space (or a double-click) opens the picker; right-click for rationale and more.<br>"
     "Drag a hypothesis header to reorder; double-click it to edit the hypothesis."
 )

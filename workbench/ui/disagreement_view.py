@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import palette as colours
 from workbench.core.ratings import Rating
 from workbench.core.team import CellDisagreement, TeamAnalysis, analyse_team
 from workbench.ui.document import Document
@@ -40,7 +41,7 @@ from workbench.ui.palette import RATING_FILL, RATING_TEXT
 Index = QModelIndex | QPersistentModelIndex
 
 #: ColorBrewer YlOrRd: light = agreement, dark red = extreme spread (readable in grey print).
-SPREAD_COLOURS = ("#FFFFCC", "#FED976", "#FD8D3C", "#E31A1C", "#800026")
+SPREAD_COLOURS = colours.SPREAD
 #: The largest possible spread (CC against II).
 MAX_SPREAD = 2.0
 
@@ -210,7 +211,7 @@ class DisagreementView(QWidget):
         self.image.setColorMap(spread_colour_map())
         self.plot.addItem(self.image)
         self.rings = pg.ScatterPlotItem(
-            symbol="s", size=14, pen=pg.mkPen("#1A1A1A", width=2), brush=None, pxMode=True
+            symbol="s", size=14, pen=pg.mkPen(colours.INK, width=2), brush=None, pxMode=True
         )
         self.plot.addItem(self.rings)
         self.colour_bar = pg.ColorBarItem(

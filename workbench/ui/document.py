@@ -9,31 +9,15 @@ signals here and read the cached arrays (``codes``, ``scores``), so a
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from workbench.core import actions
 from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes
-from workbench.core.edits import (
-    AddEvidence,
-    AddHypothesis,
-    AddSource,
-    Batch,
-    Edit,
-    MoveEvidence,
-    MoveHypothesis,
-    RemoveEvidence,
-    RemoveHypothesis,
-    RemoveSource,
-    SetOverride,
-    SetRating,
-    UpdateEvidence,
-    UpdateProject,
-    UpdateSource,
-)
+from workbench.core.edits import Edit
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Project
 from workbench.core.ratings import Rating
@@ -45,95 +29,14 @@ if TYPE_CHECKING:
 #: QUndoCommand.id() of a rating edit that a second key press may upgrade (c -> cc).
 _RATING_COMMAND_ID = 7001
 
-_STRUCTURAL = (
-    AddEvidence,
-    RemoveEvidence,
-    MoveEvidence,
-    AddHypothesis,
-    RemoveHypothesis,
-    MoveHypothesis,
-)
-
 
 class ReadOnlyProject(WorkbenchError):
     """The project was opened read-only; edits are refused before they start."""
 
 
-@dataclasses.dataclass
-class _Impact:
-    """What an edit touched, so the views refresh no more than they must."""
-
-    first_row: int | None = None
-    last_row: int | None = None
-    structure: bool = False
-    details: bool = False
-
-    def add_row(self, row: int) -> None:
-        self.first_row = row if self.first_row is None else min(self.first_row, row)
-        self.last_row = row if self.last_row is None else max(self.last_row, row)
-
-
-def _impact(edit: Edit, project: Project, out: _Impact) -> None:
-    """Classify an edit that has just been applied to ``project``."""
-    if isinstance(edit, Batch):
-        for part in edit.edits:
-            _impact(part, project, out)
-    elif isinstance(edit, (SetRating, SetOverride)):
-        out.add_row(project.evidence_index(edit.evidence_id))
-    elif isinstance(edit, UpdateEvidence):
-        # Every evidence field is shown in the row (code, title, weights, tags).
-        out.details = True
-        out.add_row(project.evidence_index(edit.evidence_id))
-    elif isinstance(edit, _STRUCTURAL):
-        out.structure = True
-    else:
-        # Hypothesis titles/priors, sources, project fields, milestones, analysts.
-        out.details = True
-        if isinstance(edit, (AddSource, RemoveSource, UpdateSource, UpdateProject)):
-            return
-        out.structure = out.structure or _changes_columns(edit)
-
-
-def _changes_columns(edit: Edit) -> bool:
-    # Analyst changes alter the consensus layer; hypothesis edits change headers
-    # and (with priors) posteriors. Both are cheap to treat as a header refresh.
-    return type(edit).__name__ in ("AddAnalyst", "RemoveAnalyst")
-
-
-def _cell_keys(edit: Edit) -> frozenset | None:
-    """The cells a rating edit sets, or None for any other kind of edit."""
-    if isinstance(edit, SetRating):
-        return frozenset({(edit.analyst_id, edit.evidence_id, edit.hypothesis_id)})
-    if isinstance(edit, SetOverride):
-        return frozenset({(None, edit.evidence_id, edit.hypothesis_id)})
-    if isinstance(edit, Batch):
-        keys: set = set()
-        for part in edit.edits:
-            part_keys = _cell_keys(part)
-            if part_keys is None:
-                return None
-            keys |= part_keys
-        return frozenset(keys)
-    return None
-
-
-def _ratings_of(edit: Edit) -> dict:
-    if isinstance(edit, SetRating):
-        key = (edit.analyst_id, edit.evidence_id, edit.hypothesis_id)
-        return {key: (edit.rating, edit.rationale)}
-    if isinstance(edit, SetOverride):
-        return {(None, edit.evidence_id, edit.hypothesis_id): edit.override}
-    if isinstance(edit, Batch):
-        out: dict = {}
-        for part in edit.edits:
-            out.update(_ratings_of(part))
-        return out
-    return {}
-
-
 def _same_ratings(inverse: Edit, edit: Edit) -> bool:
-    """True when the merged step ends where it began (c, c on a CC cell): drop it."""
-    return _ratings_of(inverse) == _ratings_of(edit)
+    """True when the step ends where it began (c, c on a CC cell): drop it."""
+    return inverse.change().ratings == edit.change().ratings
 
 
 class EditCommand(QUndoCommand):
@@ -149,14 +52,14 @@ class EditCommand(QUndoCommand):
         self._applied = True
 
     def id(self) -> int:  # noqa: A003 - Qt's name
-        return _RATING_COMMAND_ID if _cell_keys(self.edit) is not None else -1
+        return _RATING_COMMAND_ID if self.edit.change().cells is not None else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
         """Fold a second key press (c then c) into the first: one undo step."""
         if not isinstance(other, EditCommand) or not other._merge:
             return False
-        mine = _cell_keys(self.edit)
-        if mine is None or mine != _cell_keys(other.edit):
+        mine = self.edit.change().cells
+        if mine is None or mine != other.edit.change().cells:
             return False
         self.edit = other.edit
         before, after = self.text(), other.text()
@@ -279,45 +182,21 @@ class Document(QObject):
         if self._layer != CONSENSUS:
             self.set_layer(analyst_id)
 
+    @property
+    def seat(self) -> actions.Seat:
+        """The layer on show and who is rating: what core/actions needs to decide."""
+        return actions.Seat(self._layer, self._analyst_id)
+
     def rating_edit(self, row: int, column: int, rating: Rating) -> Edit:
-        """The edit that sets one visible cell to ``rating``.
-
-        On an analyst's layer that analyst's rating changes. On the consensus
-        layer with one analyst it is that analyst's rating (the two are the
-        same); with a team it is the facilitator's override, because changing
-        one analyst's vote would not show as the typed value.
-        """
-        project = self.project
-        evidence_id = project.evidence[row].id
-        hypothesis_id = project.hypotheses[column].id
-        if self._layer == CONSENSUS and len(project.analysts) > 1:
-            from workbench.core.model import ConsensusOverride
-
-            key = (evidence_id, hypothesis_id)
-            note = project.overrides.get(key).note if key in project.overrides else ""
-            return SetOverride(evidence_id, hypothesis_id, ConsensusOverride(rating, note))
-        analyst = self._layer if self._layer != CONSENSUS else self._analyst_id
-        if analyst is None:
-            raise WorkbenchError("Add an analyst before rating: this project has none.")
-        return SetRating(int(analyst), evidence_id, hypothesis_id, rating)
+        """The edit that sets one visible cell to ``rating`` (core/actions decides whose)."""
+        return actions.rating_edit(self.project, self.seat, row, column, rating)
 
     def editing_analyst(self) -> int | None:
         """Whose ratings and rationales a cell edit changes (None: the team override)."""
-        if self._layer != CONSENSUS:
-            return int(self._layer)
-        if len(self.project.analysts) > 1:
-            return None
-        return self._analyst_id
+        return self.seat.editing_analyst(self.project)
 
     def rationale(self, row: int, column: int) -> str:
-        project = self.project
-        evidence_id = project.evidence[row].id
-        hypothesis_id = project.hypotheses[column].id
-        analyst = self.editing_analyst()
-        if analyst is None:
-            override = project.overrides.get((evidence_id, hypothesis_id))
-            return override.note if override else ""
-        return project.rationale(analyst, evidence_id, hypothesis_id)
+        return actions.rationale(self.project, self.seat, row, column)
 
     # -- editing ----------------------------------------------------------------
 
@@ -336,6 +215,8 @@ class Document(QObject):
             )
         text = edit.label(self.project)
         inverse = self._apply(edit, raise_errors=True)
+        if not merge and edit.change().cells is not None and _same_ratings(inverse, edit):
+            return  # the cells already said so (a slow second "c"): no undo step
         self.undo_stack.push(EditCommand(self, edit, inverse, text, merge))
 
     def _apply(self, edit: Edit, raise_errors: bool = False) -> Edit:
@@ -350,16 +231,16 @@ class Document(QObject):
             QTimer.singleShot(0, self.undo_stack.clear)
             self.errorOccurred.emit(str(error) or type(error).__name__)
             return edit
-        impact = _Impact()
-        _impact(edit, self.project, impact)
+        change = edit.change()
         # Ratings alone leave weights and exclusions as they were: no Python loop over
         # 10,000 evidence items on every key press.
-        self._refresh(evidence_changed=impact.structure or impact.details)
-        if impact.structure:
+        self._refresh(evidence_changed=change.structure or change.details)
+        if change.structure:
             self.structureChanged.emit()
-        elif impact.first_row is not None and impact.last_row is not None:
-            self.cellsChanged.emit(impact.first_row, impact.last_row)
-        if impact.details:
+        elif change.evidence_ids:
+            rows = [self.project.evidence_index(e) for e in change.evidence_ids]
+            self.cellsChanged.emit(min(rows), max(rows))
+        if change.details:
             self.detailsChanged.emit()
         self.scoresChanged.emit()
         return inverse

@@ -8,8 +8,6 @@ refused with a line under the form and the item keeps its old value.
 
 from __future__ import annotations
 
-import dataclasses
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,54 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import actions
 from workbench.core.dates import BadDate, PartialDate
 from workbench.core.edits import (
-    AddEvidence,
-    Batch,
-    Edit,
     MoveEvidence,
-    RemoveEvidence,
     UpdateEvidence,
 )
+from workbench.core.errors import WorkbenchError
 from workbench.core.model import Evidence, EvidenceType
 from workbench.core.ratings import Level, Rating
 from workbench.ui.document import Document
 from workbench.ui.form_fields import CommitTextEdit, StatusLine, apply_edit
-from workbench.ui.matrix_view import rationale_edit
-
-
-def new_evidence_edit(document: Document, after_row: int) -> AddEvidence:
-    """A blank item placed after ``after_row`` (at the end when -1)."""
-    project = document.project
-    evidence = Evidence(id=project.new_id(), code=project.next_code("E"), title="New evidence")
-    index = after_row + 1 if after_row >= 0 else len(project.evidence)
-    return AddEvidence(evidence, index)
-
-
-def duplicate_evidence_edit(document: Document, row: int) -> AddEvidence:
-    """A copy of one item with every analyst's ratings and rationales, placed after it."""
-    project = document.project
-    original = project.evidence[row]
-    copy = dataclasses.replace(
-        original,
-        id=project.new_id(),
-        code=project.next_code("E"),
-        title=f"{original.title} (copy)",
-        tags=list(original.tags),
-    )
-    rows = {aid: layer[row].copy() for aid, layer in project.layers.items()}
-    notes = {
-        (a, copy.id, h): text for (a, e, h), text in project.rationales.items() if e == original.id
-    }
-    return AddEvidence(copy, row + 1, rows, notes)
-
-
-def delete_evidence_edit(document: Document, rows: list[int]) -> Edit:
-    project = document.project
-    removals = tuple(RemoveEvidence(project.evidence[r].id) for r in sorted(set(rows)))
-    if len(removals) == 1:
-        return removals[0]
-    return Batch(removals, f"Delete {len(removals)} evidence items")
 
 
 class EvidencePanel(QWidget):
@@ -367,8 +328,15 @@ class EvidencePanel(QWidget):
     def _commit_rationale(self, text: str) -> None:
         if self.evidence is None or self.cell_column < 0 or self._loading:
             return
-        edit = rationale_edit(self.document, self.row, self.cell_column, text.strip())
-        apply_edit(self, self.document, edit)
+        document = self.document
+        try:
+            edit = actions.rationale_edit(
+                document.project, document.seat, self.row, self.cell_column, text.strip()
+            )
+        except WorkbenchError as error:
+            self.status.say(str(error))
+            return
+        apply_edit(self, document, edit)
 
     def _move(self, step: int) -> None:
         evidence = self.evidence
@@ -380,11 +348,3 @@ class EvidencePanel(QWidget):
         if apply_edit(self, self.document, MoveEvidence(evidence.id, target)):
             self.row = target
             self.reload()
-
-
-__all__ = [
-    "EvidencePanel",
-    "delete_evidence_edit",
-    "duplicate_evidence_edit",
-    "new_evidence_edit",
-]

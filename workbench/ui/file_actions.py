@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from workbench.core.errors import BadInput, WorkbenchError
 from workbench.core.model import Analyst, Hypothesis, Project
+from workbench.exchange.formats import Format
+from workbench.exchange.imported import Imported
 from workbench.ui import files
 from workbench.ui.dialogs import confirm, reporting
 from workbench.ui.tasks import Cancelled, run_in_background
@@ -221,7 +223,7 @@ class FileActions:
         )
         return Path(path) if path else None
 
-    def _read(self, path: Path) -> Project:
+    def _read(self, path: Path) -> Imported:
         return run_in_background(self.window, f"Reading {path.name}…", lambda: files.read_any(path))
 
     def import_as_new(self) -> None:
@@ -234,7 +236,7 @@ class FileActions:
 
         with reporting(self.window):
             try:
-                project = self._read(source)
+                project = self._read(source).project
             except Cancelled:
                 return
             target = self._ask_new_path("Save the imported project as", f"{source.stem}.achwb")
@@ -280,7 +282,12 @@ class FileActions:
             own = files.is_own_workbook(source)
             try:
                 plan = changes_from_workbook(
-                    doc.project, incoming, analyst, allow_foreign=not own, label=label
+                    doc.project,
+                    incoming.project,
+                    analyst,
+                    allow_foreign=not own,
+                    label=label,
+                    scope=incoming.scope,
                 )
             except BadInput as error:
                 if not own or "another project" not in str(error):
@@ -293,7 +300,12 @@ class FileActions:
                 ):
                     return
                 plan = changes_from_workbook(
-                    doc.project, incoming, analyst, allow_foreign=True, label=label
+                    doc.project,
+                    incoming.project,
+                    analyst,
+                    allow_foreign=True,
+                    label=label,
+                    scope=incoming.scope,
                 )
             if plan.is_empty:
                 QMessageBox.information(self.window, "Import", "\n".join(plan.summary()))
@@ -314,13 +326,9 @@ class FileActions:
 
     # -- export -------------------------------------------------------------------------
 
-    def export_xlsx(self) -> None:
-        self._export(".xlsx", "Excel workbook (*.xlsx)")
-
-    def export_csv(self) -> None:
-        self._export(".csv", "CSV (*.csv)")
-
-    def _export(self, suffix: str, file_filter: str) -> None:
+    def export(self, fmt: Format) -> None:
+        """File > Export to ...: one of the registry's export formats."""
+        suffix, file_filter = fmt.export_suffix, fmt.export_filter
         doc = self.document
         if not doc.is_open:
             return

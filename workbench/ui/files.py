@@ -1,4 +1,4 @@
-"""Which reader or writer a file needs, by its extension.
+"""The window's side of the format registry (exchange/formats.py).
 
 These functions take paths and core objects only, so they run on a worker
 thread (see tasks.py) without touching the window or the open project file.
@@ -13,17 +13,15 @@ from workbench import __version__
 from workbench.core.analysis import LayerKey
 from workbench.core.errors import BadInput
 from workbench.core.model import Project
-from workbench.exchange import by_extension
+from workbench.exchange import formats
+from workbench.exchange.imported import Imported
 
 PROJECT_SUFFIX = ".achwb"
-IMPORT_SUFFIXES = by_extension.IMPORT_SUFFIXES
-EXPORT_SUFFIXES = by_extension.EXPORT_SUFFIXES
+IMPORT_SUFFIXES = formats.IMPORT_SUFFIXES
+EXPORT_SUFFIXES = formats.EXPORT_SUFFIXES
 
-OPEN_FILTER = "ACH Workbench projects (*.achwb)"
-IMPORT_FILTER = (
-    "Matrices (*.xlsx *.xlsm *.ods *.csv *.tsv *.txt *.achz);;Excel workbooks (*.xlsx *.xlsm);;"
-    "CSV (*.csv *.tsv *.txt);;PARC ACH (*.achz)"
-)
+OPEN_FILTER = f"ACH Workbench projects (*{PROJECT_SUFFIX})"
+IMPORT_FILTER = formats.IMPORT_FILTER
 
 
 def is_own_workbook(path: Path) -> bool:
@@ -35,16 +33,16 @@ def is_own_workbook(path: Path) -> bool:
     return is_workbench_workbook(path)
 
 
-def read_any(path: Path) -> Project:
-    """Read a spreadsheet, CSV or PARC file into a core Project (the CLI's reader)."""
+def read_any(path: Path) -> Imported:
+    """Read a spreadsheet, CSV or PARC file, with what it can speak for."""
     if not path.is_file():
         raise BadInput(f"{path}: no such file")
-    return by_extension.read_any(path)
+    return formats.import_any(path)
 
 
 def export_to(project: Project, path: Path, layer: LayerKey) -> Path:
-    """Write an .xlsx (live formulas) or .csv of ``project`` seen on ``layer``."""
-    by_extension.export_any(project, path, layer=layer, app_version=__version__)
+    """Write ``project`` seen on ``layer`` in the format its extension names."""
+    formats.export_any(project, path, layer=layer, app_version=__version__)
     return path
 
 

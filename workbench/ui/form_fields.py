@@ -11,6 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
+from workbench.core import palette as colours
 from workbench.core.edits import Edit
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
@@ -50,7 +51,7 @@ class StatusLine(QLabel):
         super().__init__(parent)
         self.setObjectName("formStatus")
         self.setWordWrap(True)
-        self.setStyleSheet("color: #B2182B;")
+        self.setStyleSheet(f"color: {colours.ERROR_INK};")
         self.hide()
 
     def say(self, text: str) -> None:

@@ -4,8 +4,6 @@ current column."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -17,48 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.edits import AddHypothesis, Batch, Edit, MoveHypothesis, UpdateHypothesis
+from workbench.core.edits import MoveHypothesis, UpdateHypothesis
 from workbench.core.model import Hypothesis
 from workbench.ui.document import Document
 from workbench.ui.form_fields import CommitTextEdit, StatusLine, apply_edit
-
-
-def new_hypothesis_edit(document: Document, after_column: int) -> AddHypothesis:
-    project = document.project
-    hypothesis = Hypothesis(
-        id=project.new_id(), code=project.next_code("H"), title="New hypothesis"
-    )
-    index = after_column + 1 if after_column >= 0 else len(project.hypotheses)
-    return AddHypothesis(hypothesis, index)
-
-
-def duplicate_hypothesis_edit(document: Document, column: int) -> AddHypothesis:
-    project = document.project
-    original = project.hypotheses[column]
-    copy = dataclasses.replace(
-        original, id=project.new_id(), code=project.next_code("H"), title=f"{original.title} (copy)"
-    )
-    columns = {aid: layer[:, column].copy() for aid, layer in project.layers.items()}
-    notes = {
-        (a, e, copy.id): text for (a, e, h), text in project.rationales.items() if h == original.id
-    }
-    return AddHypothesis(copy, column + 1, columns, notes)
-
-
-def sort_by_rank_edit(document: Document) -> Edit | None:
-    """Moves that put the hypotheses in rank order (None when they already are)."""
-    project = document.project
-    wanted = [project.hypotheses[i].id for i in document.scores.order()]
-    current = [h.id for h in project.hypotheses]
-    if wanted == current:
-        return None
-    moves = []
-    for target, hypothesis_id in enumerate(wanted):
-        old = current.index(hypothesis_id)
-        if old != target:
-            current.insert(target, current.pop(old))
-            moves.append(MoveHypothesis(hypothesis_id, target))
-    return Batch(tuple(moves), "Sort hypotheses by rank")
 
 
 def parse_prior(text: str) -> float | None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from workbench.core.analysis import CONSENSUS
 from workbench.core.edits import SetOverride
 from workbench.core.model import ConsensusOverride
-from workbench.core.ratings import Rating
+from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.core.team import analyse_team
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
@@ -42,7 +42,7 @@ from workbench.ui.team_actions import collect_sheets, write_sheets
 
 #: Item data of the "my ratings" entry: the current analyst, whoever that is.
 MINE = "mine"
-_CHOICES = (Rating.CC, Rating.C, Rating.N, Rating.I, Rating.II, Rating.NA)
+_CHOICES = RATING_SCALE.choices
 
 CellGetter = Callable[[], "tuple[int, int] | None"]
 

@@ -7,6 +7,8 @@ has an objectName so tests (and keyboard-driven users) can find it.
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import (
     QAction,
@@ -26,16 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.exchange import formats
 from workbench.ui.dialogs import show_about, show_error, show_keys
 from workbench.ui.disagreement_view import DisagreementView
 from workbench.ui.document import Document
-from workbench.ui.evidence_panel import (
-    EvidencePanel,
-)
+from workbench.ui.evidence_panel import EvidencePanel
 from workbench.ui.file_actions import FileActions
-from workbench.ui.hypothesis_panel import (
-    HypothesisPanel,
-)
+from workbench.ui.hypothesis_panel import HypothesisPanel
 from workbench.ui.layer_switcher import LayerSwitcher
 from workbench.ui.matrix_model import LEADING
 from workbench.ui.matrix_panel import MatrixPanel
@@ -184,8 +183,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self.action("actionImportNew", "Import as &New Project…", files.import_as_new)
         )
-        file_menu.addAction(self.action("actionExportXlsx", "Export to E&xcel…", files.export_xlsx))
-        file_menu.addAction(self.action("actionExportCsv", "Export to CS&V…", files.export_csv))
+        for fmt in formats.EXPORTS:
+            name = "actionExport" + fmt.export_suffix.lstrip(".").capitalize()
+            export = functools.partial(files.export, fmt)
+            file_menu.addAction(self.action(name, f"Export to {fmt.name}…", export))
         file_menu.addAction(self.action("actionReport", "&Report…", self.analysis.save_report))
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionQuit", "&Quit", self.close, keys.Quit))

@@ -27,10 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.edits import Batch, Edit, MoveHypothesis, SetOverride, SetRating, UpdateEvidence
+from workbench.core import actions
+from workbench.core.edits import Edit, MoveHypothesis, UpdateEvidence
 from workbench.core.errors import WorkbenchError
-from workbench.core.model import ConsensusOverride
-from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
+from workbench.core.ratings import (
+    RATING_SCALE,
+    Rating,
+)
 from workbench.ui import palette
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
@@ -48,22 +51,8 @@ FROZEN_COLUMNS = 2
 #: How long a first key waits for its partner (c then c = CC).
 SEQUENCE_MS = 600
 
-_SINGLE = {
-    "c": Rating.C,
-    "+": Rating.C,
-    "i": Rating.I,
-    "-": Rating.I,
-    "n": Rating.N,
-    "0": Rating.N,
-    "a": Rating.NA,
-}
-_PAIRS = {
-    ("c", "c"): Rating.CC,
-    ("+", "+"): Rating.CC,
-    ("i", "i"): Rating.II,
-    ("-", "-"): Rating.II,
-    ("n", "a"): Rating.NA,
-}
+_SINGLE = RATING_SCALE.keys
+_PAIRS = RATING_SCALE.chords
 
 
 class MatrixView(QTableView):
@@ -221,12 +210,9 @@ class MatrixView(QTableView):
         if not cells:
             return
         with reporting(self):
-            edits = tuple(self.document.rating_edit(r, c, rating) for r, c in cells)
-            if len(edits) == 1:
-                self.document.do(edits[0], merge=merge)
-            else:
-                text = f"Rate {len(edits)} cells: {rating.code or 'blank'}"
-                self.document.do(Batch(edits, text), merge=merge)
+            document = self.document
+            edit = actions.rate_cells(document.project, document.seat, cells, rating)
+            document.do(edit, merge=merge)
 
     def paintEvent(self, event) -> None:  # noqa: ANN001, N802
         super().paintEvent(event)
@@ -370,7 +356,11 @@ class MatrixView(QTableView):
         )
         if ok:
             with reporting(self):
-                self.document.do(rationale_edit(self.document, row, column, text.strip()))
+                document = self.document
+                edit = actions.rationale_edit(
+                    document.project, document.seat, row, column, text.strip()
+                )
+                document.do(edit)
 
     def _header_menu(self, position: QPoint) -> None:
         section = self.horizontalHeader().logicalIndexAt(position)
@@ -429,46 +419,16 @@ class MatrixView(QTableView):
         current = self.currentIndex()
         if not current.isValid() or current.column() < LEADING:
             raise WorkbenchError("Select the top-left rating cell to paste into first.")
-        lines = [line.split("\t") for line in text.rstrip("\r\n").replace("\r\n", "\n").split("\n")]
-        if not text.strip():
-            raise WorkbenchError("The clipboard holds no ratings to paste.")
+        block = actions.parse_pasted_ratings(text)
         model = self.matrix
-        top, left = current.row(), current.column()
-        height, width = len(lines), max(len(line) for line in lines)
-        if top + height > model.rowCount() or left + width > model.columnCount():
-            raise WorkbenchError(
-                f"The pasted block ({height} x {width}) runs past the edge of the matrix; "
-                "select a cell further up or left."
-            )
-        edits = []
-        for i, line in enumerate(lines):
-            for j, raw in enumerate(line):
-                try:
-                    rating = parse_rating(raw)
-                except BadRating as error:
-                    raise WorkbenchError(
-                        f"Clipboard line {i + 1}, column {j + 1}: {error} "
-                        f"(use {ACCEPTED_RATING_SPELLINGS})."
-                    ) from None
-                row = model.project_row(top + i)
-                edits.append(self.document.rating_edit(row, left + j - LEADING, rating))
-        return Batch(tuple(edits), f"Paste {len(edits)} ratings")
+        rows = [model.project_row(r) for r in range(current.row(), model.rowCount())]
+        document = self.document
+        return actions.paste_edit(
+            document.project, document.seat, block, rows, current.column() - LEADING
+        )
 
     def visual_rect_of(self, row: int, column: int) -> QRect:
         return self.visualRect(self.matrix.index(row, column))
-
-
-def rationale_edit(document: Document, row: int, column: int, text: str) -> Edit:
-    """The edit that sets the rationale of one cell on the layer being edited."""
-    project = document.project
-    evidence_id, hypothesis_id = project.evidence[row].id, project.hypotheses[column].id
-    analyst = document.editing_analyst()
-    if analyst is None:
-        current = project.overrides.get((evidence_id, hypothesis_id))
-        rating = current.rating if current else Rating(int(document.codes[row, column]))
-        return SetOverride(evidence_id, hypothesis_id, ConsensusOverride(rating, text))
-    rating = project.rating(analyst, evidence_id, hypothesis_id)
-    return SetRating(analyst, evidence_id, hypothesis_id, rating, text)
 
 
 def make_clipboard_actions(view: MatrixView) -> tuple[QAction, QAction]:
@@ -483,4 +443,4 @@ def make_clipboard_actions(view: MatrixView) -> tuple[QAction, QAction]:
     return copy, paste
 
 
-__all__ = ["MatrixView", "RatingDelegate", "RatingPicker", "RatingRole", "rationale_edit"]
+__all__ = ["MatrixView", "RatingDelegate", "RatingPicker", "RatingRole"]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import palette as colours
 from workbench.core.dates import BadDate, PartialDate
 from workbench.core.edits import AddMilestone, RemoveMilestone, UpdateMilestone
 from workbench.core.errors import WorkbenchError
@@ -37,8 +38,8 @@ EDIT = Qt.ItemDataRole.EditRole
 
 HYPOTHESIS, INDICATOR, EXPECTED_BY, STATUS, NOTE = range(5)
 STATUS_COLOURS = {
-    MilestoneStatus.OBSERVED: QColor("#D1E5F0"),
-    MilestoneStatus.CONTRADICTED: QColor("#FDDBC7"),
+    MilestoneStatus.OBSERVED: QColor(colours.OBSERVED),
+    MilestoneStatus.CONTRADICTED: QColor(colours.CONTRADICTED),
 }
 
 

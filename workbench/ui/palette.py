@@ -12,27 +12,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
+from workbench.core import palette as colours
 from workbench.core.ratings import Rating
 
 #: Cell fill of each rating (BLANK has none: the view's base colour shows).
-RATING_FILL: dict[Rating, QColor] = {
-    Rating.CC: QColor("#2166AC"),
-    Rating.C: QColor("#92C5DE"),
-    Rating.N: QColor("#F7F7F7"),
-    Rating.I: QColor("#F4A582"),
-    Rating.II: QColor("#B2182B"),
-    Rating.NA: QColor("#D9D9D9"),
-}
+RATING_FILL: dict[Rating, QColor] = {r: QColor(c) for r, c in colours.RATING_FILL.items()}
 
 #: Code colour on each fill.
-RATING_TEXT: dict[Rating, QColor] = {
-    Rating.CC: QColor("#FFFFFF"),
-    Rating.C: QColor("#1A1A1A"),
-    Rating.N: QColor("#1A1A1A"),
-    Rating.I: QColor("#1A1A1A"),
-    Rating.II: QColor("#FFFFFF"),
-    Rating.NA: QColor("#6B6B6B"),
-}
+RATING_TEXT: dict[Rating, QColor] = {r: QColor(c) for r, c in colours.RATING_INK.items()}
 
 #: Indexed by the int8 code so the model looks colours up without an enum call.
 FILL_BY_CODE: list[QColor | None] = [RATING_FILL.get(Rating(i)) for i in range(len(Rating))]
@@ -97,29 +84,14 @@ APPEARANCES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 def dark_palette() -> QPalette:
     """A calm dark palette for Fusion (used when the analyst picks Dark)."""
     palette = QPalette()
-    colours = {
-        QPalette.ColorRole.Window: "#2b2b2b",
-        QPalette.ColorRole.WindowText: "#e6e6e6",
-        QPalette.ColorRole.Base: "#1f1f1f",
-        QPalette.ColorRole.AlternateBase: "#2f2f2f",
-        QPalette.ColorRole.ToolTipBase: "#3a3a3a",
-        QPalette.ColorRole.ToolTipText: "#f0f0f0",
-        QPalette.ColorRole.Text: "#e6e6e6",
-        QPalette.ColorRole.PlaceholderText: "#9a9a9a",
-        QPalette.ColorRole.Button: "#353535",
-        QPalette.ColorRole.ButtonText: "#e6e6e6",
-        QPalette.ColorRole.Highlight: "#3d7fd6",
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.Link: "#8ab4f8",
-    }
-    for role, name in colours.items():
-        palette.setColor(role, QColor(name))
+    for role_name, name in colours.DARK_THEME.items():
+        palette.setColor(getattr(QPalette.ColorRole, role_name), QColor(name))
     for role in (
         QPalette.ColorRole.Text,
         QPalette.ColorRole.WindowText,
         QPalette.ColorRole.ButtonText,
     ):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#808080"))
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(colours.DARK_DISABLED_TEXT))
     return palette
 
 

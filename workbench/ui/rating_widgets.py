@@ -20,21 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.ratings import Rating
+from workbench.core import palette as colours
+from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.ui import palette
 from workbench.ui.matrix_model import LEADING
 
 #: Menu order: the scale from consistent to inconsistent, then NA and blank.
-MENU_RATINGS = (Rating.CC, Rating.C, Rating.N, Rating.I, Rating.II, Rating.NA, Rating.BLANK)
-KEY_HINT = {
-    Rating.CC: "cc",
-    Rating.C: "c",
-    Rating.N: "n",
-    Rating.I: "i",
-    Rating.II: "ii",
-    Rating.NA: "a",
-    Rating.BLANK: "Del",
-}
+MENU_RATINGS = RATING_SCALE.menu
+KEY_HINT = RATING_SCALE.key_hints
 
 
 class RatingDelegate(QStyledItemDelegate):
@@ -64,7 +57,9 @@ class RatingDelegate(QStyledItemDelegate):
                 [top_right, top_right + QPoint(-size, 0), top_right + QPoint(0, size)]
             )
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#444444") if fill is not None else option.palette.text())
+            painter.setBrush(
+                QColor(colours.RATIONALE_MARK) if fill is not None else option.palette.text()
+            )
             painter.drawPolygon(corner)
         if model.is_overridden(model.project_row(index.row()), index.column() - LEADING):
             # The facilitator's hand-set consensus: a bold bottom-left corner.
@@ -74,7 +69,7 @@ class RatingDelegate(QStyledItemDelegate):
                 [bottom_left, bottom_left + QPoint(size, 0), bottom_left + QPoint(0, -size)]
             )
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#6A3D9A"))
+            painter.setBrush(QColor(colours.OVERRIDE_MARK))
             painter.drawPolygon(corner)
         if selected:
             highlight = option.palette.color(QPalette.ColorRole.Highlight)
@@ -107,7 +102,7 @@ class RatingPicker(QFrame):
                 text = palette.RATING_TEXT[rating].name()
                 button.setStyleSheet(
                     f"QToolButton {{ background: {fill.name()}; color: {text}; font-weight: bold;"
-                    " border: 1px solid #888; border-radius: 3px; }"
+                    f" border: 1px solid {colours.BUTTON_BORDER}; border-radius: 3px; }}"
                     "QToolButton:hover { border: 2px solid palette(highlight); }"
                 )
             button.clicked.connect(lambda _=False, r=rating: self._pick(r))

@@ -28,15 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import palette as colours
 from workbench.core.model import Hypothesis
 from workbench.core.scoring import MatrixScores
 from workbench.ui.document import Document
 from workbench.ui.palette import is_dark
 
 #: The palette of the project: the leading hypothesis, and every other bar.
-LEADER_COLOUR = "#2166AC"
-BAR_COLOUR_LIGHT = "#9AAABB"
-BAR_COLOUR_DARK = "#6F8296"
+LEADER_COLOUR = colours.LEADER
+BAR_COLOUR_LIGHT = colours.BAR_LIGHT
+BAR_COLOUR_DARK = colours.BAR_DARK
 SHORT_TITLE = 30
 
 WI_HELP = (

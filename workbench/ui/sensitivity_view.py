@@ -31,17 +31,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import palette as colours
 from workbench.core.sensitivity import SensitivityResult, sensitivity
-from workbench.exchange.report_content import (
+from workbench.reports.charts import tornado_bars
+from workbench.reports.content import (
     change_my_mind_lines,
     linchpin_reasons,
     sensitivity_sentences,
 )
 from workbench.ui.document import Document
-from workbench.ui.report_charts import tornado_bars
 
-FLIP_COLOUR = "#B2182B"
-STEADY_COLOUR = "#4393C3"
+FLIP_COLOUR = colours.FLIP
+STEADY_COLOUR = colours.STEADY
 #: Bars shown at most; the rest move the lead too little to matter on screen.
 MAX_BARS = 40
 LABEL_CHARS = 38
@@ -117,7 +118,7 @@ class SensitivityView(QWidget):
         self.plot.setMinimumWidth(200)
         self.bar_item = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.plot.addItem(self.bar_item)
-        self.zero_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen("#1A1A1A", width=1))
+        self.zero_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(colours.INK, width=1))
         self.plot.addItem(self.zero_line)
         self.plot.scene().sigMouseClicked.connect(self._plot_clicked)
 

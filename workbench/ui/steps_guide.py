@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import palette as colours
 from workbench.core.steps import HEUER_STEPS, HeuerStep, StepStatus, current_step
 from workbench.ui.document import Document
 from workbench.ui.palette import is_dark
 
-ACCENT = "#2166AC"
+ACCENT = colours.LEADER
 DONE_MARK = "\u2713"
 MILESTONE_STEP = 8
 
@@ -161,7 +162,7 @@ class StepsGuide(QWidget):
         text = palette.color(QPalette.WindowText)
         # Steps ahead are quieter than the rest but must stay readable: 60% of the text.
         muted = _blend(text, palette.color(QPalette.Window), 0.6)
-        note_colour = "#92C5DE" if dark else ACCENT
+        note_colour = colours.DARK_ACCENT if dark else ACCENT
         rgba = f"rgba({tint.red()}, {tint.green()}, {tint.blue()}, {tint.alpha()})"
         for card in self.cards:
             name = card.objectName()

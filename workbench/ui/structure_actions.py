@@ -1,24 +1,15 @@
 """Evidence and hypothesis actions of the window: add, duplicate, delete,
-exclude, sort by rank. Each builds core edits (see the panels' edit
-builders) and hands them to the Document; the window then shows the result.
+exclude, sort by rank. core/actions builds each edit and this hands it to
+the Document; the window then shows the result.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from workbench.core import actions
 from workbench.core.edits import MoveEvidence, RemoveHypothesis, UpdateEvidence
 from workbench.ui.dialogs import reporting
-from workbench.ui.evidence_panel import (
-    delete_evidence_edit,
-    duplicate_evidence_edit,
-    new_evidence_edit,
-)
-from workbench.ui.hypothesis_panel import (
-    duplicate_hypothesis_edit,
-    new_hypothesis_edit,
-    sort_by_rank_edit,
-)
 
 if TYPE_CHECKING:
     from workbench.ui.main_window import MainWindow
@@ -38,7 +29,7 @@ class StructureActions:
 
     def add_evidence(self) -> None:
         with reporting(self.window):
-            edit = new_evidence_edit(self.document, self.view.current_project_row())
+            edit = actions.new_evidence_edit(self.document.project, self.view.current_project_row())
             self.document.do(edit)
             self.window.select_cell(edit.index, max(self.view.current_hypothesis(), 0))
             self.window._edit_evidence_row(edit.index)
@@ -49,7 +40,7 @@ class StructureActions:
         if row < 0:
             return
         with reporting(self.window):
-            edit = duplicate_evidence_edit(self.document, row)
+            edit = actions.duplicate_evidence_edit(self.document.project, row)
             self.document.do(edit)
             self.window.select_cell(edit.index, max(self.view.current_hypothesis(), 0))
 
@@ -59,7 +50,7 @@ class StructureActions:
             return
         column = self.view.current_hypothesis()
         with reporting(self.window):
-            self.document.do(delete_evidence_edit(self.document, rows))
+            self.document.do(actions.delete_evidence_edit(self.document.project, rows))
             remaining = len(self.document.project.evidence)
             if remaining:
                 self.window.select_cell(min(rows[0], remaining - 1), column)
@@ -75,7 +66,9 @@ class StructureActions:
 
     def add_hypothesis(self) -> None:
         with reporting(self.window):
-            edit = new_hypothesis_edit(self.document, self.view.current_hypothesis())
+            edit = actions.new_hypothesis_edit(
+                self.document.project, self.view.current_hypothesis()
+            )
             self.document.do(edit)
             self.window.select_cell(max(self.view.current_project_row(), 0), edit.index)
             self.window._edit_hypothesis(edit.index)
@@ -86,7 +79,7 @@ class StructureActions:
         if column < 0:
             return
         with reporting(self.window):
-            self.document.do(duplicate_hypothesis_edit(self.document, column))
+            self.document.do(actions.duplicate_hypothesis_edit(self.document.project, column))
 
     def delete_hypothesis(self) -> None:
         column = self.view.current_hypothesis()
@@ -98,7 +91,7 @@ class StructureActions:
 
     def sort_hypotheses(self) -> None:
         with reporting(self.window):
-            edit = sort_by_rank_edit(self.document)
+            edit = actions.sort_by_rank_edit(self.document.project, self.document.scores)
             if edit is None:
                 self.window.statusBar().showMessage(
                     "The hypotheses are already in rank order.", 4000

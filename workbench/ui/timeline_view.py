@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import palette as colours
 from workbench.core.dates import BadDate, PartialDate
 from workbench.core.timeline import Timeline, project_timeline
+from workbench.reports.charts import SERIES
 from workbench.ui.dialogs import show_error
 from workbench.ui.document import Document
-from workbench.ui.report_charts import SERIES
 
 #: Project-file setting holding the marked date.
 ANNOTATE_SETTING = "timeline_annotate_date"
@@ -67,9 +68,9 @@ class TimelineView(QWidget):
         self.annotation = pg.InfiniteLine(
             angle=90,
             movable=False,
-            pen=pg.mkPen("#555555", width=1.5, style=Qt.PenStyle.DashLine),
+            pen=pg.mkPen(colours.SECONDARY_INK, width=1.5, style=Qt.PenStyle.DashLine),
             label="",
-            labelOpts={"position": 0.95, "color": "#333333"},
+            labelOpts={"position": 0.95, "color": colours.NOTE_INK},
         )
 
         self.even = QCheckBox("Space items evenly", self)
@@ -245,7 +246,7 @@ class TimelineView(QWidget):
                 brush=pg.mkBrush(colour),
                 pen=pg.mkPen("w", width=0.5),
                 hoverable=True,
-                hoverPen=pg.mkPen("#1A1A1A", width=1.5),
+                hoverPen=pg.mkPen(colours.INK, width=1.5),
                 tip=lambda x, y, data: data,
             )
             self.plot.addItem(marker)

@@ -37,11 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.analysis import CONSENSUS, layer_codes
-from workbench.core.edits import AddAnalyst, SetRating
+from workbench.core import actions
+from workbench.core import palette as colours
+from workbench.core.analysis import CONSENSUS, layer_codes, score_project
+from workbench.core.edits import AddAnalyst
 from workbench.core.model import Analyst
-from workbench.core.ratings import Rating
-from workbench.core.scoring import score
+from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.core.steps import HEUER_STEPS, current_step
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
@@ -55,24 +56,14 @@ STRENGTHEN_WINDOW = 1.0
 #: Type size relative to the desktop's: about twice, for a projector across a room.
 SCALE = 2.0
 
-_VOTE_KEYS: dict[int, Rating] = {
-    Qt.Key.Key_C: Rating.C,
-    Qt.Key.Key_Plus: Rating.C,
-    Qt.Key.Key_N: Rating.N,
-    Qt.Key.Key_0: Rating.N,
-    Qt.Key.Key_I: Rating.I,
-    Qt.Key.Key_Minus: Rating.I,
-    Qt.Key.Key_A: Rating.NA,
-    Qt.Key.Key_Delete: Rating.BLANK,
-    Qt.Key.Key_Backspace: Rating.BLANK,
-}
-_STRONGER = {Rating.C: Rating.CC, Rating.I: Rating.II}
+#: Keys that clear a vote; the rating keys come from the scale.
+_CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
-_BACKGROUND = "#14213D"
-_PANEL = "#1F2F52"
-_TEXT = "#FFFFFF"
-_MUTED = "#B8C4DA"
-_ACCENT = "#FCA311"
+_BACKGROUND = colours.WORKSHOP_BACKGROUND
+_PANEL = colours.WORKSHOP_PANEL
+_TEXT = colours.WORKSHOP_TEXT
+_MUTED = colours.WORKSHOP_MUTED
+_ACCENT = colours.WORKSHOP_ACCENT
 
 
 def _escape(text: str) -> str:
@@ -199,7 +190,7 @@ class WorkshopWindow(QWidget):
         for step in HEUER_STEPS:
             if step.number == number:
                 parts.append(
-                    f"<span style='background:{_ACCENT}; color:#000; font-weight:bold'>"
+                    f"<span style='background:{_ACCENT}; color:{colours.INK}; font-weight:bold'>"
                     f"&nbsp;{step.number}&nbsp;{_escape(step.title)}&nbsp;</span>"
                 )
             else:
@@ -317,13 +308,7 @@ class WorkshopWindow(QWidget):
             hidden.setStyleSheet(f"color: {_MUTED};")
             self.grid.addWidget(hidden, grid_row, 1, 1, len(project.hypotheses))
             return
-        scores = score(
-            layer_codes(project, CONSENSUS),
-            project.weights(),
-            project.active_mask(),
-            project.priors(),
-            project.likelihoods,
-        )
+        scores = score_project(project, CONSENSUS)
         for j in range(len(project.hypotheses)):
             rank = int(scores.rank[j])
             cell = QLabel(f"#{rank} · {scores.weighted_inconsistency[j]:.2f}", self.grid_host)
@@ -337,7 +322,7 @@ class WorkshopWindow(QWidget):
     def _show_timer(self) -> None:
         minutes, seconds = divmod(max(self.remaining, 0), 60)
         running = self.timer.isActive()
-        colour = "#FF5A5F" if self.remaining <= 0 else (_ACCENT if running else _MUTED)
+        colour = colours.WORKSHOP_ALARM if self.remaining <= 0 else (_ACCENT if running else _MUTED)
         self.timer_label.setText(f"{minutes}:{seconds:02d}" if self.remaining > 0 else "Time")
         self.timer_label.setFont(self._fonts(1.8, bold=True))
         self.timer_label.setStyleSheet(f"color: {colour};")
@@ -375,8 +360,10 @@ class WorkshopWindow(QWidget):
             self.add_participant()
         elif key == Qt.Key.Key_O:
             collect_sheets(self, self.document)
-        elif key in _VOTE_KEYS:
-            self.vote(_VOTE_KEYS[key])
+        elif key in _CLEAR_KEYS:
+            self.vote(Rating.BLANK)
+        elif event.text().lower() in RATING_SCALE.keys:
+            self.vote(RATING_SCALE.keys[event.text().lower()])
         else:
             super().keyPressEvent(event)
             return
@@ -430,13 +417,13 @@ class WorkshopWindow(QWidget):
             last is not None
             and last[:2] == (analyst.id, self.row)
             and last[3] == rating
-            and rating in _STRONGER
+            and RATING_SCALE.strengthens(rating)
             and now - last[4] <= STRENGTHEN_WINDOW
         ):
             # "c c": the second press strengthens the vote just given (one undo step).
-            column, rating, merge = last[2], _STRONGER[rating], True
-        edit = SetRating(
-            analyst.id, project.evidence[self.row].id, project.hypotheses[column].id, rating
+            column, rating, merge = last[2], RATING_SCALE.stronger(rating), True
+        edit = actions.rating_edit(
+            project, actions.Seat(analyst.id, analyst.id), self.row, column, rating
         )
         with reporting(self):
             self.document.do(edit, merge=merge)

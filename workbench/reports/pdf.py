@@ -1,15 +1,16 @@
-"""Write the report: PDF through Qt's rich-text engine, or self-contained HTML.
+"""The PDF report through Qt's rich-text engine (QtGui only, never widgets).
 
-The content and the HTML come from :mod:`workbench.exchange`; this module adds
-what needs Qt: the charts (painted to PNG) and the paginated PDF, printed by a
-``QTextDocument`` onto a ``QPdfWriter``. The charts reach the document as
+The content and the HTML come from :mod:`workbench.reports.content` and
+:mod:`workbench.reports.html`; this module adds what needs Qt: the charts
+painted to PNG and the paginated PDF, printed by a ``QTextDocument`` onto a
+``QPdfWriter``. The charts reach the document as
 named image resources rather than data URIs, which Qt's HTML does not load.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from collections.abc import Mapping
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
@@ -24,29 +25,15 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from workbench.core.analysis import CONSENSUS, LayerKey
-from workbench.core.dates import PartialDate
-from workbench.core.errors import BadInput
-from workbench.core.model import Project
+from workbench.core import palette as colours
 from workbench.exchange.output_file import replacing
-from workbench.exchange.report_content import ReportContent, analyse, build_report
-from workbench.exchange.report_html import chart_image, render_html, write_html
-from workbench.ui.report_charts import SCALE, posterior_chart, timeline_chart, tornado_chart
+from workbench.reports.charts import SCALE, Drawing
+from workbench.reports.content import ReportContent
+from workbench.reports.html import chart_image, render_html
+from workbench.reports.raster import to_png
 
 #: Width of the text block in layout pixels; the charts are drawn to fit it.
 PAGE_TEXT_WIDTH = 640
-
-
-def report_charts(
-    project: Project, layer: LayerKey = CONSENSUS, annotate: PartialDate | None = None
-) -> dict[str, bytes]:
-    """The three charts as PNG bytes, keyed as :data:`report_content.CHARTS`."""
-    analysis = analyse(project, layer)
-    return {
-        "posterior": posterior_chart(project, analysis.scores.posterior, analysis.scores.order()),
-        "tornado": tornado_chart(project, analysis.sensitivity),
-        "timeline": timeline_chart(project, analysis.timeline, annotate),
-    }
 
 
 def _ensure_gui_application() -> None:
@@ -61,7 +48,7 @@ def report_document(content: ReportContent, charts: dict[str, bytes]) -> QTextDo
     document = QTextDocument()
     document.setDocumentMargin(0)
     for name, png in charts.items():
-        image = QImage.fromData(png, "PNG")
+        image = QImage.fromData(png, "PNG")  # type: ignore[arg-type]  # stubs say bytes
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), image)
     images = {name: chart_image(f"chart:{name}", png, SCALE) for name, png in charts.items()}
     document.setHtml(render_html(content, images, print_layout=True))
@@ -95,7 +82,7 @@ def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> No
             document.drawContents(painter, QRectF(0, page * height, width, height))
             painter.restore()
             painter.setFont(font)
-            painter.setPen(QColor("#666666"))
+            painter.setPen(QColor(colours.FAINT_INK))
             painter.drawText(
                 QRectF(0, height + 6, width, FOOTER_HEIGHT - 6),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
@@ -106,10 +93,11 @@ def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> No
 
 
 def write_pdf(
-    content: ReportContent, charts: dict[str, bytes], path: str | os.PathLike[str]
+    content: ReportContent, drawings: Mapping[str, Drawing], path: str | os.PathLike[str]
 ) -> None:
     """A multi-page A4 PDF, replacing ``path`` only once it is complete."""
     _ensure_gui_application()
+    charts = {name: to_png(drawing) for name, drawing in drawings.items()}
     document = report_document(content, charts)
     with replacing(path) as temp:
         writer = QPdfWriter(str(temp))
@@ -126,24 +114,3 @@ def write_pdf(
         writer.setResolution(LAYOUT_DPI)
         _paint_pages(document, writer, f"{content.title} \u00b7 ACH report")
         del writer  # finishes the file before it is renamed into place
-
-
-def write_report(
-    project: Project,
-    path: str | os.PathLike[str],
-    *,
-    layer: LayerKey = CONSENSUS,
-    app_version: str,
-    annotate: PartialDate | None = None,
-) -> None:
-    """The report as .pdf or .html by the file's extension."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".pdf", ".html", ".htm"):
-        raise BadInput(f"{path}: a report is .pdf or .html, not {suffix or 'no extension'}")
-    _ensure_gui_application()
-    content = build_report(project, layer, app_version=app_version, annotate=annotate)
-    charts = report_charts(project, layer, annotate)
-    if suffix == ".pdf":
-        write_pdf(content, charts, path)
-    else:
-        write_html(content, charts, path)

@@ -12,42 +12,41 @@ import base64
 import dataclasses
 import html
 import os
+import re
 from collections.abc import Mapping
 
-from workbench.core.ratings import Rating
+from workbench.core import palette as colours
+from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.exchange.output_file import replacing
-from workbench.exchange.report_content import ReportContent
+from workbench.reports.content import ReportContent
 
-#: The rating palette (ColorBrewer RdBu), shared with the matrix view.
+#: The window's rating palette: code -> (fill, text colour); blank is paper.
 RATING_COLOURS: dict[str, tuple[str, str]] = {
-    "CC": ("#2166AC", "#FFFFFF"),
-    "C": ("#92C5DE", "#1A1A1A"),
-    "N": ("#F7F7F7", "#1A1A1A"),
-    "I": ("#F4A582", "#1A1A1A"),
-    "II": ("#B2182B", "#FFFFFF"),
-    "NA": ("#D9D9D9", "#555555"),
-    "": ("#FFFFFF", "#1A1A1A"),
+    rating.code: (colours.RATING_FILL[rating], ink) for rating, ink in colours.RATING_INK.items()
 }
+RATING_COLOURS[Rating.BLANK.code] = (colours.WHITE, colours.INK)
 
 #: Above this many hypotheses the report's matrix drops credibility, relevance and date.
 COMPACT_MATRIX_HYPOTHESES = 10
 #: Width of a rating column in the compact matrix: room for "CC" at 8 pt.
 COMPACT_RATING_PX = 24
 
-_STYLE = """
-body { font-family: 'DejaVu Sans', 'Segoe UI', Arial, sans-serif; font-size: 10pt;
-       color: #1A1A1A; line-height: 1.35; }
-h1 { font-size: 18pt; margin-bottom: 0.2em; }
-h2 { font-size: 13pt; margin-top: 1.4em; border-bottom: 1px solid #BBBBBB; }
-h3 { font-size: 11pt; margin-top: 1em; }
-table { border-collapse: collapse; }
-th { background-color: #EEEEEE; text-align: left; }
-td.num, th.num { text-align: right; }
-p.meta { color: #555555; font-size: 9pt; }
-p.question { font-size: 11pt; }
-p.note { color: #333333; font-size: 9pt; }
-span.muted { color: #777777; }
+_STYLE = f"""
+body {{ font-family: 'DejaVu Sans', 'Segoe UI', Arial, sans-serif; font-size: 10pt;
+       color: {colours.INK}; line-height: 1.35; }}
+h1 {{ font-size: 18pt; margin-bottom: 0.2em; }}
+h2 {{ font-size: 13pt; margin-top: 1.4em; border-bottom: 1px solid {colours.RULE}; }}
+h3 {{ font-size: 11pt; margin-top: 1em; }}
+table {{ border-collapse: collapse; }}
+th {{ background-color: {colours.HEADER_PAPER}; text-align: left; }}
+td.num, th.num {{ text-align: right; }}
+p.meta {{ color: {colours.SECONDARY_INK}; font-size: 9pt; }}
+p.question {{ font-size: 11pt; }}
+p.note {{ color: {colours.NOTE_INK}; font-size: 9pt; }}
+span.muted {{ color: {colours.MUTED_INK}; }}
 """
+_RULE = colours.RULE
+_HEAD = colours.HEADER_PAPER
 
 
 #: Only for browsers: Qt would turn the auto margins into an indent on every block.
@@ -68,13 +67,13 @@ def _table(
     numeric = numeric or set()
     out = [
         '<table border="1" cellspacing="0" cellpadding="3" width="100%" '
-        'style="border-color: #BBBBBB;">',
+        f'style="border-color: {_RULE};">',
         "<tr>",
     ]
     for k, head in enumerate(headers):
         align = ' class="num" align="right"' if k in numeric else ""
         width = f' width="{widths[k]}%"' if widths and widths[k] else ""
-        out.append(f'<th bgcolor="#EEEEEE"{align}{width}>{_e(head)}</th>')
+        out.append(f'<th bgcolor="{_HEAD}"{align}{width}>{_e(head)}</th>')
     out.append("</tr>")
     for row in rows:
         out.append("<tr>")
@@ -224,7 +223,7 @@ def _sensitivity(c: ReportContent, images: Mapping[str, ChartImage]) -> list[str
 def _rating_cell(code: str, active: bool) -> str:
     fill, ink = RATING_COLOURS.get(code, RATING_COLOURS[""])
     if not active:
-        fill, ink = "#EEEEEE", "#888888"
+        fill, ink = colours.HEADER_PAPER, colours.EXCLUDED_INK
     return (
         f'<td bgcolor="{fill}" align="center" nowrap style="background-color: {fill}; '
         f'color: {ink};"><span style="color: {ink};">{_e(code)}</span></td>'
@@ -235,7 +234,7 @@ def _matrix(c: ReportContent) -> list[str]:
     legend = " ".join(
         f'<span style="background-color: {RATING_COLOURS[r.code][0]}; '
         f'color: {RATING_COLOURS[r.code][1]};">&nbsp;{r.code}&nbsp;</span> {_e(r.label)}'
-        for r in (Rating.CC, Rating.C, Rating.N, Rating.I, Rating.II, Rating.NA)
+        for r in RATING_SCALE.choices
     )
     # With many hypotheses the weights and dates give way to the title, which
     # would otherwise wrap one word per line.
@@ -243,14 +242,14 @@ def _matrix(c: ReportContent) -> list[str]:
     id_width = "52" if compact else "7%"
     head = [
         '<table border="1" cellspacing="0" cellpadding="2" width="100%" '
-        'style="border-color: #BBBBBB; font-size: 8pt;"><tr>',
-        f'<th bgcolor="#EEEEEE" width="{id_width}" nowrap>ID</th>'
-        '<th bgcolor="#EEEEEE">Evidence</th>',
+        f'style="border-color: {_RULE}; font-size: 8pt;"><tr>',
+        f'<th bgcolor="{_HEAD}" width="{id_width}" nowrap>ID</th>'
+        f'<th bgcolor="{_HEAD}">Evidence</th>',
     ]
     if not compact:
         head.append(
-            '<th bgcolor="#EEEEEE" width="8%">Cred.</th><th bgcolor="#EEEEEE" width="8%">Rel.</th>'
-            '<th bgcolor="#EEEEEE" width="10%">Date</th>'
+            f'<th bgcolor="{_HEAD}" width="8%">Cred.</th><th bgcolor="{_HEAD}" width="8%">Rel.</th>'
+            f'<th bgcolor="{_HEAD}" width="10%">Date</th>'
         )
     # Compact: fixed-width rating columns (Qt shares out percentages badly when
     # they add up to most of the page), the title takes what is left.
@@ -261,7 +260,7 @@ def _matrix(c: ReportContent) -> list[str]:
     )
     for code, title in c.hypothesis_columns:
         head.append(
-            f'<th bgcolor="#EEEEEE" align="center"{share} nowrap '
+            f'<th bgcolor="{_HEAD}" align="center"{share} nowrap '
             f'title="{_e(title)}">{_e(code)}</th>'
         )
     head.append("</tr>")
@@ -384,6 +383,16 @@ def _sources(c: ReportContent) -> list[str]:
     return ["<h2>Sources</h2>", _list(items)]
 
 
+def svg_size(svg: bytes) -> tuple[int, int]:
+    """Width and height from the opening tag of an SVG written by reports/svg.py."""
+    head = svg[: svg.index(b">")].decode("utf-8")
+    width = re.search(r'width="(\d+)"', head)
+    height = re.search(r'height="(\d+)"', head)
+    if not head.startswith("<svg") or width is None or height is None:
+        raise ValueError("not an SVG chart")
+    return int(width.group(1)), int(height.group(1))
+
+
 def png_size(png: bytes) -> tuple[int, int]:
     """Pixel width and height from a PNG's header (IHDR), without an image library."""
     if png[:8] != b"\x89PNG\r\n\x1a\n":
@@ -391,20 +400,24 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-def chart_image(src: str, png: bytes, scale: int = 2) -> ChartImage:
-    """A chart painted at ``scale`` x, shown at its logical size."""
-    width, height = png_size(png)
+def chart_image(src: str, image: bytes, scale: int = 2) -> ChartImage:
+    """A chart shown at its logical size: a PNG painted at ``scale`` x, or an SVG."""
+    if image.startswith(b"<svg"):
+        return ChartImage(src, *svg_size(image))
+    width, height = png_size(image)
     return ChartImage(src, width // scale, height // scale)
 
 
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def data_uri(image: bytes) -> str:
+    kind = "svg+xml" if image.startswith(b"<svg") else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(image).decode("ascii")
 
 
 def write_html(
     content: ReportContent, charts: Mapping[str, bytes], path: str | os.PathLike[str]
 ) -> None:
-    """Write a self-contained HTML report (charts inlined), replacing ``path`` when done."""
+    """Write a self-contained HTML report (charts, SVG or PNG, inlined), replacing ``path``
+    when done."""
     text = render_html(
         content, {name: chart_image(data_uri(png), png) for name, png in charts.items()}
     )
