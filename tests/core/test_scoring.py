@@ -240,3 +240,40 @@ def test_histogram_scoring_equals_the_cell_by_cell_formulas(shape, seed, with_pr
     assert np.allclose(got.diagnosticity, diag)
     assert np.allclose(got.posterior, post)
     assert np.allclose(got.weighted_diagnosticity, weights * diag)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 25), st.integers(1, 7)),
+    seed=st.integers(0, 2**32 - 1),
+    n_updates=st.integers(1, 12),
+    with_priors=st.booleans(),
+)
+def test_scores_kept_up_to_date_row_by_row_equal_a_full_recompute(
+    shape, seed, n_updates, with_priors
+):
+    from workbench.core.scoring import ScoreTracker
+
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, len(Rating), shape).astype(np.int8)
+    weights = rng.choice([0.5, 1 / np.sqrt(2), 1.0, np.sqrt(2), 2.0], shape[0])
+    active = rng.random(shape[0]) < 0.8
+    priors = rng.dirichlet(np.ones(shape[1])) if with_priors else None
+    tracker = ScoreTracker(codes, weights, active, priors)
+    for _ in range(n_updates):
+        rows = np.unique(rng.integers(0, shape[0], rng.integers(1, 4)))
+        new = rng.integers(0, len(Rating), (len(rows), shape[1])).astype(np.int8)
+        codes[rows] = new
+        got = tracker.update_rows(rows, new)
+        full = score(codes, weights, active, priors)
+        assert np.array_equal(got.rank, full.rank)
+        assert np.array_equal(got.inconsistency, full.inconsistency)
+        for name in (
+            "weighted_inconsistency",
+            "consistency",
+            "normalized",
+            "posterior",
+            "diagnosticity",
+            "weighted_diagnosticity",
+        ):
+            assert np.allclose(getattr(got, name), getattr(full, name), atol=1e-9), name

@@ -235,3 +235,73 @@ def score(
         diagnosticity=diag,
         weighted_diagnosticity=weights * diag,
     )
+
+
+class ScoreTracker:
+    """The scores of one layer, kept up to date as rows change (a key press).
+
+    Every column total is a small table times the per-code weight histogram
+    (:func:`code_totals`), so a changed row comes off the histogram and goes
+    back on with its new codes, and only that row's diagnosticity is
+    recomputed: a key press costs the row, not the matrix. The tracker keeps
+    its own copy of the codes, so it knows what a row held before.
+    """
+
+    def __init__(
+        self,
+        codes: np.ndarray,
+        weights: np.ndarray,
+        active: np.ndarray,
+        priors: np.ndarray | None = None,
+        likelihoods: dict[Rating, float] | None = None,
+    ) -> None:
+        self._codes = np.array(codes, dtype=np.int8)
+        self._weights = np.asarray(weights, dtype=float)
+        self._active = np.asarray(active, dtype=bool)
+        self._priors = priors
+        self._likelihoods = likelihoods
+        self._weighted, self._plain = code_totals(
+            self._codes[self._active], self._weights[self._active]
+        )
+        self._plain = self._plain.astype(np.int64)
+        self._diagnosticity = diagnosticity(self._codes)
+
+    def update_rows(self, rows: np.ndarray, codes: np.ndarray) -> MatrixScores:
+        """Rows ``rows`` now hold ``codes`` (shape (len(rows), hypotheses)); the new scores."""
+        rows = np.asarray(rows, dtype=np.intp)
+        codes = np.asarray(codes, dtype=np.int8)
+        counted = self._active[rows]
+        old_weighted, old_plain = code_totals(
+            self._codes[rows][counted], self._weights[rows][counted]
+        )
+        new_weighted, new_plain = code_totals(codes[counted], self._weights[rows][counted])
+        self._weighted += new_weighted - old_weighted
+        # What is left of a total that went back to nothing is rounding, not weight.
+        self._weighted[np.abs(self._weighted) < 1e-9] = 0.0
+        self._plain += new_plain - old_plain
+        self._codes[rows] = codes
+        self._diagnosticity[rows] = diagnosticity(codes)
+        return self.scores()
+
+    def scores(self) -> MatrixScores:
+        weighted_inconsistency = _AGAINST @ self._weighted
+        consistency = _SUPPORT @ self._weighted
+        inconsistency = _AGAINST @ self._plain
+        total_weight = _SCORED.astype(float) @ self._weighted
+        normalized = np.divide(
+            weighted_inconsistency,
+            total_weight,
+            out=np.zeros_like(weighted_inconsistency, dtype=float),
+            where=total_weight > 1e-12,
+        )
+        diag = self._diagnosticity.copy()
+        return MatrixScores(
+            inconsistency=inconsistency,
+            weighted_inconsistency=weighted_inconsistency,
+            consistency=consistency,
+            normalized=normalized,
+            posterior=_posterior_from_totals(self._weighted, self._priors, self._likelihoods),
+            rank=rank_hypotheses(weighted_inconsistency, consistency, inconsistency),
+            diagnosticity=diag,
+            weighted_diagnosticity=self._weights * diag,
+        )
