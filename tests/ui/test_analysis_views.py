@@ -37,6 +37,8 @@ def shown(widget, qtbot, size=(1000, 560)):  # noqa: ANN001, ANN201
     widget.resize(*size)
     widget.show()
     qtbot.waitExposed(widget)
+    if isinstance(widget, SensitivityView):  # computed off the GUI thread
+        qtbot.waitUntil(lambda: widget.result is not None and not widget.busy, timeout=5000)
     return widget
 
 
@@ -90,7 +92,7 @@ def test_tornado_bar_selects_the_row_in_the_main_window(
     assert main_window.files.open_path(path)
     main_window.show_dock("sensitivity")
     view = main_window.analysis.sensitivity
-    qtbot.waitUntil(lambda: view.bars and view.plot.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: bool(view.bars) and view.plot.isVisible(), timeout=5000)
     qtbot.wait(50)
     k = next(
         k
@@ -293,4 +295,5 @@ def test_a_hidden_sensitivity_view_catches_up_when_shown(document, qtbot):
     assert view.result is before  # nothing computed while nobody looks
     view.show()
     qtbot.waitExposed(view)
-    assert view.result is not before and view.result.leader == 1
+    qtbot.waitUntil(lambda: view.result is not before and not view.busy, timeout=5000)
+    assert view.result.leader == 1
