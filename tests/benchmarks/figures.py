@@ -315,3 +315,103 @@ def peak_memory(path: Path, size: str, ratings: int) -> Figure:
         f"VmHWM after open + score minus VmHWM after the imports ({imports:.0f} MB), fresh "
         f"interpreter; baseline and target: 4 bytes x {ratings:,} ratings + 100 MB",
     )
+
+
+# -- the window -------------------------------------------------------------------------
+
+
+def window_figures(path: Path, size: str, repeats: int) -> list[Figure]:
+    """Key press, layer switch and showing sensitivity, in the real window (offscreen)."""
+    m = _run_script("window.py", str(path), str(repeats))
+    key = Figure(
+        f"rating key press to repainted footer, team consensus, {size}",
+        m["key"],
+        "s",
+        m["key_base"],
+        m["key"] / m["key_base"],
+        1.5,
+        "ratio",
+        f"median of {repeats}, offscreen; value target <= 50 ms; baseline: the same durable "
+        "write done bare (bare.py) + one repaint of the matrix viewport, alternated",
+    )
+    layer = Figure(
+        f"switch the layer shown (consensus <-> analyst), {size}",
+        m["layer"],
+        "s",
+        m["layer_base"],
+        m["layer"] / m["layer_base"],
+        0.1,
+        "value",
+        f"median of {repeats}, until the matrix viewport is repainted; baseline: that repaint",
+    )
+    shown = Figure(
+        f"show the sensitivity view after an edit, {size}",
+        m["sensitivity"],
+        "s",
+        m["sensitivity_base"],
+        m["sensitivity"] / m["sensitivity_base"],
+        1.5,
+        "ratio",
+        "computed off the GUI thread, until on screen; baseline: core sensitivity() of the layer",
+    )
+    return [key, layer, shown]
+
+
+def window_open(path: Path, size: str, repeats: int) -> Figure:
+    m = _run_script("window.py", str(path), str(repeats))
+    figure = Figure(
+        f"open {size} in the window until the matrix is painted",
+        m["open"],
+        "s",
+        m["open_base"],
+        m["open"] / m["open_base"],
+        0.5,
+        "value",
+        f"median of {repeats}; baseline: the bare read and score of the same file (bare.py)",
+    )
+    return figure
+
+
+def startup(example: Path, repeats: int) -> Figure:
+    """Process start to the example's matrix painted: ``workbench EXAMPLE``, offscreen."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="workbench-startup-") as home:
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(sys.path),
+            "QT_QPA_PLATFORM": "offscreen",
+            "WORKBENCH_SMOKE_EXIT_MS": "1",
+            "XDG_CONFIG_HOME": home,
+            "XDG_DATA_HOME": home,
+        }
+
+        def ours() -> None:
+            process = subprocess.Popen(
+                [*_workbench(), str(example)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                text=True,
+            )
+            assert process.stdout is not None
+            try:
+                for line in process.stdout:
+                    if line.startswith("workbench smoke:"):
+                        return
+                raise RuntimeError("the window did not report the project shown")
+            finally:
+                process.kill()
+                process.wait()
+
+        figure = time_figure(
+            "process start to the example's matrix painted",
+            ours,
+            _process([sys.executable, "-c", "pass"]),
+            repeats=repeats,
+            target=1.0,
+            note="workbench EXAMPLE offscreen, until it reports the window shown with the "
+            "project open; baseline: python -c pass, alternated",
+        )
+    figure.target_on = "value"
+    return figure

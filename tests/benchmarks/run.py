@@ -30,6 +30,8 @@ FULL = {
     "edits": 51,
     "paints": 21,
     "processes": 11,
+    "keys": 20,
+    "window project": (5_000, 40),
 }
 QUICK = {
     "project": (200, 8, 3),
@@ -39,6 +41,8 @@ QUICK = {
     "edits": 5,
     "paints": 3,
     "processes": 2,
+    "keys": 3,
+    "window project": (100, 6),
 }
 
 
@@ -89,6 +93,13 @@ def run(sizes: dict, folder: Path, progress) -> list[figures.Figure]:  # noqa: A
     ProjectFile.create(example, load_example()).close()
     results.append(figures.cli_score(example, sizes["processes"]))
     results.append(figures.cli_version(sizes["processes"]))
+    progress("the window")
+    results.append(figures.startup(example, sizes["processes"]))
+    results.extend(figures.window_figures(project_path, size, sizes["keys"]))
+    window_e, window_h = sizes["window project"]
+    window_size = f"{window_e:,} x {window_h}"
+    window_path = figures.create_project_file(folder / "window.achwb", window_e, window_h, 1)
+    results.append(figures.window_open(window_path, window_size, 5))
     progress("peak memory")
     results.append(figures.peak_memory(project_path, size, n_evidence * n_hypotheses * n_analysts))
     big_e, big_h, big_a = sizes["big project"]

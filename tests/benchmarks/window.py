@@ -30,11 +30,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 def measure(path: str, repeats: int) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings, Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-
     import bare
+    from PySide6.QtCore import QSettings
+    from PySide6.QtTest import QTest
+
     from workbench.core.analysis import CONSENSUS
     from workbench.core.sensitivity import sensitivity
     from workbench.ui.app import make_application
@@ -135,7 +134,6 @@ def measure(path: str, repeats: int) -> dict[str, float]:
     return {name: statistics.median(times) for name, times in result.items()} | {
         "rows": float(len(project.evidence))
     }
-
 
 
 if __name__ == "__main__":

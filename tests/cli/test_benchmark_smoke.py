@@ -28,6 +28,11 @@ EXPECTED = (
     "memory above imports",
     "workbench score",
     "--version",
+    "process start",
+    "key press",
+    "switch the layer",
+    "sensitivity view",
+    "in the window",
 )
 FIGURE_KEYS = {"name", "value", "unit", "baseline", "ratio", "target", "target_on", "met", "note"}
 
