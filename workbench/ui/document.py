@@ -168,8 +168,9 @@ class Document(QObject):
             return
         self._layer = layer
         self._refresh()
+        # Rows and columns stay as they are: the views showing ratings follow
+        # layerChanged, and nothing rebuilds what a structure change would.
         self.layerChanged.emit()
-        self.structureChanged.emit()
         self.scoresChanged.emit()
 
     @property
