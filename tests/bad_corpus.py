@@ -11,7 +11,6 @@ it, and which place (sheet, cell, row) the refusal must name besides the file.
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import hashlib
 import io
@@ -21,45 +20,22 @@ import sqlite3
 import stat
 import sys
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+from bad_corpus_round2 import ROUND_TWO, ROUND_TWO_IMPORTS, ROUND_TWO_SHEETS
+from corpus_kit import (
+    IMPORT_COMMANDS,
+    PROJECT_COMMANDS,
+    BadFile,
+    make_real_project,
+    tampered_project,
+)
 
 #: Deterministic "random" content: a failure can be reproduced byte for byte.
 _SEED = 20_260_127
 
-#: Commands that read a project file, and the one that reads a spreadsheet/CSV/PARC file.
-PROJECT_COMMANDS = ("score", "export")
-IMPORT_COMMANDS = ("import",)
-
-
-@dataclasses.dataclass(frozen=True)
-class BadFile:
-    """One hostile file, how it is made and what a refusal must mention."""
-
-    name: str
-    description: str
-    make: Callable[[Path], None]
-    #: CLI sub-commands that take this file as their input.
-    commands: tuple[str, ...]
-    #: Text the error must contain besides the file name (a sheet and cell), if any.
-    where: str | None = None
-
-    @property
-    def is_project(self) -> bool:
-        return self.commands == PROJECT_COMMANDS
-
-
 # -- project files -----------------------------------------------------------------
-
-
-def make_real_project(path: Path) -> None:
-    """A genuine project file (the built-in example), written through the store."""
-    from workbench.exchange.example import load_example
-    from workbench.store import ProjectFile
-
-    ProjectFile.create(path, load_example()).close()
 
 
 def _random_bytes(size: int, salt: int) -> bytes:
@@ -114,25 +90,6 @@ def claim_newer_schema(path: Path) -> None:
 def _newer_project(path: Path) -> None:
     make_real_project(path)
     claim_newer_schema(path)
-
-
-def _tampered_project(statements: tuple[str, ...]) -> Callable[[Path], None]:
-    """A real project changed behind the store's back (by a script or another tool)."""
-
-    def make(path: Path) -> None:
-        make_real_project(path)
-        db = sqlite3.connect(path)
-        try:
-            # What SQLite would refuse under the store's own settings, forced in.
-            db.execute("PRAGMA foreign_keys = OFF")
-            db.execute("PRAGMA ignore_check_constraints = ON")
-            for statement in statements:
-                db.execute(statement)
-            db.commit()
-        finally:
-            db.close()
-
-    return make
 
 
 #: The first rating block (schema 4 stores each analyst's ratings as blocks of rows).
@@ -345,92 +302,118 @@ _SPECIAL: tuple[BadFile, ...] = (
 # -- the corpus ----------------------------------------------------------------------
 
 CORPUS: tuple[BadFile, ...] = (
-    BadFile("empty.achwb", "a zero-byte project file", _empty, PROJECT_COMMANDS),
-    BadFile("random.achwb", "64 KB of random bytes", _random_project, PROJECT_COMMANDS),
-    BadFile("truncated.achwb", "a real project cut in half", _truncated_project, PROJECT_COMMANDS),
-    BadFile("foreign.achwb", "another program's SQLite db", _foreign_sqlite, PROJECT_COMMANDS),
-    BadFile("newer.achwb", "a project from a future schema", _newer_project, PROJECT_COMMANDS),
-    BadFile(
-        "rating-code-9.achwb",
-        "a rating code outside the scale",
-        _tampered_project(
-            (f"UPDATE layer_block SET codes = X'09' || substr(codes, 2) {_FIRST_BLOCK}",)
+    (
+        BadFile("empty.achwb", "a zero-byte project file", _empty, PROJECT_COMMANDS),
+        BadFile("random.achwb", "64 KB of random bytes", _random_project, PROJECT_COMMANDS),
+        BadFile(
+            "truncated.achwb", "a real project cut in half", _truncated_project, PROJECT_COMMANDS
         ),
-        PROJECT_COMMANDS,
-    ),
-    BadFile(
-        "orphan-rating.achwb",
-        "a rating of evidence that does not exist",
-        _tampered_project(
-            # The block's first evidence id (little-endian int64) becomes 99999.
-            (
-                f"UPDATE layer_block SET evidence = X'9F86010000000000' || substr(evidence, 9)"
-                f" {_FIRST_BLOCK}",
-            )
+        BadFile("foreign.achwb", "another program's SQLite db", _foreign_sqlite, PROJECT_COMMANDS),
+        BadFile("newer.achwb", "a project from a future schema", _newer_project, PROJECT_COMMANDS),
+        BadFile(
+            "rating-code-9.achwb",
+            "a rating code outside the scale",
+            tampered_project(
+                (f"UPDATE layer_block SET codes = X'09' || substr(codes, 2) {_FIRST_BLOCK}",)
+            ),
+            PROJECT_COMMANDS,
         ),
-        PROJECT_COMMANDS,
-    ),
-    BadFile(
-        "no-rating-table.achwb",
-        "the rating table dropped",
-        _tampered_project(("DROP TABLE layer_block",)),
-        PROJECT_COMMANDS,
-    ),
-    BadFile("not-a-zip.xlsx", "CSV text named .xlsx", _not_a_zip, IMPORT_COMMANDS),
-    BadFile("zip-bomb.xlsx", "a sheet inflating to 300 MB", _zip_bomb, IMPORT_COMMANDS),
-    BadFile("entity-bomb.xlsx", "billion laughs in sheet XML", _entity_bomb_sheet, IMPORT_COMMANDS),
-    BadFile(
-        "no-evidence-header.xlsx",
-        "a matrix without an Evidence header",
-        _no_evidence_header,
-        IMPORT_COMMANDS,
-        where="Matrix",
-    ),
-    BadFile(
-        "unknown-rating.xlsx",
-        "a rating cell reading 'Maybe'",
-        _unknown_rating,
-        IMPORT_COMMANDS,
-        where="Matrix!F6",
-    ),
-    BadFile(
-        "unknown-weight.xlsx",
-        "a credibility cell reading 'Very trustworthy'",
-        _unknown_weight,
-        IMPORT_COMMANDS,
-        where="Matrix!C7",
-    ),
-    BadFile(
-        "megabyte-cell.xlsx",
-        "an evidence title of 1 MB",
-        _megabyte_cell,
-        IMPORT_COMMANDS,
-        where="Matrix!B5",
-    ),
-    BadFile(
-        "2000-columns.xlsx",
-        "2,000 hypothesis columns",
-        _two_thousand_columns,
-        IMPORT_COMMANDS,
-        where="Matrix",
-    ),
-    BadFile("binary.csv", "NUL bytes in a .csv", _binary_csv, IMPORT_COMMANDS),
-    BadFile("ragged.csv", "a row longer than the header", _ragged_csv, IMPORT_COMMANDS, where="E3"),
-    BadFile("not-gzip.achz", "a zip archive, not gzip", _achz_not_gzip, IMPORT_COMMANDS),
-    BadFile("gzip-garbage.achz", "gzip of random bytes", _achz_gzip_of_garbage, IMPORT_COMMANDS),
-    BadFile("truncated.achz", "a PARC file cut in half", _achz_truncated, IMPORT_COMMANDS),
-    BadFile("entity-bomb.achz", "billion laughs in PARC XML", _achz_entity_bomb, IMPORT_COMMANDS),
-) + (_SPECIAL if HAS_SPECIAL_FILES else ())
+        BadFile(
+            "orphan-rating.achwb",
+            "a rating of evidence that does not exist",
+            tampered_project(
+                # The block's first evidence id (little-endian int64) becomes 99999.
+                (
+                    "UPDATE layer_block SET evidence = X'9F86010000000000' || substr(evidence, 9)"
+                    f" {_FIRST_BLOCK}",
+                )
+            ),
+            PROJECT_COMMANDS,
+        ),
+        BadFile(
+            "no-rating-table.achwb",
+            "the rating table dropped",
+            tampered_project(("DROP TABLE layer_block",)),
+            PROJECT_COMMANDS,
+        ),
+        BadFile("not-a-zip.xlsx", "CSV text named .xlsx", _not_a_zip, IMPORT_COMMANDS),
+        BadFile("zip-bomb.xlsx", "a sheet inflating to 300 MB", _zip_bomb, IMPORT_COMMANDS),
+        BadFile(
+            "entity-bomb.xlsx", "billion laughs in sheet XML", _entity_bomb_sheet, IMPORT_COMMANDS
+        ),
+        BadFile(
+            "no-evidence-header.xlsx",
+            "a matrix without an Evidence header",
+            _no_evidence_header,
+            IMPORT_COMMANDS,
+            where="Matrix",
+        ),
+        BadFile(
+            "unknown-rating.xlsx",
+            "a rating cell reading 'Maybe'",
+            _unknown_rating,
+            IMPORT_COMMANDS,
+            where="Matrix!F6",
+        ),
+        BadFile(
+            "unknown-weight.xlsx",
+            "a credibility cell reading 'Very trustworthy'",
+            _unknown_weight,
+            IMPORT_COMMANDS,
+            where="Matrix!C7",
+        ),
+        BadFile(
+            "megabyte-cell.xlsx",
+            "an evidence title of 1 MB",
+            _megabyte_cell,
+            IMPORT_COMMANDS,
+            where="Matrix!B5",
+        ),
+        BadFile(
+            "2000-columns.xlsx",
+            "2,000 hypothesis columns",
+            _two_thousand_columns,
+            IMPORT_COMMANDS,
+            where="Matrix",
+        ),
+        BadFile("binary.csv", "NUL bytes in a .csv", _binary_csv, IMPORT_COMMANDS),
+        BadFile(
+            "ragged.csv", "a row longer than the header", _ragged_csv, IMPORT_COMMANDS, where="E3"
+        ),
+        BadFile("not-gzip.achz", "a zip archive, not gzip", _achz_not_gzip, IMPORT_COMMANDS),
+        BadFile(
+            "gzip-garbage.achz", "gzip of random bytes", _achz_gzip_of_garbage, IMPORT_COMMANDS
+        ),
+        BadFile("truncated.achz", "a PARC file cut in half", _achz_truncated, IMPORT_COMMANDS),
+        BadFile(
+            "entity-bomb.achz", "billion laughs in PARC XML", _achz_entity_bomb, IMPORT_COMMANDS
+        ),
+    )
+    + (_SPECIAL if HAS_SPECIAL_FILES else ())
+    + ROUND_TWO
+    + ROUND_TWO_IMPORTS
+    + ROUND_TWO_SHEETS
+)
 
 BY_NAME = {bad.name: bad for bad in CORPUS}
 
 
-def build_one(name: str, folder: Path) -> Path:
-    """Write the named hostile file into ``folder`` and return its path."""
+def build_one(name: str, folder: Path, project: Path | None = None) -> Path:
+    """Write the named hostile file into ``folder`` and return its path.
+
+    A rating sheet is written for ``project`` (a new example project beside
+    it when none is given).
+    """
     bad = BY_NAME[name]
     path = folder / bad.name
     path.unlink(missing_ok=True)  # never opens it: the old one may be a pipe
-    bad.make(path)
+    if bad.make_for is not None:
+        if project is None:
+            project = folder / (bad.name + ".project.achwb")
+            make_real_project(project)
+        bad.make_for(path, project)
+    else:
+        bad.make(path)
     return path
 
 

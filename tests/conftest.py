@@ -251,3 +251,53 @@ def libreoffice(tmp_path_factory):
         return result
 
     return convert
+
+
+# -- hostile input: real full disks and read-only shares (root only) ----------------
+
+
+def _mount(*args: str) -> bool:
+    result = subprocess.run(["mount", *args], capture_output=True, check=False)
+    return result.returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """``small_disk(kilobytes)`` -> a folder on a tmpfs of that size: a real full disk.
+
+    Needs root (CI runs as root); elsewhere the test is skipped rather than
+    faked, because a full disk is exactly what monkeypatching gets wrong.
+    """
+    mounted: list[Path] = []
+
+    def make(kilobytes: int) -> Path:
+        folder = tmp_path / f"disk{len(mounted)}"
+        folder.mkdir()
+        if not _mount("-t", "tmpfs", "-o", f"size={kilobytes}k", "tmpfs", str(folder)):
+            pytest.skip("mounting a small tmpfs needs root")
+        mounted.append(folder)
+        return folder
+
+    yield make
+    for folder in mounted:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@pytest.fixture
+def read_only_view(tmp_path):
+    """``read_only_view(folder)`` -> the same folder through a read-only bind mount."""
+    mounted: list[Path] = []
+
+    def make(folder: Path) -> Path:
+        view = tmp_path / f"share{len(mounted)}"
+        view.mkdir()
+        if not _mount("--bind", str(folder), str(view)):
+            pytest.skip("a read-only bind mount needs root")
+        mounted.append(view)
+        if not _mount("-o", "remount,ro,bind", str(view)):
+            pytest.skip("a read-only bind mount needs root")
+        return view
+
+    yield make
+    for view in mounted:
+        subprocess.run(["umount", "-l", str(view)], check=False)

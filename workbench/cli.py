@@ -9,7 +9,6 @@ happen inside the command so ``workbench --version`` stays instant.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
+from workbench.cli_output import say, say_json, say_lines
 from workbench.core.errors import BadInput, WorkbenchError
 from workbench.exchange import formats
 
@@ -50,7 +50,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports bad usage as one ``error:`` line and exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"error: {self.prog}: {message} (see --help)", file=sys.stderr)
+        say(f"error: {self.prog}: {message} (see --help)", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -66,9 +66,17 @@ def _existing_file(text: str) -> Path:
     return path
 
 
-def _new_output(text: str, force: bool, suffixes: tuple[str, ...]) -> Path:
-    """OUT of a command: one of the kinds it writes, in a folder that exists, not in the way."""
+def _new_output(
+    text: str, force: bool, suffixes: tuple[str, ...], inputs: tuple[str, ...] = ()
+) -> Path:
+    """OUT of a command: one of the kinds it writes, in a folder that exists, not in the way.
+
+    Never one of the command's ``inputs``, under any name, even with --force.
+    """
+    from workbench.exchange.output_file import refuse_input_as_output
+
     path = Path(text)
+    refuse_input_as_output(path, *inputs)
     if path.is_dir():
         raise BadInput(f"{text}: is a folder, not a file")
     if path.suffix.lower() not in suffixes:
@@ -109,7 +117,7 @@ def _example(parser: argparse.ArgumentParser) -> Handler:
 
         out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
         _create_project_file(load_example(), out, args.force)
-        print(f"wrote the Belarus example to {out}")
+        say(f"wrote the Belarus example to {out}")
         return 0
 
     return run
@@ -136,27 +144,27 @@ def _layer_of(project, args: argparse.Namespace):  # noqa: ANN001, ANN202
 
 
 def _print_score_table(report: dict[str, Any]) -> None:
-    print(report["project"])
-    print()
-    print(
+    say(report["project"])
+    say()
+    say(
         f"{'rank':>4}  {'code':<5} {'weighted':>9} {'incons.':>8} {'consist.':>9} "
         f"{'normal.':>8} {'posterior':>10}  title"
     )
     for h in sorted(report["hypotheses"], key=lambda h: h["rank"]):
-        print(
+        say(
             f"{h['rank']:>4}  {h['code']:<5} {h['weighted_inconsistency']:>9.3f} "
             f"{h['inconsistency']:>8.0f} {h['consistency']:>9.3f} {h['normalized']:>8.3f} "
             f"{h['posterior']:>10.4f}  {h['title']}"
         )
-    print()
+    say()
     diagnostic = sorted(report["evidence"], key=lambda e: -e["weighted_diagnosticity"])
-    print("most diagnostic evidence (weighted diagnosticity):")
+    say("most diagnostic evidence (weighted diagnosticity):")
     for e in diagnostic[:10]:
         flag = "" if e["active"] else "  (excluded)"
-        print(f"  {e['code']:<5} {e['weighted_diagnosticity']:>6.3f}  {e['title']}{flag}")
+        say(f"  {e['code']:<5} {e['weighted_diagnosticity']:>6.3f}  {e['title']}{flag}")
     silent = [e["code"] for e in report["evidence"] if e["diagnosticity"] == 0]
     if silent:
-        print(f"non-diagnostic: {', '.join(silent)}")
+        say(f"non-diagnostic: {', '.join(silent)}")
 
 
 @command("score", "score a project: hypotheses ranked, evidence diagnosticity")
@@ -167,14 +175,19 @@ def _score(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         from workbench.core.analysis import score_report
+        from workbench.exchange.report_basis import basis_text
 
         with _open_project(args.project) as pf:
-            report = score_report(pf.project, _layer_of(pf.project, args))
+            layer = _layer_of(pf.project, args)
+            report = score_report(pf.project, layer)
+            basis = basis_text(pf.project, layer)
         if args.json:
-            json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
-            print()
+            say_json(report)
         else:
             _print_score_table(report)
+            if basis:
+                print()
+                print("\n".join(basis))
         return 0
 
     return run
@@ -195,10 +208,10 @@ def _import(parser: argparse.ArgumentParser) -> Handler:
         source = _existing_file(args.source)
         from workbench.store import PROJECT_SUFFIX
 
-        out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
+        out = _new_output(args.out, args.force, (PROJECT_SUFFIX,), (args.source,))
         project = formats.read_any(source, args.sheet)
         _create_project_file(project, out, args.force)
-        print(
+        say(
             f"imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
             f"hypotheses from {source} into {out}"
         )
@@ -221,12 +234,12 @@ def _export(parser: argparse.ArgumentParser) -> Handler:
     _layer_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
-        out = _new_output(args.out, args.force, formats.EXPORT_SUFFIXES)
+        out = _new_output(args.out, args.force, formats.EXPORT_SUFFIXES, (args.project,))
         with _open_project(args.project) as pf:
             formats.export_any(
                 pf.project, out, _layer_of(pf.project, args), app_version=__version__
             )
-        print(f"exported {args.project} to {out}")
+        say(f"exported {args.project} to {out}")
         return 0
 
     return run
@@ -251,15 +264,9 @@ def _sensitivity(parser: argparse.ArgumentParser) -> Handler:
             project = pf.project
             result = project_sensitivity(project, _layer_of(project, args))
             if args.json:
-                json.dump(
-                    sensitivity_report(project, result, all_flips=args.all_flips),
-                    sys.stdout,
-                    indent=2,
-                    ensure_ascii=False,
-                )
-                print()
+                say_json(sensitivity_report(project, result, all_flips=args.all_flips))
             else:
-                print(sensitivity_summary(project, result))
+                say_lines(sensitivity_summary(project, result))
         return 0
 
     return run
@@ -278,7 +285,7 @@ def _report(parser: argparse.ArgumentParser) -> Handler:
     _layer_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
-        out = _new_output(args.out, args.force, (".pdf", ".html", ".htm"))
+        out = _new_output(args.out, args.force, (".pdf", ".html", ".htm"), (args.project,))
         from workbench.core.dates import BadDate, PartialDate
 
         try:
@@ -298,7 +305,7 @@ def _report(parser: argparse.ArgumentParser) -> Handler:
                 app_version=__version__,
                 annotate=annotate,
             )
-        print(f"wrote the report of {args.project} to {out}")
+        say(f"wrote the report of {args.project} to {out}")
         return 0
 
     return run
@@ -318,11 +325,11 @@ def _screenshot(parser: argparse.ArgumentParser) -> Handler:
 
     def run(args: argparse.Namespace) -> int:
         project = _existing_file(args.project)
-        out = _new_output(args.out, args.force, (".png",))
+        out = _new_output(args.out, args.force, (".png",), (args.project,))
         from workbench.ui.screenshot import render_screenshot
 
         render_screenshot(project, out, args.view)
-        print(f"saved the {args.view} view of {project} to {out}")
+        say(f"saved the {args.view} view of {project} to {out}")
         return 0
 
     return run
@@ -368,7 +375,7 @@ def _sheets(parser: argparse.ArgumentParser) -> Handler:
                 overwrite=args.force,
             )
         for path in paths:
-            print(f"wrote {path}")
+            say(f"wrote {path}")
         return 0
 
     return run
@@ -389,11 +396,11 @@ def _collect(parser: argparse.ArgumentParser) -> Handler:
             if plan.changes_anything and not args.dry_run:
                 pf.apply(plan.edit)
         for report in plan.reports:
-            print(report.describe())
+            say(report.describe())
         if args.dry_run:
-            print("dry run: nothing was changed")
+            say("dry run: nothing was changed")
         elif not plan.changes_anything:
-            print("nothing new to collect")
+            say("nothing new to collect")
         return 0
 
     return run
@@ -412,25 +419,42 @@ def _team(parser: argparse.ArgumentParser) -> Handler:
 
         with _open_project(args.project) as pf:
             if args.json:
-                json.dump(team_report(pf.project), sys.stdout, indent=2, ensure_ascii=False)
-                print()
+                say_json(team_report(pf.project))
                 return 0
             names = [a.name for a in pf.project.analysts]
             ranking = analyse_team(pf.project).ranking()
-        print(f"analysts: {', '.join(names) or 'none'}")
+        say(f"analysts: {', '.join(names) or 'none'}")
         if not ranking:
-            print("no disagreements: every cell rated alike by everyone who rated it")
+            say("no disagreements: every cell rated alike by everyone who rated it")
             return 0
-        print(f"{len(ranking)} cells rated differently; disputed first, by how much they matter:")
+        say(f"{len(ranking)} cells rated differently; disputed first, by how much they matter:")
         for cell in ranking[: args.top]:
             votes = "  ".join(f"{r.name} {r.rating.code or '-'}" for r in cell.ratings)
             mark = "disputed" if cell.disputed else cell.level.value
             fixed = " (set by hand)" if cell.overridden else ""
-            print(
+            say(
                 f"  {cell.evidence_code} x {cell.hypothesis_code}  {mark:<9} "
                 f"spread {cell.spread:.2f}  matters {cell.importance:.2f}  "
                 f"consensus {cell.consensus.code or '-'}{fixed}  |  {votes}"
             )
+        return 0
+
+    return run
+
+
+# -- the desktop ----------------------------------------------------------------------
+
+
+@command("install-desktop", "add the menu entry, icon and .achwb file type for this user")
+def _install_desktop(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("--uninstall", action="store_true", help="remove them again")
+
+    def run(args: argparse.Namespace) -> int:
+        from workbench import desktop
+
+        change = desktop.uninstall() if args.uninstall else desktop.install()
+        for line in change.describe():
+            print(line)
         return 0
 
     return run
@@ -481,16 +505,16 @@ def main(argv: list[str] | None = None) -> int:
             return _gui(args.project)
         return args.handler(args)
     except WorkbenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        say("error: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: keep the details, say so in one line
         log = _write_crash_log()
-        print(
+        say(
             f"error: unexpected internal error ({type(exc).__name__}: {exc}); "
             f"this is a bug, details in {log}",
             file=sys.stderr,

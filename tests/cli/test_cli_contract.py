@@ -112,9 +112,9 @@ def test_example_then_score_gives_the_case_in_matrix_order(
     report = json.loads(run(capsys, "score", str(project), "--json")[1])
     case = load_example()
     assert [h["code"] for h in report["hypotheses"]] == [f"H{i + 1}" for i in range(4)]
-    assert [e["code"] for e in report["evidence"]] == [
-        f"E{i + 1}" for i in range(len(case.evidence))
-    ]
+    # Matrix order is the case's order (its codes are stable, not renumbered).
+    assert [e["code"] for e in report["evidence"]] == [e.code for e in case.evidence]
+    assert [e["active"] for e in report["evidence"]] == [e.active for e in case.evidence]
     # Weighted inconsistency summed here cell by cell from the case's own ratings.
     (layer,) = case.layers.values()
     for column, h in enumerate(report["hypotheses"]):

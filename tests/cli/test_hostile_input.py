@@ -36,21 +36,22 @@ def run_workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _new_neighbours(folder: Path, name: str) -> list[str]:
-    """Files beside the input, less SQLite's empty WAL and its shared-memory index.
+def _neighbours(folder: Path, name: str) -> dict[str, tuple[str, object]]:
+    """What lies beside the input, less SQLite's empty WAL and its shared-memory index.
 
     Any read-only open of a WAL-mode database leaves ``-shm`` and an empty
     ``-wal`` behind (a read-only connection may not delete them); they hold no
-    data and SQLite removes them at the next writable close.
+    data and SQLite removes them at the next writable close. A journal that
+    came with the input (round two's foreign ``-wal``) must stay as it was.
     """
-    found = []
+    found = {}
     for path in folder.iterdir():
-        if path.name == name:
+        if path.name == name or path.name == name + "-shm":
             continue
-        if path.name == name + "-shm" or (path.name == name + "-wal" and not path.stat().st_size):
+        if path.name == name + "-wal" and not path.stat().st_size:
             continue
-        found.append(path.name)
-    return sorted(found)
+        found[path.name] = bad_corpus.fingerprint(path)
+    return found
 
 
 def _cases() -> list:
@@ -76,10 +77,20 @@ def test_hostile_file_is_refused_cleanly(
     inbox, outbox = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()
     outbox.mkdir()
-    source = bad_corpus.build_one(bad.name, inbox)
+    project = None
+    if bad.make_for is not None:  # a rating sheet, collected into its own project
+        (tmp_path / "project").mkdir()
+        project = tmp_path / "project" / "p.achwb"
+        bad_corpus.make_real_project(project)
+    source = bad_corpus.build_one(bad.name, inbox, project)
     before = bad_corpus.fingerprint(source)
+    beside = _neighbours(inbox, bad.name)
+    project_before = project and bad_corpus.fingerprint(project)
 
-    result = run_workbench(*_arguments(command, source, outbox), cwd=tmp_path)
+    arguments = _arguments(command, source, outbox)
+    if project is not None:
+        arguments = ["collect", str(project), str(source)]
+    result = run_workbench(*arguments, cwd=tmp_path)
 
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert "Traceback" not in result.stderr + result.stdout
@@ -91,8 +102,11 @@ def test_hostile_file_is_refused_cleanly(
     if bad.where:
         assert bad.where in message, f"the message does not say where ({bad.where}): {message}"
     assert bad_corpus.fingerprint(source) == before, "the input file was changed"
-    assert _new_neighbours(inbox, bad.name) == [], "files appeared beside the input"
+    assert _neighbours(inbox, bad.name) == beside, "files beside the input appeared or changed"
     assert list(outbox.iterdir()) == [], "an output file was left behind"
+    if project is not None:
+        assert bad_corpus.fingerprint(project) == project_before, "the project was changed"
+        assert sorted(p.name for p in project.parent.iterdir()) == ["p.achwb"]
 
 
 def test_windows_1252_csv_keeps_its_accents(tmp_path: Path) -> None:

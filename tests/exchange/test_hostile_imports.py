@@ -22,7 +22,8 @@ from workbench.exchange.matrix_import import read_matrix
 from workbench.exchange.parc import read_parc
 from workbench.exchange.workbook_import import read_workbook
 
-IMPORT_FILES = [bad for bad in bad_corpus.CORPUS if not bad.is_project]
+IMPORT_FILES = [bad for bad in bad_corpus.CORPUS if bad.commands == bad_corpus.IMPORT_COMMANDS]
+RATING_SHEETS = [bad for bad in bad_corpus.CORPUS if bad.make_for is not None]
 
 
 @pytest.mark.parametrize("bad", IMPORT_FILES, ids=lambda bad: bad.name)
@@ -38,6 +39,20 @@ def test_shared_corpus_is_refused_quickly(tmp_path, bad):
     if bad.where:
         assert bad.where in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("bad", RATING_SHEETS, ids=lambda bad: bad.name)
+def test_rating_sheet_corpus_is_refused(tmp_path, bad):
+    from workbench.exchange.rating_sheets import collect_rating_sheets
+    from workbench.store import ProjectFile
+
+    path = bad_corpus.build_one(bad.name, tmp_path)
+    with ProjectFile.open(tmp_path / (bad.name + ".project.achwb"), read_only=True) as project:
+        project_now = project.project
+    with pytest.raises(BadInput) as err:
+        collect_rating_sheets(project_now, [path])
+    assert str(err.value).startswith(path.name + ": ")
+    assert bad.where in str(err.value)
 
 
 def _matrix_xlsx_bytes() -> bytes:
@@ -67,18 +82,26 @@ def test_high_compression_ratio_is_refused(tmp_path):
     path = _with_extra_member(
         tmp_path / "ratio.xlsx", "xl/media/zeros.bin", lambda m: m.write(bytes(20 * 2**20))
     )
-    with pytest.raises(BadInput, match=r"^ratio\.xlsx: member xl/media/zeros\.bin would expand"):
+    with pytest.raises(
+        BadInput,
+        match=r"^ratio\.xlsx: member xl/media/zeros\.bin would expand .* ratio limit",
+    ):
         read_matrix(path)
 
 
-def test_declared_total_over_the_limit_is_refused(tmp_path):
+def test_declared_total_over_the_limit_is_refused(tmp_path, monkeypatch):
+    # The real limit is 2 GB; a smaller one keeps the test quick and checks the same code.
+    monkeypatch.setattr(safety, "MAX_UNPACKED_BYTES", 50 * 2**20)
+
     def write(member):
         block = bytes(2**20)
-        for _ in range(safety.MAX_UNPACKED_BYTES // 2**20 + 5):
+        for _ in range(55):
             member.write(block)
 
     path = _with_extra_member(tmp_path / "big.xlsx", "xl/big.bin", write)
-    with pytest.raises(BadInput, match=r"refusing to unpack 205 MB \(limit 200 MB\)"):
+    with pytest.raises(
+        BadInput, match=r"refusing to unpack 55 MB \(the unpacked-size limit is 50 MB\)"
+    ):
         read_matrix(path)
 
 

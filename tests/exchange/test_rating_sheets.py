@@ -470,3 +470,25 @@ def test_a_sheet_saved_by_libreoffice_collects_and_its_scores_agree(
     # Formula-like text we wrote is still text after LibreOffice saved the file.
     assert project.rationale(ana.id, e2, h3) == "=the source retracted"
     assert all(r.rationales == 0 for r in plan.reports)
+
+
+def test_evidence_codes_that_are_not_upper_case_still_collect(tmp_path: Path) -> None:
+    """Codes such as ``log-1`` come back as written (they were upper-cased and refused)."""
+    project = make_project()
+    for item, code in zip(project.evidence, ["log-1", "Log-2", "e3"], strict=True):
+        item.code = code
+    (path,) = write_rating_sheets(project, ["Ana"], tmp_path / "sheets", shuffle=False)
+    book = openpyxl.load_workbook(path)
+    sheet = book[RATINGS_SHEET]
+    rows, columns = rows_by_code(sheet), columns_by_code(sheet)
+    assert set(rows) == {"log-1", "Log-2", "e3"}
+    sheet.cell(rows["Log-2"], columns["H3"]).value = "II"
+    sheet.cell(rows["log-1"], columns["H1"] + 1).value = "seen in the log"
+    book.save(path)
+    plan = collect_rating_sheets(project, [path])
+    plan.edit.apply(project)
+    ana = project.analysts[0].id
+    assert project.layer(ana)[1, 2] == Rating.II
+    assert project.rationale(ana, project.evidence[0].id, project.hypotheses[0].id) == (
+        "seen in the log"
+    )

@@ -56,7 +56,9 @@ def test_report_command_writes_a_multi_page_pdf_of_the_example(tmp_path, capsys)
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
     assert pages >= 4
     text = pdf_text(out)
-    assert "In what forms is Belarus being tied militarily to Russia" in text
+    case = load_example()
+    assert " ".join(case.question.split()[:8]) in text
+    assert "What the lead rests on" in text and "Observations only" in text
     assert "Subordination short of annexation" in text
     assert "The dashed line marks 2020-08" in text
     assert "What would change my mind" in text

@@ -255,22 +255,36 @@ def test_a_new_file_matches_the_migrations(tmp_path, full_project):
     assert _pragma(tmp_path / "new.achwb", "application_id") == [(0x41434857,)]
 
 
-def test_a_failed_migration_leaves_the_file_as_it_was(tmp_path):
+def test_a_failed_migration_leaves_the_file_as_it_was_and_no_backup(tmp_path):
     path = tmp_path / "odd.achwb"
     shutil.copy(DATA / "schema1.achwb", path)
     db = sqlite3.connect(path)
-    db.execute("CREATE TABLE consensus_override (x TEXT)")  # in the way of schema 2
+    # A rating of evidence that does not exist: the upgrade's reference check refuses it.
+    db.execute("INSERT INTO rating VALUES (999, 1, 7, 3, NULL)")
     db.commit()
     db.close()
     original = path.read_bytes()
     with pytest.raises(ProjectFileError) as caught:
         ProjectFile.open(path)
     assert str(caught.value).startswith(f"{path} could not be upgraded (")
-    assert "already exists" in str(caught.value)
+    assert "broken references" in str(caught.value)
     assert str(caught.value).endswith("it was left as it was")
     assert path.read_bytes() == original
-    assert (tmp_path / "odd.achwb.bak-schema1").read_bytes() == original
-    assert not (tmp_path / "odd.achwb.lock").exists()
+    # The backup is of a file that was not changed: keeping it would only pile up copies.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.achwb"]
+
+
+def test_a_schema2_file_claiming_schema1_is_refused_not_backed_up_again(tmp_path):
+    path = tmp_path / "claims1.achwb"
+    shutil.copy(DATA / "schema2.achwb", path)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    for _ in range(2):
+        with pytest.raises(ProjectFileError, match="its header says schema 1 but its revision"):
+            ProjectFile.open(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims1.achwb"]
 
 
 def test_files_work_where_hard_links_do_not(tmp_path, full_project, same_project, monkeypatch):

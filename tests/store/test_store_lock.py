@@ -65,7 +65,12 @@ def test_the_second_opener_is_told_who_has_the_file(project_path, holder_process
     assert holder.host == socket.gethostname()
     assert str(caught.value).startswith(f"{project_path} is in use by ")
     assert f"(process {holder_process.pid}) since " in str(caught.value)
-    assert str(caught.value).endswith("open it read-only to look at it without changing it")
+    assert "open it read-only to look at it without changing it" in str(caught.value)
+    # A live process on this host may still be a reused id: the message says what then.
+    assert str(caught.value).endswith(
+        f"(if process {holder_process.pid} is not ACH Workbench, the lock is left over "
+        "from before a restart: delete p.achwb.lock)"
+    )
     with ProjectFile.open(project_path, read_only=True) as viewer:
         assert viewer.project.title == "held elsewhere"
         with pytest.raises(ReadOnlyFile):
@@ -217,3 +222,14 @@ def test_replace_leaves_no_journal_of_the_old_file_behind(tmp_path, full_project
     folder.mkdir()
     with pytest.raises(ProjectFileError, match="already exists"):
         ProjectFile.create(folder, full_project(), replace=True)
+
+
+def test_a_symlink_and_its_target_share_one_lock(project_path):
+    link = project_path.with_name("alias.achwb")
+    link.symlink_to(project_path)
+    with ProjectFile.open(link):
+        assert project_path.with_name(project_path.name + ".lock").exists()
+        with pytest.raises(FileInUse):
+            ProjectFile.open(project_path)
+    with ProjectFile.open(project_path), pytest.raises(FileInUse):
+        ProjectFile.open(link)

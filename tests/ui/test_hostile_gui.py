@@ -39,7 +39,11 @@ def answer_file_dialogs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     def save_name(*_args: object, **_kwargs: object) -> tuple[str, str]:
         return str(outbox / "saved.achwb"), ""
 
+    def open_names(*_args: object, **_kwargs: object) -> tuple[list[str], str]:
+        return [str(chosen["path"])], ""
+
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(open_name))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(open_names))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
 
     def choose(path: Path) -> Path:
@@ -106,7 +110,12 @@ def assert_untouched(before: Snapshot, main: MainWindow) -> None:
 def _cases() -> list:
     cases = []
     for bad in bad_corpus.CORPUS:
-        actions = ["actionOpen"] if bad.is_project else ["actionImportInto", "actionImportNew"]
+        if bad.make_for is not None:
+            actions = ["actionCollectSheets"]
+        elif bad.is_project:
+            actions = ["actionOpen"]
+        else:
+            actions = ["actionImportInto", "actionImportNew"]
         for action in actions:
             cases.append(pytest.param(bad, action, id=f"{action}-{bad.name}"))
     return cases
@@ -123,7 +132,8 @@ def test_hostile_file_shows_a_dialog_and_changes_nothing(
 ) -> None:
     inbox = tmp_path / "in"
     inbox.mkdir()
-    source = bad_corpus.build_one(bad.name, inbox)
+    # A rating sheet is written for the project open in the window.
+    source = bad_corpus.build_one(bad.name, inbox, window.document.file.path)
     before_source = bad_corpus.fingerprint(source)
     outbox = answer_file_dialogs(source)
     before = snapshot(window)
@@ -143,3 +153,35 @@ def test_hostile_file_shows_a_dialog_and_changes_nothing(
     assert_untouched(before, window)
     assert bad_corpus.fingerprint(source) == before_source, "the bad file was changed"
     assert list(outbox.iterdir()) == [], "an output file was left behind"
+
+
+@pytest.mark.parametrize(
+    ("action_name", "name"),
+    [
+        ("actionExportXlsx", "alias.xlsx"),
+        ("actionExportCsv", "alias.csv"),
+        ("actionReport", "alias.pdf"),
+    ],
+)
+def test_exporting_over_the_open_project_is_refused(
+    action_name: str,
+    name: str,
+    window: MainWindow,
+    message_boxes: list,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The output is the project itself under another name (a hard link): a dialog, no harm."""
+    import os
+
+    project_path = window.document.file.path
+    alias = project_path.with_name(name)
+    os.link(project_path, alias)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(alias), ""))
+    )
+    before = snapshot(window)
+    message_boxes.clear()
+    window.findChild(QAction, action_name).trigger()
+    assert [box.name for box in message_boxes] == ["errorDialog"]
+    assert "this is the input file itself" in message_boxes[0].text
+    assert_untouched(before, window)

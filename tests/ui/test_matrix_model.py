@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from workbench.core.analysis import score_project
 from workbench.core.edits import SetRating, UpdateEvidence
-from workbench.core.model import Analyst, Evidence, Hypothesis, Project
+from workbench.core.model import Analyst, Evidence, EvidenceType, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
 from workbench.store import ProjectFile
 from workbench.ui import palette
@@ -211,3 +211,12 @@ def test_sources_list_model_passes_qt_model_tester(document, qtmodeltester):  # 
     model = SourceListModel(document)
     qtmodeltester.check(model)
     assert model.index(0).data() == document.project.sources[0].cite()
+
+
+def test_filter_by_type_lists_the_conclusions_apart(document):  # noqa: ANN001
+    model = MatrixModel(document)
+    evidence = document.project.evidence
+    model.set_filter("conclusion")
+    conclusions = [i for i, e in enumerate(evidence) if e.type is EvidenceType.CONCLUSION]
+    assert conclusions and model.row_order.tolist() == conclusions
+    assert not any(evidence[i].active for i in conclusions)

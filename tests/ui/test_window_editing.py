@@ -255,3 +255,18 @@ def test_move_evidence_from_the_menu_keeps_it_selected(main_window):  # noqa: AN
     assert shortcut == "Ctrl+Shift+Up"
     trigger(main_window, "actionMoveEvidenceUp")
     assert codes(main_window) == order
+
+
+def test_making_an_item_a_conclusion_excludes_it_in_one_undo_step(main_window, scores_agree):  # noqa: ANN001
+    go_to(main_window, 0, 0)
+    document = main_window.document
+    item = document.project.evidence[0]
+    assert item.type.counts_by_default and item.active
+    panel = main_window.evidence_panel
+    panel.type.setCurrentIndex(panel.type.findText("Conclusion"))
+    panel.type.activated.emit(panel.type.currentIndex())
+    assert item.type is EvidenceType.CONCLUSION and not item.active
+    assert not panel.active.isChecked()
+    assert "no longer counts in the scores" in panel.status.text()
+    document.undo_stack.undo()
+    assert item.type is EvidenceType.EVENT and item.active

@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from workbench.core.limits import check_text
 from workbench.core.model import (
     Analyst,
     ConsensusOverride,
     Evidence,
+    EvidenceType,
     Hypothesis,
     Milestone,
     Project,
@@ -190,6 +192,7 @@ class UpdateProject(Edit):
         for name, value in self.changes.items():
             if name not in PROJECT_FIELDS:
                 raise AttributeError(f"project has no editable field {name!r}")
+            _check_length(name, value)
             before[name] = getattr(project, name)
             setattr(project, name, dict(value) if name == "likelihoods" else value)
         return UpdateProject(before)
@@ -198,12 +201,19 @@ class UpdateProject(Edit):
         return "Edit project " + ", ".join(self.changes)
 
 
+def _check_length(name: str, value: object) -> None:
+    """Typed text obeys the same length limit as imported text (checked before any change)."""
+    if isinstance(value, str):
+        check_text(value, f"the {name}")
+
+
 def _update(obj: object, changes: dict[str, Any]) -> dict[str, Any]:
     before = {}
     fields = {f.name for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
     for name, value in changes.items():
         if name not in fields or name == "id":
             raise AttributeError(f"{type(obj).__name__} has no editable field {name!r}")
+        _check_length(name, value)
         before[name] = getattr(obj, name)
         setattr(obj, name, list(value) if isinstance(value, list) else value)
     return before
@@ -227,6 +237,17 @@ class UpdateEvidence(Edit):
         if set(self.changes) == {"active"}:
             return f"{'Include' if self.changes['active'] else 'Exclude'} {code}"
         return f"Edit {code} " + ", ".join(self.changes)
+
+
+def retype_evidence(evidence: Evidence, new_type: EvidenceType) -> UpdateEvidence:
+    """Change an item's type. Turning an observation into a conclusion or an
+    assumption also excludes it from scoring, in the same undo step: reasoning
+    should not be weighed as if it were something seen. The reverse leaves the
+    exclusion alone, since the analyst may have switched the item off on purpose."""
+    changes: dict[str, Any] = {"type": new_type}
+    if evidence.active and evidence.type.counts_by_default and not new_type.counts_by_default:
+        changes["active"] = False
+    return UpdateEvidence(evidence.id, changes)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -27,10 +27,20 @@ class EvidenceType(enum.StrEnum):
     EXPERT_ASSESSMENT = "expert_assessment"
     ASSUMPTION = "assumption"
     ABSENCE = "absence"
+    #: A source's own answer to the question (an author's verdict, a forecast it
+    #: ends on). Scoring it as evidence for that answer would be circular.
+    CONCLUSION = "conclusion"
 
     @property
     def label(self) -> str:
         return _TYPE_LABELS[self]
+
+    @property
+    def counts_by_default(self) -> bool:
+        """False for conclusions and assumptions: they are reasoning, not observation,
+        so a new item of this type starts excluded from scoring (the analyst can
+        include it, and the report shows the scores with and without them)."""
+        return self not in (EvidenceType.CONCLUSION, EvidenceType.ASSUMPTION)
 
     @classmethod
     def parse(cls, text: object) -> EvidenceType:
@@ -52,6 +62,7 @@ _TYPE_LABELS = {
     EvidenceType.EXPERT_ASSESSMENT: "Expert assessment",
     EvidenceType.ASSUMPTION: "Assumption",
     EvidenceType.ABSENCE: "Absence of evidence",
+    EvidenceType.CONCLUSION: "Conclusion",
 }
 
 

@@ -38,7 +38,9 @@ HEUER_STEPS: tuple[HeuerStep, ...] = (
         "List the evidence and arguments",
         "List the facts, statements, expert judgements and assumptions that bear on "
         "the question, and also what you would expect to see but do not. Note where "
-        "each item comes from and how much you trust it.",
+        "each item comes from and how much you trust it. Type a source's own "
+        "conclusions and your assumptions as such: they start excluded from the "
+        "scores, so an answer is never counted as evidence for itself.",
     ),
     HeuerStep(
         3,

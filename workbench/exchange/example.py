@@ -47,6 +47,9 @@ def project_from_case(case: dict[str, Any], where: str = "case") -> Project:
         title=info.get("title", "Untitled"),
         question=info.get("question", ""),
         description=info.get("description", ""),
+        classification=info.get("classification", ""),
+        time_horizon=info.get("time_horizon", ""),
+        notes=info.get("notes", ""),
     )
     analyst = Analyst(project.new_id(), info.get("analyst", "Analyst"))
     project.add_analyst(analyst)
@@ -63,6 +66,8 @@ def project_from_case(case: dict[str, Any], where: str = "case") -> Project:
         )
         project.sources.append(source)
         source_ids[raw["key"]] = source.id
+
+    rules = _rating_rules(case.get("rules", []), where)
 
     hypothesis_ids: dict[str, int] = {}
     for raw in case.get("hypotheses", []):
@@ -82,27 +87,30 @@ def project_from_case(case: dict[str, Any], where: str = "case") -> Project:
         source_key = raw.get("source", "")
         if source_key and source_key not in source_ids:
             raise BadInput(f"{place}: unknown source {source_key!r}")
+        rationales = raw.get("rationales", {})
+        ratings, notes = _apply_rule(raw, rules, rationales, place)
         try:
+            kind = EvidenceType.parse(raw.get("type", ""))
             evidence = Evidence(
                 id=project.new_id(),
                 code=code,
                 title=raw["title"],
                 description=raw.get("description", ""),
-                type=EvidenceType.parse(raw.get("type", "")),
+                type=kind,
                 date=PartialDate.parse(raw.get("date", "")),
                 source_id=source_ids.get(source_key),
                 locator=raw.get("locator", ""),
                 credibility=parse_level(raw.get("credibility")),
                 relevance=parse_level(raw.get("relevance")),
-                active=raw.get("active", True),
+                # Conclusions and assumptions start excluded unless the case says otherwise.
+                active=raw.get("active", kind.counts_by_default),
                 tags=list(raw.get("tags", [])),
-                notes=raw.get("notes", ""),
+                notes=notes,
             )
         except (ValueError, KeyError) as exc:
             raise BadInput(f"{place}: {exc}") from None
         project.insert_evidence(len(project.evidence), evidence)
-        rationales = raw.get("rationales", {})
-        for h_code, word in raw.get("ratings", {}).items():
+        for h_code, word in ratings.items():
             if h_code not in hypothesis_ids:
                 raise BadInput(f"{place}: rates unknown hypothesis {h_code}")
             try:
@@ -128,3 +136,51 @@ def project_from_case(case: dict[str, Any], where: str = "case") -> Project:
             )
         )
     return project
+
+
+#: A rule's pattern: hypothesis code -> rating word.
+Rules = dict[str, tuple[str, dict[str, str]]]
+
+
+def _rating_rules(raw_rules: list[dict[str, Any]], where: str) -> Rules:
+    """The case's rating rules: code -> (text, pattern), patterns checked."""
+    rules: Rules = {}
+    for raw in raw_rules:
+        code = raw["code"]
+        pattern = dict(raw.get("ratings", {}))
+        for h_code, word in pattern.items():
+            try:
+                parse_rating(word)
+            except ValueError as exc:
+                raise BadInput(f"{where}: rule {code} x {h_code}: {exc}") from None
+        rules[code] = (raw["text"], pattern)
+    return rules
+
+
+def _apply_rule(
+    raw: dict[str, Any], rules: Rules, rationales: dict[str, str], place: str
+) -> tuple[dict[str, str], str]:
+    """An item's ratings and notes once its rating rule is applied.
+
+    A rule with a pattern rates every hypothesis it names; the item may rate
+    a cell otherwise only with a rationale saying why (so one rule holds
+    throughout, and every exception is argued). The rule is named in the notes.
+    """
+    ratings = dict(raw.get("ratings", {}))
+    notes = raw.get("notes", "")
+    code = raw.get("rule", "")
+    if not code:
+        return ratings, notes
+    if code not in rules:
+        raise BadInput(f"{place}: unknown rating rule {code!r}")
+    text, pattern = rules[code]
+    for h_code, word in pattern.items():
+        given = ratings.setdefault(h_code, word)
+        try:
+            departs = parse_rating(given) != parse_rating(word)
+        except ValueError as exc:
+            raise BadInput(f"{place} x {h_code}: {exc}") from None
+        if departs and not rationales.get(h_code):
+            raise BadInput(f"{place} x {h_code}: departs from rule {code} without a rationale")
+    lead = f"Rated by rule {code}: {text}"
+    return ratings, f"{lead}\n\n{notes}" if notes else lead

@@ -46,10 +46,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from workbench.core.errors import BadInput
 from workbench.core.model import Evidence, Hypothesis, Project
-from workbench.core.ratings import RATING_LABELS, RATING_SCALE
+from workbench.core.names import analyst_name
+from workbench.core.ratings import RATING_LABELS, RATING_SCALE, Rating
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as styles
-from workbench.exchange.output_file import ExportError, replacing
+from workbench.exchange.output_file import ExportError, replacing, save_workbook
 from workbench.exchange.xlsx_cells import FORMULA_TRIGGERS, clean_text
 from workbench.exchange.xlsx_formulas import CONSISTENT_TERMS, INCONSISTENT_TERMS, sumproducts
 
@@ -121,10 +122,8 @@ def sheet_file_name(analyst: str) -> str:
 
 def _analyst_names(raw: list[str]) -> list[str]:
     names, seen = [], set()
-    for name in raw:
-        name = " ".join(name.split())
-        if not name:
-            raise BadInput('an analyst name is empty (give names such as "Ana,Ben,Cy")')
+    for typed in raw:
+        name = analyst_name(typed, "")
         if name.casefold() in seen:
             raise BadInput(f"analyst {name!r} is listed twice")
         seen.add(name.casefold())
@@ -180,7 +179,7 @@ def write_rating_sheets(
                 project, name, hypothesis_order(project, name, shuffle, seed), hide_scores
             )
             with replacing(target) as temp:
-                book.save(temp)
+                save_workbook(book, temp)
             written.append(target)
     except BaseException:
         for path in written:

@@ -16,6 +16,7 @@ import numpy as np
 from workbench.core.edits import AddAnalyst, Batch, Edit, SetRating
 from workbench.core.errors import BadInput
 from workbench.core.model import Analyst, Project
+from workbench.core.names import analyst_name
 from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
 from workbench.exchange import safety
 from workbench.exchange import workbook_layout as layout
@@ -122,11 +123,12 @@ def _new_analyst(
 ) -> tuple[Edit, SheetReport]:
     layer = np.zeros((len(project.evidence), len(project.hypotheses)), dtype=np.int8)
     rationales: dict[tuple[int, int, int], str] = {}
+    rows = {e.code: (i, e) for i, e in enumerate(project.evidence)}
+    columns = {h.code: (j, h) for j, h in enumerate(project.hypotheses)}
     for (e_code, h_code), (rating, note) in sheet.cells.items():
-        evidence = project.evidence_by_code(e_code)
-        hypothesis = project.hypothesis_by_code(h_code)
-        assert evidence is not None and hypothesis is not None  # checked while reading
-        layer[project.evidence_index(evidence.id), project.hypothesis_index(hypothesis.id)] = rating
+        # Codes were checked while reading; dicts keep a 20,000-row sheet linear.
+        (row, evidence), (column, hypothesis) = rows[e_code], columns[h_code]
+        layer[row, column] = rating
         if note:
             rationales[(analyst_id, evidence.id, hypothesis.id)] = note
     rated, blank = _counts(sheet)
@@ -139,10 +141,10 @@ def _existing_analyst(
 ) -> tuple[list[Edit], SheetReport]:
     edits: list[Edit] = []
     changed = notes = 0
+    evidence_of = {e.code: e for e in project.evidence}
+    hypothesis_of = {h.code: h for h in project.hypotheses}
     for (e_code, h_code), (rating, note) in sheet.cells.items():
-        evidence = project.evidence_by_code(e_code)
-        hypothesis = project.hypothesis_by_code(h_code)
-        assert evidence is not None and hypothesis is not None
+        evidence, hypothesis = evidence_of[e_code], hypothesis_of[h_code]
         before = project.rating(analyst.id, evidence.id, hypothesis.id)
         before_note = project.rationale(analyst.id, evidence.id, hypothesis.id)
         new_rating = before if rating == Rating.BLANK else rating
@@ -176,9 +178,10 @@ def _read_sheet(project: Project, path: Path) -> _FilledSheet:
         if RATINGS_SHEET not in workbook.sheet_names:
             raise BadInput(f"{path.name}: the {RATINGS_SHEET} sheet is missing")
         sheet = workbook.sheet(RATINGS_SHEET)
-        analyst = " ".join(meta.get(layout.META_ANALYST, "").split())
-        if not analyst:
+        written = meta.get(layout.META_ANALYST, "")
+        if not " ".join(str(written).split()):
             raise BadInput(f"{path.name}: the sheet does not say whose ratings it holds")
+        analyst = analyst_name(written, f"{path.name}: {layout.META_SHEET}")
         return _FilledSheet(path, analyst, _read_ratings(project, sheet, meta.get(META_DIGEST)))
 
 
@@ -245,7 +248,8 @@ def _read_ratings(
             if stray is not None:
                 raise BadInput(f"{sheet.where(r, stray)}: a rating in a row without an ID")
             continue
-        code = code.upper()
+        # As written: the fingerprint was taken of the codes as the project has
+        # them, and a code such as "log-1" is not "LOG-1".
         if code in rows:
             raise BadInput(f"{sheet.where(r, 0)}: evidence {code} appears twice")
         rows[code] = r
@@ -255,8 +259,9 @@ def _read_ratings(
             "changed after the sheet was written (they no longer match its fingerprint); "
             "ask for a fresh sheet or restore the IDs"
         )
+    known = {e.code for e in project.evidence}  # one set, not a scan per row
     for code, r in rows.items():
-        if project.evidence_by_code(code) is None:
+        if code not in known:
             raise BadInput(f"{sheet.where(r, 0)}: evidence {code} is no longer in the project")
     for c, code in ratings_at.items():
         if project.hypothesis_by_code(code) is None:

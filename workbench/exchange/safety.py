@@ -17,22 +17,33 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
+from workbench.core import limits
 from workbench.core.errors import BadInput
+from workbench.core.limits import MAX_TEXT_CHARS
+from workbench.exchange.sheet_extent import scanner_for
 
-#: A real matrix of 10,000 x 50 is a few tens of MB unpacked; 200 MB is far beyond.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: What a workbook may unpack to in all. Our own export of the largest supported
+#: matrix (100,000 x 200, see workbench.core.limits) unpacks to about 1 GB
+#: (measured: 49 MB at 5,000 x 200, growing with the rows), so 2 GB leaves it
+#: room; a test extrapolates the app's own files against this and the limits below.
+MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
 #: Spreadsheet XML compresses well (about 10-30x); a bomb compresses thousands of times.
 MAX_COMPRESSION_RATIO = 100
 #: Ratios are only meaningful for members large enough to matter.
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
-#: A CSV or PARC file bigger than this on disk is not a matrix anyone typed.
+#: A CSV or PARC file bigger than this on disk is not a matrix anyone typed
+#: (our own CSV of a 100,000 x 200 matrix is about 50 MB).
 MAX_FILE_BYTES = 100 * 1024 * 1024
-#: Excel's own limit on the characters in one cell.
-MAX_CELL_CHARS = 32_767
+#: A workbook on disk (our 100,000 x 200 export is about 75 MB packed).
+MAX_WORKBOOK_BYTES = 300 * 1024 * 1024
+#: Excel's own limit on the characters in one cell (the text limit of every project).
+MAX_CELL_CHARS = MAX_TEXT_CHARS
 #: Heuer's matrices have a handful of hypotheses; 1,000 columns is certainly a wrong sheet.
-MAX_HYPOTHESES = 1_000
+MAX_HYPOTHESES = limits.MAX_HYPOTHESES
 
 _CHUNK = 1024 * 1024
+#: Bit 0 of a zip entry's general-purpose flags: the entry is encrypted.
+_ENCRYPTED = 0x1
 
 
 def check_file_size(path: Path, limit: int = MAX_FILE_BYTES) -> None:
@@ -59,7 +70,7 @@ def check_zip_container(path: Path, kind: str = "spreadsheet") -> None:
     member is actually inflated in bounded chunks, because a crafted zip can
     declare small sizes and still inflate to gigabytes.
     """
-    check_file_size(path)
+    check_file_size(path, MAX_WORKBOOK_BYTES)
     if not zipfile.is_zipfile(path):
         raise BadInput(f"{path.name}: not a valid {kind} file (it is not a zip archive)")
     try:
@@ -69,9 +80,15 @@ def check_zip_container(path: Path, kind: str = "spreadsheet") -> None:
             if declared > MAX_UNPACKED_BYTES:
                 raise BadInput(
                     f"{path.name}: refusing to unpack {_mb(declared)} "
-                    f"(limit {_mb(MAX_UNPACKED_BYTES)}); the file may be a zip bomb"
+                    f"(the unpacked-size limit is {_mb(MAX_UNPACKED_BYTES)}); "
+                    "the file may be a zip bomb"
                 )
             for member in members:
+                if member.flag_bits & _ENCRYPTED:
+                    raise BadInput(
+                        f"{path.name}: member {member.filename} is encrypted; "
+                        f"save the {kind} without a password and import it again"
+                    )
                 _check_ratio(path, member.filename, member.file_size, member.compress_size)
             budget = MAX_UNPACKED_BYTES
             for member in members:
@@ -89,7 +106,7 @@ def _check_ratio(path: Path, name: str, unpacked: int, packed: int) -> None:
     if ratio > MAX_COMPRESSION_RATIO:
         raise BadInput(
             f"{path.name}: member {name} would expand {ratio:.0f} times "
-            f"(limit {MAX_COMPRESSION_RATIO}); the file may be a zip bomb"
+            f"(the compression ratio limit is {MAX_COMPRESSION_RATIO}); the file may be a zip bomb"
         )
 
 
@@ -98,8 +115,11 @@ def _inflate_bounded(
 ) -> int:
     """Inflate one member without keeping it; return its true size."""
     total = 0
+    extent = scanner_for(path.name, member.filename)
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
+            if extent is not None:
+                extent.feed(chunk)
             if total == 0 and _declares_dtd(chunk):
                 # Office files never carry a DTD; one here can only be an entity bomb
                 # (or an external-entity probe) aimed at the XML parser.
@@ -111,8 +131,11 @@ def _inflate_bounded(
             if total > budget:
                 raise BadInput(
                     f"{path.name}: member {member.filename} unpacks beyond "
-                    f"{_mb(MAX_UNPACKED_BYTES)}; the file may be a zip bomb"
+                    f"{_mb(MAX_UNPACKED_BYTES)} (the unpacked-size limit); "
+                    "the file may be a zip bomb"
                 )
+    if extent is not None:
+        extent.finish()
     _check_ratio(path, member.filename, total, member.compress_size)
     return total
 

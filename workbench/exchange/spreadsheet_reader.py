@@ -89,6 +89,12 @@ class Workbook:
         except python_calamine.CalamineError as err:
             raise BadInput(f"{path.name}: cannot read the workbook ({_reason(err)})") from None
         self.sheet_names: list[str] = list(self._book.sheet_names)
+        #: Hidden (or "very hidden") sheets: read only when asked for by name.
+        self.hidden = [
+            meta.name
+            for meta in self._book.sheets_metadata
+            if meta.visible != python_calamine.SheetVisibleEnum.Visible
+        ]
 
     def sheet(self, name: str) -> Sheet:
         if name not in self.sheet_names:
@@ -104,8 +110,10 @@ class Workbook:
         return Sheet(self.path.name, name, rows)
 
     def sheets(self) -> Iterator[Sheet]:
+        """The visible sheets in order; a hidden sheet is never read unasked."""
         for name in self.sheet_names:
-            yield self.sheet(name)
+            if name not in self.hidden:
+                yield self.sheet(name)
 
     def close(self) -> None:
         self._book.close()
@@ -129,8 +137,6 @@ def read_csv(path: Path) -> Sheet:
         data = path.read_bytes()
     except OSError as err:
         raise BadInput(f"{path.name}: cannot read the file ({err.strerror or err})") from None
-    if b"\x00" in data:
-        raise BadInput(f"{path.name}: this is a binary file, not CSV text")
     text = _decode(data, path.name)
     delimiter = _sniff_delimiter(text)
     # The csv module refuses fields over 128 KB with no hint of where; lift the limit
@@ -138,7 +144,13 @@ def read_csv(path: Path) -> Sheet:
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))
     try:
-        rows: list[Row] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows: list[Row] = []
+        start = last_start = 1
+        for row in reader:
+            rows.append(row)
+            last_start, start = start, reader.line_num + 1
+        _check_quotes_closed(text, delimiter, last_start, path.name)
     except csv.Error as err:
         raise BadInput(f"{path.name}: not readable as CSV ({err})") from None
     finally:
@@ -146,7 +158,43 @@ def read_csv(path: Path) -> Sheet:
     return Sheet(path.name, None, rows, is_csv=True)
 
 
+def _check_quotes_closed(text: str, delimiter: str, last_start: int, file_name: str) -> None:
+    """Refuse a quoted field that is never closed (it swallows the rest of the file).
+
+    The lenient reader takes everything after an unclosed quote as one field, so
+    the following rows vanish into a title. Such a field is always the last
+    record: the strict reader re-reads just that record to tell.
+    """
+    # Lines split as the csv reader counts them (\n, \r or \r\n), not str.splitlines.
+    tail = "".join(io.StringIO(text, newline="").readlines()[last_start - 1 :])
+    try:
+        for _row in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as err:
+        if "end of data" not in str(err):
+            return  # other strictness the lenient reading tolerates on purpose
+        raise BadInput(
+            f"{file_name}: line {last_start}: a quoted field starts here and its closing "
+            'quote is missing, so it would swallow the rest of the file (add the closing ")'
+        ) from None
+
+
+#: Excel's "Unicode Text" and some "CSV UTF-16" exports start with a UTF-16 byte order mark.
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _decode(data: bytes, file_name: str) -> str:
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise BadInput(f"{file_name}: the text claims to be UTF-16 but is not") from None
+    if b"\x00" in data:
+        # UTF-16 without a byte order mark has a NUL beside every ASCII letter.
+        guess = _utf16_without_bom(data)
+        if guess is None:
+            raise BadInput(f"{file_name}: this is a binary file, not CSV text")
+        return guess
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -162,6 +210,21 @@ def _decode(data: bytes, file_name: str) -> str:
             f"{file_name}: the text is neither UTF-8 nor Windows-1252; "
             "save it as 'CSV UTF-8' and import again"
         ) from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a byte order mark, or None for binary data."""
+    if len(data) % 2:
+        return None
+    head = data[:4096]
+    for encoding, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros.count(0) > len(zeros) * 0.9:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return None if "\x00" in text else text
+    return None
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -205,5 +268,12 @@ def open_sheets(path: Path, sheet: str | None = None) -> Iterator[Sheet]:
     with Workbook(path) as book:
         if sheet is not None:
             yield book.sheet(sheet)
-        else:
-            yield from book.sheets()
+            return
+        yield from book.sheets()
+        if book.hidden:
+            # The caller found nothing in the visible sheets: say what was not read.
+            names = ", ".join(repr(name) for name in book.hidden)
+            raise BadInput(
+                f"{path.name}: no visible sheet has an 'Evidence' header; hidden sheets are "
+                f"not read unless named ({names}); unhide the sheet, or import it with --sheet"
+            )

@@ -18,7 +18,7 @@ from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes, score_proj
 from workbench.core.model import Project
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange.export_layer import layer_description
-from workbench.exchange.output_file import replacing
+from workbench.exchange.output_file import replacing, save_workbook
 from workbench.exchange.xlsx_about import write_about
 from workbench.exchange.xlsx_cached import write_cached_values
 from workbench.exchange.xlsx_matrix import write_matrix
@@ -56,7 +56,7 @@ def export_xlsx(
     try:
         cached = _write_sheets(workbook, project, layer, stamp, app_version)
         with replacing(path) as temp:
-            workbook.save(temp)
+            save_workbook(workbook, temp)
             write_cached_values(temp, layout.MATRIX_SHEET, cached)
     except BaseException:
         _discard(workbook)

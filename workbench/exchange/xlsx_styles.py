@@ -206,7 +206,19 @@ def wrapped_lines(text: str, width: float, bold: bool = False) -> int:
     text fits about 1.2 characters per unit of column width (bold about 1).
     """
     chars = max(4, int(width * (1.0 if bold else 1.2)))
-    return sum(len(textwrap.wrap(part, chars)) or 1 for part in str(text).split("\n"))
+    return sum(_lines(part, chars) for part in str(text).split("\n"))
+
+
+#: Rows are never made taller than a dozen lines, so a paragraph this long is "many".
+_WRAP_LIMIT_LINES = 50
+
+
+def _lines(part: str, chars: int) -> int:
+    # textwrap's time grows with the square of a long word's length (10 MB of one
+    # word took 25 s); past what a row can show, a division is as good an answer.
+    if len(part) > chars * _WRAP_LIMIT_LINES:
+        return -(-len(part) // chars)
+    return len(textwrap.wrap(part, chars)) or 1
 
 
 def fit_row(sheet, row: int, cells: list, widths: Mapping[int, float], cap: int = 12) -> int:

@@ -21,6 +21,7 @@ from workbench.core.scoring import MatrixScores, score
 from workbench.core.sensitivity import SensitivityResult, sensitivity
 from workbench.core.timeline import Timeline, project_timeline
 from workbench.exchange.export_layer import layer_description
+from workbench.exchange.report_basis import LeadBasis, basis
 
 #: Chart names the renderers expect, in the order they appear.
 CHARTS = ("posterior", "tornado", "timeline")
@@ -133,6 +134,11 @@ class ReportContent:
     undated_total: int
     milestones: tuple[MilestoneLine, ...]
     sources: tuple[SourceLine, ...]
+    #: The ranking with and without the conclusions and assumptions.
+    lead_basis: LeadBasis = LeadBasis((), ())
+    time_horizon: str = ""
+    #: The project's own notes (method, gaps, what changed), printed at the end.
+    notes: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -397,6 +403,9 @@ def build_report(
         undated_total=int(analysis.timeline.undated_rows.size),
         milestones=_milestones(project),
         sources=_sources(project),
+        lead_basis=basis(project, layer),
+        time_horizon=project.time_horizon,
+        notes=project.notes,
     )
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 
 from workbench.core import palette as colours
+from workbench.core.links import is_safe_link
 from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.exchange.output_file import replacing
 from workbench.reports.content import ReportContent
@@ -128,6 +129,8 @@ def render_html(
     ]
     if c.question:
         parts.append(f'<p class="question"><b>Key question:</b> {_e(c.question)}</p>')
+    if c.time_horizon:
+        parts.append(f"<p><b>Time horizon:</b> {_e(c.time_horizon)}</p>")
     if c.description:
         parts.append(f"<p>{_e(c.description)}</p>")
     parts.append(
@@ -136,12 +139,14 @@ def render_html(
     )
     parts += _hypotheses(c, image_sources)
     parts += _sensitivity(c, image_sources)
+    parts += _lead_basis(c)
     parts.append(_page_break(print_layout))
     parts += _matrix(c)
     parts += _diagnostic(c)
     parts.append(_page_break(print_layout))
     parts += _timeline(c, image_sources)
     parts += _milestones(c)
+    parts += _notes(c)
     parts += _sources(c)
     parts.append(
         f'<p class="meta">Report of &ldquo;{_e(c.title)}&rdquo; generated {_e(c.generated)} '
@@ -218,6 +223,30 @@ def _sensitivity(c: ReportContent, images: Mapping[str, ChartImage]) -> list[str
         if len(c.change_my_mind) > 1:
             out.append(_list([_e(x) for x in c.change_my_mind[1:]]))
     return out
+
+
+def _lead_basis(c: ReportContent) -> list[str]:
+    found = c.lead_basis
+    if not found.rows:
+        return []
+    return [
+        "<h2>What the lead rests on</h2>",
+        f"<p>{_e(found.notes[0])}</p>",
+        _table(
+            ["Counted", "Leader", "Runner-up", "Lead"],
+            [[_e(r.reading), _e(r.leader), _e(r.runner_up), f"{r.margin:.2f}"] for r in found.rows],
+            numeric={3},
+            widths=[28, 30, 30, 12],
+        ),
+        _list([_e(x) for x in found.notes[1:]]),
+    ]
+
+
+def _notes(c: ReportContent) -> list[str]:
+    paragraphs = [" ".join(p.split()) for p in c.notes.split("\n\n") if p.strip()]
+    if not paragraphs:
+        return []
+    return ["<h2>Notes</h2>", *(f"<p>{_e(p)}</p>" for p in paragraphs)]
 
 
 def _rating_cell(code: str, active: bool) -> str:
@@ -373,7 +402,11 @@ def _sources(c: ReportContent) -> list[str]:
         return []
     items = []
     for s in c.sources:
-        link = f' <a href="{_e(s.link)}">{_e(s.link)}</a>' if s.link else ""
+        link = ""
+        if s.link:
+            # Only safe schemes become clickable; anything else stays readable as text.
+            shown = _e(s.link)
+            link = f' <a href="{shown}">{shown}</a>' if is_safe_link(s.link) else f" {shown}"
         cited = (
             f' <span class="muted">(cited by {_e(", ".join(s.cited_by))})</span>'
             if s.cited_by

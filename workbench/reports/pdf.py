@@ -10,6 +10,7 @@ named image resources rather than data URIs, which Qt's HTML does not load.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Mapping
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
@@ -26,7 +27,7 @@ from PySide6.QtGui import (
 )
 
 from workbench.core import palette as colours
-from workbench.exchange.output_file import replacing
+from workbench.exchange.output_file import ExportError, replacing
 from workbench.reports.charts import SCALE, Drawing
 from workbench.reports.content import ReportContent
 from workbench.reports.html import chart_image, render_html
@@ -60,7 +61,7 @@ LAYOUT_DPI = 96
 FOOTER_HEIGHT = 22
 
 
-def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> None:
+def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> bool:
     """Paint the document page by page with a footer (title, page n of N).
 
     QTextDocument.print_ numbers pages only when it chooses the layout itself,
@@ -70,7 +71,9 @@ def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> No
     width, height = float(rect.width()), float(rect.height() - FOOTER_HEIGHT)
     document.setPageSize(QSizeF(width, height))
     pages = document.pageCount()
-    painter = QPainter(writer)
+    painter = QPainter()
+    if not painter.begin(writer):
+        return False
     font = QFont("DejaVu Sans")
     font.setPointSizeF(7.5)
     try:
@@ -89,7 +92,8 @@ def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> No
                 f"{footer} \u00b7 page {page + 1} of {pages}",
             )
     finally:
-        painter.end()
+        finished = painter.end()
+    return finished
 
 
 def write_pdf(
@@ -112,5 +116,23 @@ def write_pdf(
             )
         )
         writer.setResolution(LAYOUT_DPI)
-        _paint_pages(document, writer, f"{content.title} \u00b7 ACH report")
+        painted = _paint_pages(document, writer, f"{content.title} \u00b7 ACH report")
         del writer  # finishes the file before it is renamed into place
+        # Qt's PDF writer reports no write errors: on a full disk it leaves a cut-off
+        # file and carries on. A complete PDF ends with %%EOF; anything else must
+        # not replace the user's previous report.
+        if not painted or not _ends_like_a_pdf(temp):
+            raise ExportError(
+                f"{path}: the PDF could not be written completely (is the disk full?); "
+                "nothing was replaced"
+            )
+
+
+def _ends_like_a_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - 1024))
+            return handle.read().rstrip().endswith(b"%%EOF")
+    except OSError:
+        return False

@@ -14,9 +14,11 @@ import struct
 from pathlib import Path
 
 from workbench.core.errors import ProjectFileError
+from workbench.store import schema_check
 from workbench.store.connection import file_uri
 from workbench.store.errors import NewerSchema, NotAProject
 from workbench.store.format import APPLICATION_ID, SCHEMA_VERSION
+from workbench.store.migrate import REVISIONS
 
 _MAGIC = b"SQLite format 3\x00"
 
@@ -68,15 +70,23 @@ def _check_header(path: Path) -> None:
         raise NotAProject(path, "file is truncated")
 
 
-def inspect_file(path: Path) -> int:
+def check_header(path: Path) -> None:
+    """Refuse what is not a whole SQLite file before SQLite (or a journal) touches it."""
+    _check_header(path)
+
+
+def inspect_file(path: Path, read_from: Path | None = None) -> int:
     """The schema version of the project file at ``path``; raises if it cannot be read.
 
-    Raises :class:`NotAProject` for anything that is not one of our projects
-    and :class:`NewerSchema` for a project from a newer version.
+    ``read_from`` is a verified private copy to read instead (see
+    :mod:`workbench.store.sidecars`); messages still name ``path``. Raises
+    :class:`NotAProject` for anything that is not one of our projects, or
+    whose schema is not exactly ours, and :class:`NewerSchema` for a project
+    from a newer version.
     """
     _check_header(path)
     try:
-        connection = sqlite3.connect(file_uri(path, read_only=True), uri=True)
+        connection = sqlite3.connect(file_uri(read_from or path, read_only=True), uri=True)
     except sqlite3.Error as error:
         raise ProjectFileError(f"{path} cannot be opened ({error})") from None
     try:
@@ -86,17 +96,37 @@ def inspect_file(path: Path) -> int:
             name
             for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
+        if application_id != APPLICATION_ID:
+            raise NotAProject(path, "it is a database of another program")
+        if version > SCHEMA_VERSION:
+            raise NewerSchema(path, version, SCHEMA_VERSION)
+        if version not in REQUIRED_TABLES:
+            raise NotAProject(path, f"unknown schema {version}; it was never completely written")
+        missing = sorted(REQUIRED_TABLES[version] - tables)
+        if missing:
+            raise NotAProject(path, f"table {missing[0]} is missing")
+        _check_revision(path, connection, version)
+        problem = schema_check.difference(schema_check.describe(connection), version)
     except sqlite3.DatabaseError as error:
         raise NotAProject(path, str(error)) from None
     finally:
         connection.close()
-    if application_id != APPLICATION_ID:
-        raise NotAProject(path, "it is a database of another program")
-    if version > SCHEMA_VERSION:
-        raise NewerSchema(path, version, SCHEMA_VERSION)
-    if version not in REQUIRED_TABLES:
-        raise NotAProject(path, f"unknown schema {version}; it was never completely written")
-    missing = sorted(REQUIRED_TABLES[version] - tables)
-    if missing:
-        raise NotAProject(path, f"table {missing[0]} is missing")
+    if problem:
+        raise NotAProject(path, f"{problem}; it was changed by another program or damaged")
     return int(version)
+
+
+def _check_revision(path: Path, connection: sqlite3.Connection, version: int) -> None:
+    """The schema version in the header and Alembic's revision must say the same.
+
+    A file whose header claims an older version than its tables would be
+    "upgraded" (and backed up) again on every open, failing each time.
+    """
+    rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    if [row[0] for row in rows] != [REVISIONS[version]]:
+        found = ", ".join(str(row[0]) for row in rows) or "none"
+        raise NotAProject(
+            path,
+            f"its header says schema {version} but its revision record says {found}; "
+            "it was changed by another program or damaged",
+        )

@@ -60,6 +60,12 @@ class FileInUse(ProjectFileError):
             # We cannot tell whether a process on another computer is still
             # running; after a crash there, only the user can say the lock is stale.
             message += f" (if it is not open anywhere, delete {path.name}.lock)"
+        else:
+            # Where the start time of a process is unknown, a reused id looks alive.
+            message += (
+                f" (if process {holder.pid} is not ACH Workbench, the lock is left over "
+                f"from before a restart: delete {path.name}.lock)"
+            )
         super().__init__(message)
         self.path = path
         self.holder = holder

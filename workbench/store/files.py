@@ -8,15 +8,50 @@ by colleagues on a shared drive just like any file the user saves.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import socket
 import uuid
 from pathlib import Path
+
+#: Names the computer in a temporary file's name, so a sweep never judges another's.
+_HOST = hashlib.sha1(socket.gethostname().encode("utf-8")).hexdigest()[:8]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
+
+
+def sweep_stale_temp_files(folder: Path, stem: str) -> None:
+    """Remove temporary files (and their SQLite journals) left by a killed process.
+
+    A temporary file's name carries its computer and process id; one made on
+    this computer by a process that is gone will never be finished or removed
+    by it (``kill -9`` runs no cleanup), so the next run removes it.
+    """
+    prefix = f".{stem}.{_HOST}-"
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            name = entry.name
+            if not name.startswith(prefix) or not name.endswith((".tmp", ".tmp-journal")):
+                continue
+            pid_text = name[len(prefix) :].split("-", 1)[0]
+            if pid_text.isdigit() and not _pid_alive(int(pid_text)):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def new_temp_file(folder: Path, stem: str) -> Path:
     """Create an empty, hidden, uniquely named file in ``folder`` and return its path."""
+    sweep_stale_temp_files(folder, stem)
     while True:
-        path = folder / f".{stem}.{uuid.uuid4().hex[:12]}.tmp"
+        path = folder / f".{stem}.{_HOST}-{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp"
         try:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
         except FileExistsError:

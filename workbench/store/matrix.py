@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from workbench.core.limits import MAX_TEXT_CHARS
 from workbench.core.model import Project
 from workbench.core.ratings import RATING_SCALE
 
@@ -125,7 +126,12 @@ def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarr
 
 def load_rationales(raw: sqlite3.Connection) -> dict[tuple[int, int, int], str]:
     cursor = raw.execute("SELECT analyst_id, evidence_id, hypothesis_id, rationale FROM rationale")
-    return {(a, e, h): text for a, e, h, text in cursor}
+    rationales = {}
+    for a, e, h, text in cursor:
+        if not isinstance(text, str) or len(text) > MAX_TEXT_CHARS:
+            raise CorruptRatings("a rationale is not text, or is over the length limit")
+        rationales[(a, e, h)] = text
+    return rationales
 
 
 # -- writing ---------------------------------------------------------------------------

@@ -126,6 +126,9 @@ def migrate_file(path: Path, version: int) -> Path:
     try:
         upgrade(engine)
     except (ProjectFileError, SQLAlchemyError, sqlite3.Error) as error:
+        # The upgrade was rolled back, so the file is what the backup holds:
+        # keeping the copy would only leave one more file per failed attempt.
+        backup.unlink(missing_ok=True)
         reason = getattr(error, "orig", None) or error
         raise ProjectFileError(
             f"{path} could not be upgraded ({reason}); it was left as it was"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.core.edits import Edit
 from workbench.core.errors import ProjectFileError
 from workbench.core.model import Project
-from workbench.store import changelog, checks, reader
+from workbench.store import changelog, checks, reader, sidecars
 from workbench.store.changelog import ChangeRecord
 from workbench.store.connection import connect_file
 from workbench.store.errors import FileInUse, NotAProject, ReadOnlyFile
@@ -117,6 +117,10 @@ class ProjectFile:
                 lambda: connect_file(tmp, read_only=False), read_only=False, foreign_keys=False
             )
             try:
+                with engine.connect() as connection:
+                    # The journal of a file nobody sees yet stays in memory: a build
+                    # killed half way leaves no -journal beside its temporary file.
+                    connection.exec_driver_sql("PRAGMA journal_mode = MEMORY")
                 with engine.begin() as connection:
                     connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
                     connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -156,15 +160,17 @@ class ProjectFile:
         refuses edits. An older file is upgraded in an in-memory copy only.
         """
         path = Path(path).absolute()
-        version = checks.inspect_file(path)
-        if read_only:
-            raw = cls._viewing_connection(path, version)
-            try:
-                project = cls._load(path, raw)
-            except BaseException:
-                raw.close()
-                raise
-            return cls(path, project, raw, None)
+        checks.check_header(path)
+        with sidecars.verified_copy(path) as replayed:
+            version = checks.inspect_file(path, replayed)
+            if read_only:
+                raw = cls._viewing_connection(path, replayed, version)
+                try:
+                    project = cls._load(path, raw)
+                except BaseException:
+                    raw.close()
+                    raise
+                return cls(path, project, raw, None)
         from workbench.store import migrate
 
         lock = ProjectLock(path)
@@ -185,8 +191,10 @@ class ProjectFile:
             raise
 
     @staticmethod
-    def _viewing_connection(path: Path, version: int) -> sqlite3.Connection:
-        if version >= SCHEMA_VERSION:
+    def _viewing_connection(path: Path, replayed: Path | None, version: int) -> sqlite3.Connection:
+        """The file itself, read in place; an in-memory copy when it must be upgraded
+        or when its leftover journal was replayed into a private copy (``replayed``)."""
+        if version >= SCHEMA_VERSION and replayed is None:
             try:
                 return connect_file(path, read_only=True)
             except sqlite3.Error as error:
@@ -196,7 +204,7 @@ class ProjectFile:
         from workbench.store import migrate
 
         try:
-            return migrate.snapshot_in_memory(path, version)
+            return migrate.snapshot_in_memory(replayed or path, version)
         except sqlite3.DatabaseError as error:
             raise NotAProject(path, str(error)) from None
         except (SQLAlchemyError, ProjectFileError) as error:

@@ -14,8 +14,9 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
+from workbench.core.limits import MAX_ID, size_problem
 from workbench.core.model import Project
-from workbench.store import matrix, rows
+from workbench.store import matrix, rows, values
 
 
 class MissingProject(ValueError):
@@ -44,10 +45,18 @@ def load_project(raw: sqlite3.Connection) -> Project:
 
 
 def _load(raw: sqlite3.Connection) -> Project:
+    """Every value is checked first (types, lengths, JSON shapes, ids, sizes);
+    a damaged one raises ValueError naming it."""
+    problem = values.first_bad_value(raw)
+    if problem:
+        raise ValueError(problem)
     heads = _select(raw, "SELECT * FROM project WHERE id = 1")
     if not heads:
         raise MissingProject("the project record is missing")
     head = heads[0]
+    if not 1 <= head.next_id <= MAX_ID:
+        raise ValueError(f"the next id ({head.next_id}) is outside 1..{MAX_ID:,}")
+    _check_size(raw)
     project = Project(
         title=head.title,
         question=head.question,
@@ -67,13 +76,45 @@ def _load(raw: sqlite3.Connection) -> Project:
     project.overrides = dict(
         rows.override_from(r) for r in _select(raw, "SELECT * FROM consensus_override")
     )
+    _check_references(project)
+    for key, text in raw.execute("SELECT key, value FROM setting"):
+        rows.setting_from(key, text)
     # Ids in the file are never handed out again, even if next_id was damaged.
     lists = (project.hypotheses, project.evidence, project.sources, project.analysts)
     project.reserve_id(max((item.id for items in lists for item in items), default=0))
     project.reserve_id(max((milestone.id for milestone in project.milestones), default=0))
+    if project.next_id > MAX_ID:
+        raise ValueError(f"an id is beyond {MAX_ID:,}")
     project.layers = matrix.load_layers(raw, project)
     project.rationales = matrix.load_rationales(raw)
     return project
+
+
+def _check_size(raw: sqlite3.Connection) -> None:
+    """Refuse a project beyond the supported size before its layers are allocated."""
+    counts = raw.execute(
+        "SELECT (SELECT count(*) FROM evidence), (SELECT count(*) FROM hypothesis),"
+        " (SELECT count(*) FROM analyst)"
+    ).fetchone()
+    problem = size_problem(*counts)
+    if problem:
+        raise ValueError(f"it holds {problem}")
+
+
+def _check_references(project: Project) -> None:
+    """Every id a row refers to exists (foreign keys may have been off when it was written)."""
+    evidence = {e.id for e in project.evidence}
+    hypotheses = {h.id for h in project.hypotheses}
+    sources = {s.id for s in project.sources}
+    for e, h in project.overrides:
+        if e not in evidence or h not in hypotheses:
+            raise ValueError("a consensus rating set by hand is for a cell not in the matrix")
+    for item in project.evidence:
+        if item.source_id is not None and item.source_id not in sources:
+            raise ValueError(f"evidence {item.code} cites a source that does not exist")
+    for milestone in project.milestones:
+        if milestone.hypothesis_id not in hypotheses:
+            raise ValueError("a milestone is for a hypothesis that does not exist")
 
 
 def read_setting(raw: sqlite3.Connection, key: str) -> str | None:

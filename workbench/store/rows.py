@@ -47,8 +47,20 @@ def likelihoods_json(likelihoods: dict[Rating, float]) -> str:
     return json.dumps({Rating(k).name: float(v) for k, v in likelihoods.items()})
 
 
+def _json(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValueError(f"{what} is not valid JSON") from None
+
+
 def likelihoods_from(text: str) -> dict[Rating, float]:
-    table = {Rating[name]: float(value) for name, value in json.loads(text).items()}
+    data = _json(text, "the likelihood table")
+    if not isinstance(data, dict) or not all(
+        name in Rating.__members__ and type(value) in (int, float) for name, value in data.items()
+    ):
+        raise ValueError("the likelihood table is not a set of rating names and numbers")
+    table = {Rating[name]: float(value) for name, value in data.items()}
     # Scoring takes their logarithms: a 0, a negative or a NaN from a damaged
     # file would otherwise surface later as a crash instead of a clear refusal.
     wrong = [f"{rating.name}={value}" for rating, value in table.items() if not 0 < value <= 1]
@@ -135,9 +147,20 @@ def evidence_from(row: EvidenceRow) -> Evidence:
         _level(row.credibility),
         _level(row.relevance),
         bool(row.active),
-        [] if row.tags == "[]" else [str(tag) for tag in json.loads(row.tags)],
+        [] if row.tags == "[]" else _tags(row.code, row.tags),
         row.notes,
     )
+
+
+def _tags(code: str, text: str) -> list[str]:
+    tags = _json(text, f"the tags of evidence {code}")
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise ValueError(f"the tags of evidence {code} are not a list of words")
+    return tags
+
+
+def setting_from(key: str, text: str) -> Any:
+    return _json(text, f"setting {key!r}")
 
 
 def source_values(item: Source, position: int) -> Values:

@@ -43,9 +43,9 @@ def write_project(session: Session, project: Project) -> None:
         (AnalystRow, project.analysts, rows.analyst_values),
         (MilestoneRow, project.milestones, rows.milestone_values),
     ]
-    for row_class, items, values in tables:
+    for row_class, items, to_values in tables:
         if items:
-            session.execute(insert(row_class), [values(item, i) for i, item in enumerate(items)])
+            session.execute(insert(row_class), [to_values(item, i) for i, item in enumerate(items)])
     if project.overrides:
         session.execute(
             insert(ConsensusOverrideRow),

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from workbench import __version__
+from workbench.exchange.output_file import refuse_input_as_output
 from workbench.ui.bayes_view import BayesView
 from workbench.ui.dialogs import reporting
 from workbench.ui.milestones_view import MilestonesView
@@ -78,6 +79,8 @@ class AnalysisDocks:
         from workbench.reports import write_report
 
         with reporting(self.window):
+            if doc.file is not None:
+                refuse_input_as_output(target, doc.file.path)
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
                 write_report(

@@ -28,6 +28,7 @@ from workbench.core.dates import BadDate, PartialDate
 from workbench.core.edits import (
     MoveEvidence,
     UpdateEvidence,
+    retype_evidence,
 )
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Evidence, EvidenceType
@@ -155,7 +156,7 @@ class EvidencePanel(QWidget):
         self.description.committed.connect(lambda text: self._commit("description", text))
         # Qt hands a str-based enum back as a plain str: rebuild the EvidenceType.
         self.type.activated.connect(
-            lambda _: self._commit("type", EvidenceType(self.type.currentData()))
+            lambda _: self._commit_type(EvidenceType(self.type.currentData()))
         )
         self.date.editingFinished.connect(self._commit_date)
         self.source.activated.connect(
@@ -291,6 +292,18 @@ class EvidencePanel(QWidget):
             return
         self.status.say("")
         apply_edit(self, self.document, UpdateEvidence(evidence.id, {field: value}))
+
+    def _commit_type(self, kind: EvidenceType) -> None:
+        evidence = self.evidence
+        if self._loading or evidence is None or evidence.type is kind:
+            return
+        edit = retype_evidence(evidence, kind)
+        self.status.say("")
+        if apply_edit(self, self.document, edit) and "active" in edit.changes:
+            self.status.say(
+                f"{kind.label}s are reasoning, not observation: {evidence.code} no longer "
+                "counts in the scores (tick the box to count it)."
+            )
 
     def _commit_code(self) -> None:
         evidence = self.evidence

@@ -20,6 +20,7 @@ from workbench.core.errors import BadInput, WorkbenchError
 from workbench.core.model import Analyst, Hypothesis, Project
 from workbench.exchange.formats import Format
 from workbench.exchange.imported import Imported
+from workbench.exchange.output_file import refuse_input_as_output
 from workbench.ui import files
 from workbench.ui.dialogs import confirm, reporting
 from workbench.ui.tasks import Cancelled, run_in_background
@@ -340,6 +341,7 @@ class FileActions:
         if target.suffix.lower() != suffix:
             target = target.with_name(target.name + suffix)
         with reporting(self.window):
+            refuse_input_as_output(target, doc.file.path)
             project = files.snapshot(doc.project)
             layer = doc.layer
             # A cancelled export leaves no new file behind (a replaced one is already gone).

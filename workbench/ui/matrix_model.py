@@ -65,6 +65,8 @@ def _matches(evidence: Evidence, words: list[str], sources: dict[int, str]) -> b
             evidence.description,
             evidence.notes,
             evidence.locator,
+            # The type's name, so "conclusion" or "assumption" lists those apart.
+            evidence.type.label,
             " ".join("#" + t for t in evidence.tags),
             sources.get(evidence.source_id or -1, ""),
         )

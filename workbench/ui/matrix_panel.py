@@ -76,7 +76,7 @@ class MatrixPanel(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("searchBox")
-        self.search.setPlaceholderText("Filter evidence by text or #tag")
+        self.search.setPlaceholderText("Filter evidence by text, type or #tag")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.model.set_filter)
         self.sort = QComboBox(self)

@@ -42,7 +42,9 @@ from workbench.core import palette as colours
 from workbench.core.analysis import CONSENSUS, layer_codes, score_project
 from workbench.core.edits import AddAnalyst
 from workbench.core.model import Analyst
+from workbench.core.names import analyst_name
 from workbench.core.ratings import RATING_SCALE, Rating
+from workbench.core.scoring import score
 from workbench.core.steps import HEUER_STEPS, current_step
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
@@ -457,17 +459,18 @@ class WorkshopWindow(QWidget):
         self.add_participant_named(name if ok else "")
 
     def add_participant_named(self, name: str) -> None:
-        name = " ".join(name.split())
-        if not name or not self.document.is_open:
+        if not name.strip() or not self.document.is_open:
             return
         project = self.document.project
-        if project.analyst_by_name(name) is not None:
-            self.participant = next(
-                k for k, a in enumerate(self.analysts) if a.name.casefold() == name.casefold()
-            )
-            self.refresh()
-            return
         with reporting(self):
+            # Checked like every analyst name, typed or read from a file.
+            name = analyst_name(name, "")
+            if project.analyst_by_name(name) is not None:
+                self.participant = next(
+                    k for k, a in enumerate(self.analysts) if a.name.casefold() == name.casefold()
+                )
+                self.refresh()
+                return
             self.document.do(AddAnalyst(Analyst(project.next_id, name)))
             self.participant = len(self.analysts) - 1
             self.refresh()

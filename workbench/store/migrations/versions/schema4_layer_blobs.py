@@ -19,6 +19,8 @@ import numpy as np
 import sqlalchemy as sa
 from alembic import op
 
+from workbench.core.errors import ProjectFileError
+
 revision = "schema4"
 down_revision = "schema3"
 branch_labels = None
@@ -105,16 +107,17 @@ def _convert(raw: sqlite3.Connection) -> None:
         [0] + [int(ids.max()) for ids in (evidence, hypotheses, analysts, *keys) if len(ids)]
     )
     if min([0] + [int(ids.min()) for ids in keys if len(ids)]) < 0:
-        raise ValueError("a rating refers to something not in the project")
+        raise ProjectFileError("the upgrade found broken references in table rating")
     position = [np.full(size + 1, -1, dtype=np.int64) for _ in range(3)]
     for lookup, ids in zip(position, (evidence, hypotheses, analysts), strict=True):
         lookup[ids] = np.arange(len(ids))
     rows, cols, layers = (lookup[ids] for lookup, ids in zip(position, keys, strict=True))
     codes = ratings["c"]
-    if (rows < 0).any() or (cols < 0).any() or (layers < 0).any():
-        raise ValueError("a rating refers to something not in the project")
+    broken = int(((rows < 0) | (cols < 0) | (layers < 0)).sum())
+    if broken:
+        raise ProjectFileError(f"the upgrade found {broken} broken references in table rating")
     if (codes < 0).any() or (codes > 6).any():
-        raise ValueError("a rating code is out of range")
+        raise ProjectFileError("the upgrade found a rating code out of range")
     stack = np.zeros((len(analysts), len(evidence), len(hypotheses)), dtype=np.int8)
     stack[layers, rows, cols] = codes
     blocks = evidence >> BLOCK_BITS

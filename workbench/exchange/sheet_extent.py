@@ -1,0 +1,163 @@
+"""How many cells a worksheet spans, learnt from its XML before a reader sees it.
+
+python-calamine allocates the whole rectangle from A1 to the furthest cell a
+sheet declares or uses, before handing back a single value: one cell at
+XFD1048576 in a 5 KB file asks for half a terabyte and aborts the process.
+So while the zip guard inflates each worksheet anyway, the rows and columns
+it names (``<dimension ref>``, ``<row r>``, ``<c r>``) are tracked with one
+linear regular-expression scan, and a sheet spanning more than
+:data:`MAX_SHEET_CELLS` is refused before it is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbench.core.errors import BadInput
+
+#: Rows x columns one sheet may span. The app's own largest export (a 100,000 x
+#: 200 matrix: about 100,010 rows x 210 columns, 21 million) fits with margin;
+#: the reader then needs about a gigabyte, which is the price of that size.
+MAX_SHEET_CELLS = 40_000_000
+
+#: A cell or row reference (``r="B7"``, ``r="7"``, in any attribute order, with any
+#: namespace prefix) or the declared range (``dimension ref="A1:XFD1048576"``).
+_REFERENCE = re.compile(
+    rb'(\sr|dimension ref)="\$?([A-Za-z]{0,3})\$?([0-9]{0,7})'
+    rb'(?::\$?([A-Za-z]{0,3})\$?([0-9]{0,7}))?"'
+)
+#: Long enough to hold one whole reference split across two chunks.
+_CARRY = 64
+
+
+def column_number(letters: bytes) -> int:
+    """A -> 1, Z -> 26, AA -> 27, XFD -> 16384 (0 for no letters)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def is_worksheet(member: str) -> bool:
+    return member.startswith("xl/worksheets/") and member.endswith(".xml")
+
+
+def scanner_for(file_name: str, member: str) -> ExtentScanner | OdsExtentScanner | None:
+    """The scanner for a member that holds cells (an xlsx worksheet, an ODS body), or None."""
+    if is_worksheet(member):
+        return ExtentScanner(file_name, member)
+    if member == "content.xml":
+        return OdsExtentScanner(file_name, member)
+    return None
+
+
+class ExtentScanner:
+    """Feed a worksheet's XML chunk by chunk; it tracks the furthest row and column."""
+
+    def __init__(self, file_name: str, member: str) -> None:
+        self.file_name = file_name
+        self.member = member
+        self.rows = 0
+        self.columns = 0
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._tail + chunk
+        # A reference cut by the chunk boundary is completed by the next chunk: keep
+        # the last tag that starts near the end for then.
+        last_tag = data.rfind(b"<", max(0, len(data) - _CARRY))
+        cut = last_tag if last_tag >= 0 else len(data)
+        self._scan(data, cut)
+        self._tail = data[cut:]
+
+    def finish(self) -> None:
+        self._scan(self._tail, len(self._tail))
+        self._tail = b""
+
+    def _scan(self, data: bytes, end: int) -> None:
+        for match in _REFERENCE.finditer(data, 0, end):
+            for letters, digits in ((match[2], match[3]), (match[4], match[5])):
+                if letters:
+                    self.columns = max(self.columns, column_number(letters.upper()))
+                if digits:
+                    self.rows = max(self.rows, int(digits))
+        self._check()
+
+    def _check(self) -> None:
+        _check_span(self.file_name, self.member, self.rows, self.columns)
+
+
+def _check_span(file_name: str, member: str, rows: int, columns: int) -> None:
+    cells = max(rows, 1) * max(columns, 1)
+    if cells > MAX_SHEET_CELLS:
+        raise BadInput(
+            f"{file_name}: worksheet {member} spans {rows:,} rows x "
+            f"{columns:,} columns = {cells:,} cells; at most {MAX_SHEET_CELLS:,} cells "
+            "are read (the sheet-size limit)"
+        )
+
+
+#: The ODS elements that shape a table, with their repeat counts.
+_ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>")
+_ODS_REPEAT = re.compile(rb'table:number-(?:rows|columns)-repeated="([0-9]{1,10})"')
+
+
+class OdsExtentScanner:
+    """The same bound for an OpenDocument sheet, whose rows and cells carry repeat counts.
+
+    ``number-rows-repeated`` and ``number-columns-repeated`` let a few bytes
+    stand for millions of cells. Counted as a reader must store them: empty
+    cells at the end of a row and empty rows at the end of a table are free
+    (LibreOffice writes those for every sheet), everything up to the last
+    cell with content counts.
+    """
+
+    def __init__(self, file_name: str, member: str) -> None:
+        self.file_name = file_name
+        self.member = member
+        self._tail = b""
+        self._new_table()
+
+    def _new_table(self) -> None:
+        self.rows = self.columns = 0
+        self._empty_rows = 0
+        self._row_repeat = 1
+        self._row_cells = self._row_used = 0
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._tail + chunk
+        last_tag = data.rfind(b"<", max(0, len(data) - 4096))
+        cut = last_tag if last_tag >= 0 else len(data)
+        if data.find(b">", cut) >= 0:  # the last tag is complete: read it now
+            cut = len(data)
+        for match in _ODS_TAG.finditer(data, 0, cut):
+            self._tag(match[1] == b"/", match[2], match[3], match[4] == b"/")
+        self._tail = data[cut:]
+
+    def finish(self) -> None:
+        self.feed(b"")
+
+    def _tag(self, closing: bool, name: bytes, attributes: bytes, empty: bool) -> None:
+        repeat_found = _ODS_REPEAT.search(attributes)
+        repeat = int(repeat_found[1]) if repeat_found else 1
+        if name == b"table" and not closing:
+            self._new_table()
+        elif name == b"table-row" and not closing:
+            self._row_repeat, self._row_cells, self._row_used = repeat, 0, 0
+            if empty:
+                self._end_row()
+        elif name == b"table-row":
+            self._end_row()
+        elif not closing:  # a cell
+            self._row_cells += repeat
+            if not empty:
+                self._row_used = self._row_cells
+
+    def _end_row(self) -> None:
+        if self._row_used:
+            self.rows += self._empty_rows + self._row_repeat
+            self.columns = max(self.columns, self._row_used)
+            self._empty_rows = 0
+            _check_span(self.file_name, self.member, self.rows, self.columns)
+        else:
+            self._empty_rows += self._row_repeat
