@@ -138,7 +138,10 @@ ROUND_TWO: tuple[BadFile, ...] = (
     ),
     _project("view.achwb", "a view we never make", "CREATE VIEW leak AS SELECT * FROM layer_block"),
     BadFile(
-        "virtual-table.achwb", "an fts5 table in place of the ratings", _virtual_rating, PROJECT_COMMANDS
+        "virtual-table.achwb",
+        "an fts5 table in place of the ratings",
+        _virtual_rating,
+        PROJECT_COMMANDS,
     ),
     _project("extra-column.achwb", "a column we never make", "ALTER TABLE evidence ADD x TEXT"),
     _project("extra-index.achwb", "an index we never make", "CREATE INDEX ix_x ON evidence(title)"),

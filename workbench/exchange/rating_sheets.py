@@ -47,7 +47,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from workbench.core.errors import BadInput
 from workbench.core.model import Evidence, Hypothesis, Project
 from workbench.core.names import analyst_name
-from workbench.core.ratings import RATING_LABELS, RATING_SCALE, Rating
+from workbench.core.ratings import RATING_LABELS, RATING_SCALE
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as styles
 from workbench.exchange.output_file import ExportError, replacing, save_workbook

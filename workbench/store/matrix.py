@@ -75,8 +75,10 @@ def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarr
     """
     evidence, hypotheses = _ids(project.evidence), _ids(project.hypotheses)
     analysts = [a.id for a in project.analysts]
+    # Sized by the ids in use, not next_id: a file may claim a next id near the limit,
+    # and an id in a block beyond every known one is simply not in the project.
     known = [int(ids.max()) for ids in (evidence, hypotheses) if len(ids)]
-    size = max(project.next_id, *known, *analysts, 0) + 1
+    size = max([*known, *analysts, 0]) + 1
     row_of, col_of = _index_of(evidence, size), _index_of(hypotheses, size)
     layer_of = {aid: k for k, aid in enumerate(analysts)}
     stack = np.zeros((len(analysts), len(evidence), len(hypotheses)), dtype=np.int8)

@@ -44,7 +44,6 @@ from workbench.core.edits import AddAnalyst
 from workbench.core.model import Analyst
 from workbench.core.names import analyst_name
 from workbench.core.ratings import RATING_SCALE, Rating
-from workbench.core.scoring import score
 from workbench.core.steps import HEUER_STEPS, current_step
 from workbench.ui.dialogs import reporting
 from workbench.ui.document import Document
