@@ -14,14 +14,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from workbench.exchange.report_content import build_report
-from workbench.exchange.report_html import render_html
 
 from workbench.core.edits import UpdateEvidence
 from workbench.core.errors import BadInput
 from workbench.core.links import is_safe_link
 from workbench.core.model import Evidence, Project
 from workbench.exchange.matrix_import import read_matrix
+from workbench.reports.content import build_report
+from workbench.reports.html import render_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bad_corpus_round2 import _small_matrix_bytes  # noqa: E402
