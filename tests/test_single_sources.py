@@ -22,12 +22,18 @@ HISTORY = PACKAGE / "store" / "migrations"
 
 CODES = {code for code in RATING_SCALE.codes.values() if code}
 #: Spellings long enough to mean a rating wherever they appear ("c", "-" and "0" mean
-#: many things; they are checked through the key and spelling tables instead).
-WORDS = {s for s in RATING_SCALE.spellings if len(s) > 1} | {
+#: many things; they are checked through the key and spelling tables instead). Short
+#: ones ("cc", "n/a", "++") count as written; words ("consistent") in any case.
+SHORT_SPELLINGS = {s for s in RATING_SCALE.spellings if 1 < len(s) <= 3}
+WORDS = {s for s in RATING_SCALE.spellings if len(s) > 3} | {
     label.lower() for label in RATING_SCALE.labels.values()
 }
 _ALTERNATIVES = "|".join(sorted(CODES, key=len, reverse=True))
 QUOTED_CODE = re.compile(rf"""["'](?:{_ALTERNATIVES})["']""")
+#: A multi-letter code as a word in prose ("1 for each II"): single letters are too common.
+CODE_WORD = re.compile(
+    r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(c for c in CODES if len(c) > 1)  # noqa: UP031
+)
 COLOUR = re.compile(r"(?<![&\w])#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})\b|^[0-9A-Fa-f]{6}$")
 
 
@@ -62,7 +68,13 @@ def test_rating_codes_and_spellings_live_in_the_scale() -> None:
     for path in _sources(SCALE_MODULE):
         for line, text in _strings(path):
             words = " ".join(text.split()).lower()
-            if text in CODES or words in WORDS or QUOTED_CODE.search(text):
+            if (
+                text in CODES
+                or text in SHORT_SPELLINGS
+                or words in WORDS
+                or QUOTED_CODE.search(text)
+                or CODE_WORD.search(text)
+            ):
                 found.append(f"{path.relative_to(PACKAGE.parent)}:{line}: {text!r}")
     assert found == [], "rating literals outside core/ratings.py:\n" + "\n".join(found)
 
@@ -79,6 +91,7 @@ def test_colours_live_in_the_palette() -> None:
 def test_the_checks_see_a_literal() -> None:
     """The scanners themselves: a planted literal is found."""
     assert QUOTED_CODE.search('=SUMPRODUCT((A1:A9="II")*1)')
+    assert CODE_WORD.search("2 for each II.") and not CODE_WORD.search("II-VI, NATO")
     assert COLOUR.search("color: #B2182B;") and COLOUR.search("2166AC")
     assert not COLOUR.search("&#9873;")
 

@@ -1,14 +1,17 @@
 """The ``workbench`` command. Its sub-commands and JSON keys are a contract.
 
 Exit codes: 0 success; 2 bad input or bad usage (one ``error: ...`` line on
-stderr, nothing written); 1 only for a bug. Each sub-command is a function
-registered with :func:`command`; heavy imports (Qt, openpyxl, SQLAlchemy)
-happen inside the command so ``workbench --version`` stays instant.
+stderr, nothing written); 1 only for a bug. Each sub-command is a plain
+function of its parsed arguments, listed with its arguments in
+:data:`COMMANDS`; JSON goes out through :func:`print_json`. Heavy imports (Qt,
+openpyxl, SQLAlchemy) happen inside the command so ``workbench --version``
+stays instant.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Callable
@@ -18,32 +21,44 @@ from typing import Any
 from workbench import __version__
 from workbench.cli_output import say, say_json, say_lines
 from workbench.core.errors import BadInput, WorkbenchError
+from workbench.core.plurals import counted
 from workbench.exchange import formats
 
 Handler = Callable[[argparse.Namespace], int]
-_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
 
 
-def command(name: str, help_text: str) -> Callable[[Callable[..., Handler]], Any]:
-    """Register a sub-command: decorate a function that adds its arguments.
+@dataclasses.dataclass(frozen=True)
+class Arg:
+    """One argument of a sub-command, as ``argparse.add_argument`` takes it."""
 
-    The decorated function returns the handler, keeping each command's
-    arguments and behaviour side by side.
-    """
+    flags: tuple[str, ...]
+    options: dict[str, Any]
 
-    def register(configure: Callable[[argparse.ArgumentParser], Handler]) -> Any:
-        holder: dict[str, Handler] = {}
+    def add_to(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(*self.flags, **self.options)
 
-        def add_arguments(parser: argparse.ArgumentParser) -> None:
-            holder["run"] = configure(parser)
 
-        def run(args: argparse.Namespace) -> int:
-            return holder["run"](args)
+def arg(*flags: str, **options: Any) -> Arg:
+    return Arg(flags, options)
 
-        _COMMANDS[name] = (help_text, add_arguments, run)
-        return configure
 
-    return register
+@dataclasses.dataclass(frozen=True)
+class Command:
+    """A sub-command: a plain function of the parsed arguments, returning the exit code."""
+
+    name: str
+    help: str
+    run: Handler
+    arguments: tuple[Arg | Callable[[argparse.ArgumentParser], None], ...]
+
+    def add_to(self, sub: Any) -> None:
+        parser = sub.add_parser(self.name, help=self.help, description=self.help)
+        for argument in self.arguments:
+            if isinstance(argument, Arg):
+                argument.add_to(parser)
+            else:
+                argument(parser)
+        parser.set_defaults(handler=self.run)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,9 +106,9 @@ def _new_output(
 
 
 def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - store type
-    from workbench.store import ProjectFile
+    from workbench.store import open_store
 
-    return ProjectFile.open(_existing_file(path_text), read_only=read_only)
+    return open_store(_existing_file(path_text), read_only=read_only)
 
 
 def _create_project_file(project, out: Path, force: bool) -> None:  # noqa: ANN001
@@ -106,24 +121,18 @@ def _create_project_file(project, out: Path, force: bool) -> None:  # noqa: ANN0
 # -- sub-commands ---------------------------------------------------------------
 
 
-@command("example", "write the built-in Belarus case to a project file")
-def _example(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("out", metavar="OUT.achwb")
-    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+def cmd_example(args: argparse.Namespace) -> int:
+    from workbench.exchange.example import load_example
+    from workbench.store import PROJECT_SUFFIX
 
-    def run(args: argparse.Namespace) -> int:
-        from workbench.exchange.example import load_example
-        from workbench.store import PROJECT_SUFFIX
-
-        out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
-        _create_project_file(load_example(), out, args.force)
-        say(f"wrote the Belarus example to {out}")
-        return 0
-
-    return run
+    out = _new_output(args.out, args.force, (PROJECT_SUFFIX,))
+    _create_project_file(load_example(), out, args.force)
+    say(f"wrote the Belarus example to {out}")
+    return 0
 
 
-def _layer_arguments(parser: argparse.ArgumentParser) -> None:
+def LAYER(parser: argparse.ArgumentParser) -> None:  # noqa: N802 - used like a constant
+    """--consensus | --analyst NAME: whose ratings a command reads."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--consensus", action="store_true", help="score the team consensus (the default)"
@@ -167,297 +176,328 @@ def _print_score_table(report: dict[str, Any]) -> None:
         say(f"non-diagnostic: {', '.join(silent)}")
 
 
-@command("score", "score a project: hypotheses ranked, evidence diagnosticity")
-def _score(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("--json", action="store_true", help="print JSON (a stable contract)")
-    _layer_arguments(parser)
+def cmd_score(args: argparse.Namespace) -> int:
+    from workbench.core.analysis import score_report
+    from workbench.reports.basis import basis_text
 
-    def run(args: argparse.Namespace) -> int:
-        from workbench.core.analysis import score_report
-        from workbench.exchange.report_basis import basis_text
+    with _open_project(args.project) as pf:
+        layer = _layer_of(pf.project, args)
+        report = score_report(pf.project, layer)
+        basis = basis_text(pf.project, layer)
+    if args.json:
+        say_json(report)
+    else:
+        _print_score_table(report)
+        if basis:
+            say()
+            say_lines("\n".join(basis))
+    return 0
 
-        with _open_project(args.project) as pf:
-            layer = _layer_of(pf.project, args)
-            report = score_report(pf.project, layer)
-            basis = basis_text(pf.project, layer)
+
+def cmd_import(args: argparse.Namespace) -> int:
+    source = _existing_file(args.source)
+    from workbench.store import PROJECT_SUFFIX
+
+    out = _new_output(args.out, args.force, (PROJECT_SUFFIX,), (args.source,))
+    project = formats.read_any(source, args.sheet)
+    _create_project_file(project, out, args.force)
+    say(
+        f"imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
+        f"hypotheses from {source} into {out}"
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = _new_output(args.out, args.force, formats.EXPORT_SUFFIXES, (args.project,))
+    with _open_project(args.project) as pf:
+        formats.export_any(pf.project, out, _layer_of(pf.project, args), app_version=__version__)
+    say(f"exported {args.project} to {out}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from workbench.core.sensitivity import project_sensitivity, sensitivity_report
+    from workbench.reports.content import sensitivity_summary
+
+    with _open_project(args.project) as pf:
+        project = pf.project
+        result = project_sensitivity(project, _layer_of(project, args))
         if args.json:
-            say_json(report)
+            say_json(sensitivity_report(project, result, all_flips=args.all_flips))
         else:
-            _print_score_table(report)
-            if basis:
-                print()
-                print("\n".join(basis))
-        return 0
-
-    return run
+            say_lines(sensitivity_summary(project, result))
+    return 0
 
 
-@command("import", f"import a matrix ({formats.IMPORT_CHOICES}) into a new project file")
-def _import(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("source", metavar="IN")
-    parser.add_argument("out", metavar="OUT.achwb")
-    parser.add_argument(
-        "--sheet",
-        metavar="NAME",
-        help="the sheet to read (default: the first sheet with an Evidence header)",
-    )
-    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+def cmd_report(args: argparse.Namespace) -> int:
+    from workbench.reports import REPORT_SUFFIXES
 
-    def run(args: argparse.Namespace) -> int:
-        source = _existing_file(args.source)
-        from workbench.store import PROJECT_SUFFIX
+    out = _new_output(args.out, args.force, REPORT_SUFFIXES, (args.project,))
+    from workbench.core.dates import BadDate, PartialDate
 
-        out = _new_output(args.out, args.force, (PROJECT_SUFFIX,), (args.source,))
-        project = formats.read_any(source, args.sheet)
-        _create_project_file(project, out, args.force)
-        say(
-            f"imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
-            f"hypotheses from {source} into {out}"
+    try:
+        annotate = PartialDate.parse(args.annotate) if args.annotate else None
+    except BadDate as exc:
+        raise BadInput(f"--annotate: {exc}") from None
+    # Charts are drawn by Qt; without a display, draw offscreen.
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from workbench.reports import write_report
+
+    with _open_project(args.project) as pf:
+        write_report(
+            pf.project,
+            out,
+            layer=_layer_of(pf.project, args),
+            app_version=__version__,
+            annotate=annotate,
         )
-        return 0
-
-    return run
-
-
-@command(
-    "export",
-    "export a project to "
-    + " or ".join(
-        f"{f.export_suffix} ({f.note})" if f.note else f.export_suffix for f in formats.EXPORTS
-    ),
-)
-def _export(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("out", metavar="|".join(f"OUT{s}" for s in formats.EXPORT_SUFFIXES))
-    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    _layer_arguments(parser)
-
-    def run(args: argparse.Namespace) -> int:
-        out = _new_output(args.out, args.force, formats.EXPORT_SUFFIXES, (args.project,))
-        with _open_project(args.project) as pf:
-            formats.export_any(
-                pf.project, out, _layer_of(pf.project, args), app_version=__version__
-            )
-        say(f"exported {args.project} to {out}")
-        return 0
-
-    return run
+    say(f"wrote the report of {args.project} to {out}")
+    return 0
 
 
-@command("sensitivity", "how far the leader depends on single items: leave-one-out, linchpins")
-def _sensitivity(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("--json", action="store_true", help="print JSON (a stable contract)")
-    parser.add_argument(
-        "--all-flips",
-        action="store_true",
-        help="list every one-step flip in the JSON (default: the smallest that change the leader)",
-    )
-    _layer_arguments(parser)
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    project = _existing_file(args.project)
+    out = _new_output(args.out, args.force, (".png",), (args.project,))
+    from workbench.ui.screenshot import render_screenshot
 
-    def run(args: argparse.Namespace) -> int:
-        from workbench.core.sensitivity import project_sensitivity, sensitivity_report
-        from workbench.reports.content import sensitivity_summary
-
-        with _open_project(args.project) as pf:
-            project = pf.project
-            result = project_sensitivity(project, _layer_of(project, args))
-            if args.json:
-                say_json(sensitivity_report(project, result, all_flips=args.all_flips))
-            else:
-                say_lines(sensitivity_summary(project, result))
-        return 0
-
-    return run
-
-
-@command("report", "write a report of the analysis (.pdf or self-contained .html)")
-def _report(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("out", metavar="OUT.pdf|OUT.html")
-    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    parser.add_argument(
-        "--annotate",
-        metavar="DATE",
-        help="mark a date on the timeline (YYYY, YYYY-MM or YYYY-MM-DD), e.g. 2020-08",
-    )
-    _layer_arguments(parser)
-
-    def run(args: argparse.Namespace) -> int:
-        out = _new_output(args.out, args.force, (".pdf", ".html", ".htm"), (args.project,))
-        from workbench.core.dates import BadDate, PartialDate
-
-        try:
-            annotate = PartialDate.parse(args.annotate) if args.annotate else None
-        except BadDate as exc:
-            raise BadInput(f"--annotate: {exc}") from None
-        # Charts are drawn by Qt; without a display, draw offscreen.
-        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from workbench.reports import write_report
-
-        with _open_project(args.project) as pf:
-            write_report(
-                pf.project,
-                out,
-                layer=_layer_of(pf.project, args),
-                app_version=__version__,
-                annotate=annotate,
-            )
-        say(f"wrote the report of {args.project} to {out}")
-        return 0
-
-    return run
-
-
-@command("screenshot", "save a PNG of the main window showing a project (no display needed)")
-def _screenshot(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("out", metavar="OUT.png")
-    parser.add_argument(
-        "--view",
-        choices=("matrix", "scores", "evidence"),
-        default="matrix",
-        help="the view in front (default: matrix)",
-    )
-    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
-
-    def run(args: argparse.Namespace) -> int:
-        project = _existing_file(args.project)
-        out = _new_output(args.out, args.force, (".png",), (args.project,))
-        from workbench.ui.screenshot import render_screenshot
-
-        render_screenshot(project, out, args.view)
-        say(f"saved the {args.view} view of {project} to {out}")
-        return 0
-
-    return run
+    render_screenshot(project, out, args.view)
+    say(f"saved the {args.view} view of {project} to {out}")
+    return 0
 
 
 # -- teams: rating sheets out and back, disagreement ----------------------------------
 
 
-@command("sheets", "write one rating sheet (.xlsx) per analyst, to rate on their own")
-def _sheets(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument(
-        "--analysts",
-        required=True,
-        metavar="NAMES",
-        help='comma-separated names, e.g. "Ana,Ben,Cy"',
-    )
-    parser.add_argument("--out", required=True, metavar="DIR", help="folder for the sheets")
-    parser.add_argument(
-        "--no-shuffle",
-        action="store_true",
-        help="keep the matrix's hypothesis order on every sheet",
-    )
-    parser.add_argument(
-        "--show-scores",
-        action="store_true",
-        help="add live scores of the analyst's own ratings (hidden by default)",
-    )
-    parser.add_argument("--seed", help="seed for the column orders (default: the project's id)")
-    parser.add_argument("--force", action="store_true", help="replace sheets that exist")
+def cmd_sheets(args: argparse.Namespace) -> int:
+    from workbench.exchange.rating_sheets import write_rating_sheets
 
-    def run(args: argparse.Namespace) -> int:
-        from workbench.exchange.rating_sheets import write_rating_sheets
-
-        with _open_project(args.project) as pf:
-            paths = write_rating_sheets(
-                pf.project,
-                args.analysts.split(","),
-                args.out,
-                shuffle=not args.no_shuffle,
-                hide_scores=not args.show_scores,
-                seed=args.seed,
-                overwrite=args.force,
-            )
-        for path in paths:
-            say(f"wrote {path}")
-        return 0
-
-    return run
+    with _open_project(args.project) as pf:
+        paths = write_rating_sheets(
+            pf.project,
+            args.analysts.split(","),
+            args.out,
+            shuffle=not args.no_shuffle,
+            hide_scores=not args.show_scores,
+            seed=args.seed,
+            overwrite=args.force,
+        )
+    for path in paths:
+        say(f"wrote {path}")
+    return 0
 
 
-@command("collect", "take filled rating sheets into the analysts' layers (one undo step)")
-def _collect(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("files", nargs="+", metavar="FILE.xlsx")
-    parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
+def cmd_collect(args: argparse.Namespace) -> int:
+    from workbench.exchange.rating_sheets_collect import collect_rating_sheets
 
-    def run(args: argparse.Namespace) -> int:
-        from workbench.exchange.rating_sheets import collect_rating_sheets
-
-        paths = [_existing_file(f) for f in args.files]
-        with _open_project(args.project, read_only=args.dry_run) as pf:
-            plan = collect_rating_sheets(pf.project, paths)
-            if plan.changes_anything and not args.dry_run:
-                pf.apply(plan.edit)
-        for report in plan.reports:
-            say(report.describe())
-        if args.dry_run:
-            say("dry run: nothing was changed")
-        elif not plan.changes_anything:
-            say("nothing new to collect")
-        return 0
-
-    return run
+    paths = [_existing_file(f) for f in args.files]
+    with _open_project(args.project, read_only=args.dry_run) as pf:
+        plan = collect_rating_sheets(pf.project, paths)
+        if plan.changes_anything and not args.dry_run:
+            pf.apply(plan.edit)
+    for report in plan.reports:
+        say(report.describe())
+    if args.dry_run:
+        say("dry run: nothing was changed")
+    elif not plan.changes_anything:
+        say("nothing new to collect")
+    return 0
 
 
-@command("team", "where the analysts disagree: consensus, spread, disputed cells")
-def _team(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("--json", action="store_true", help="print JSON (a stable contract)")
-    parser.add_argument(
-        "--top", type=int, default=15, metavar="COUNT", help="disagreements to list (default 15)"
-    )
+def cmd_team(args: argparse.Namespace) -> int:
+    from workbench.core.team import analyse_team, team_report
 
-    def run(args: argparse.Namespace) -> int:
-        from workbench.core.team import analyse_team, team_report
-
-        with _open_project(args.project) as pf:
-            if args.json:
-                say_json(team_report(pf.project))
-                return 0
-            names = [a.name for a in pf.project.analysts]
-            ranking = analyse_team(pf.project).ranking()
-        say(f"analysts: {', '.join(names) or 'none'}")
-        if not ranking:
-            say("no disagreements: every cell rated alike by everyone who rated it")
+    with _open_project(args.project) as pf:
+        if args.json:
+            say_json(team_report(pf.project))
             return 0
-        say(f"{len(ranking)} cells rated differently; disputed first, by how much they matter:")
-        for cell in ranking[: args.top]:
-            votes = "  ".join(f"{r.name} {r.rating.code or '-'}" for r in cell.ratings)
-            mark = "disputed" if cell.disputed else cell.level.value
-            fixed = " (set by hand)" if cell.overridden else ""
-            say(
-                f"  {cell.evidence_code} x {cell.hypothesis_code}  {mark:<9} "
-                f"spread {cell.spread:.2f}  matters {cell.importance:.2f}  "
-                f"consensus {cell.consensus.code or '-'}{fixed}  |  {votes}"
-            )
+        names = [a.name for a in pf.project.analysts]
+        ranking = analyse_team(pf.project).ranking()
+    say(f"analysts: {', '.join(names) or 'none'}")
+    if not ranking:
+        say("no disagreements: every cell rated alike by everyone who rated it")
         return 0
+    say(
+        f"{counted(len(ranking), 'cell')} rated differently; "
+        "disputed first, by how much they matter:"
+    )
+    for cell in ranking[: args.top]:
+        votes = "  ".join(f"{r.name} {r.rating.code or '-'}" for r in cell.ratings)
+        mark = "disputed" if cell.disputed else cell.level.value
+        fixed = " (set by hand)" if cell.overridden else ""
+        say(
+            f"  {cell.evidence_code} x {cell.hypothesis_code}  {mark:<9} "
+            f"spread {cell.spread:.2f}  matters {cell.importance:.2f}  "
+            f"consensus {cell.consensus.code or '-'}{fixed}  |  {votes}"
+        )
+    return 0
 
-    return run
+
+def cmd_install_desktop(args: argparse.Namespace) -> int:
+    from workbench import desktop
+
+    change = desktop.uninstall() if args.uninstall else desktop.install()
+    for line in change.describe():
+        say(line)
+    return 0
 
 
-# -- the desktop ----------------------------------------------------------------------
+PROJECT = arg("project", metavar="PROJECT")
+FORCE = arg("--force", action="store_true", help="replace OUT if it exists")
+JSON = arg("--json", action="store_true", help="print JSON (a stable contract)")
 
-
-@command("install-desktop", "add the menu entry, icon and .achwb file type for this user")
-def _install_desktop(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("--uninstall", action="store_true", help="remove them again")
-
-    def run(args: argparse.Namespace) -> int:
-        from workbench import desktop
-
-        change = desktop.uninstall() if args.uninstall else desktop.install()
-        for line in change.describe():
-            print(line)
-        return 0
-
-    return run
+#: Every sub-command: name, help, the function that runs it, and its arguments.
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "example",
+        "write the built-in Belarus case to a project file",
+        cmd_example,
+        (arg("out", metavar="OUT.achwb"), FORCE),
+    ),
+    Command(
+        "score",
+        "score a project: hypotheses ranked, evidence diagnosticity",
+        cmd_score,
+        (PROJECT, JSON, LAYER),
+    ),
+    Command(
+        "import",
+        f"import a matrix ({formats.IMPORT_CHOICES}) into a new project file",
+        cmd_import,
+        (
+            arg("source", metavar="IN"),
+            arg("out", metavar="OUT.achwb"),
+            arg(
+                "--sheet",
+                metavar="NAME",
+                help="the sheet to read (default: the first sheet with an Evidence header)",
+            ),
+            FORCE,
+        ),
+    ),
+    Command(
+        "export",
+        "export a project to "
+        + " or ".join(
+            f"{f.export_suffix} ({f.note})" if f.note else f.export_suffix for f in formats.EXPORTS
+        ),
+        cmd_export,
+        (
+            PROJECT,
+            arg("out", metavar="|".join(f"OUT{s}" for s in formats.EXPORT_SUFFIXES)),
+            FORCE,
+            LAYER,
+        ),
+    ),
+    Command(
+        "sensitivity",
+        "how far the leader depends on single items: leave-one-out, linchpins",
+        cmd_sensitivity,
+        (
+            PROJECT,
+            JSON,
+            arg(
+                "--all-flips",
+                action="store_true",
+                help="list every one-step flip in the JSON "
+                "(default: the smallest that change the leader)",
+            ),
+            LAYER,
+        ),
+    ),
+    Command(
+        "report",
+        "write a report of the analysis (.pdf or self-contained .html)",
+        cmd_report,
+        (
+            PROJECT,
+            arg("out", metavar="OUT.pdf|OUT.html"),
+            FORCE,
+            arg(
+                "--annotate",
+                metavar="DATE",
+                help="mark a date on the timeline (YYYY, YYYY-MM or YYYY-MM-DD), e.g. 2020-08",
+            ),
+            LAYER,
+        ),
+    ),
+    Command(
+        "screenshot",
+        "save a PNG of the main window showing a project (no display needed)",
+        cmd_screenshot,
+        (
+            PROJECT,
+            arg("out", metavar="OUT.png"),
+            arg(
+                "--view",
+                choices=("matrix", "scores", "evidence"),
+                default="matrix",
+                help="the view in front (default: matrix)",
+            ),
+            FORCE,
+        ),
+    ),
+    Command(
+        "sheets",
+        "write one rating sheet (.xlsx) per analyst, to rate on their own",
+        cmd_sheets,
+        (
+            PROJECT,
+            arg(
+                "--analysts",
+                required=True,
+                metavar="NAMES",
+                help='comma-separated names, e.g. "Ana,Ben,Cy"',
+            ),
+            arg("--out", required=True, metavar="DIR", help="folder for the sheets"),
+            arg(
+                "--no-shuffle",
+                action="store_true",
+                help="keep the matrix's hypothesis order on every sheet",
+            ),
+            arg(
+                "--show-scores",
+                action="store_true",
+                help="add live scores of the analyst's own ratings (hidden by default)",
+            ),
+            arg("--seed", help="seed for the column orders (default: the project's id)"),
+            arg("--force", action="store_true", help="replace sheets that exist"),
+        ),
+    ),
+    Command(
+        "collect",
+        "take filled rating sheets into the analysts' layers (one undo step)",
+        cmd_collect,
+        (
+            PROJECT,
+            arg("files", nargs="+", metavar="FILE.xlsx"),
+            arg("--dry-run", action="store_true", help="report, change nothing"),
+        ),
+    ),
+    Command(
+        "team",
+        "where the analysts disagree: consensus, spread, disputed cells",
+        cmd_team,
+        (
+            PROJECT,
+            JSON,
+            arg(
+                "--top",
+                type=int,
+                default=15,
+                metavar="COUNT",
+                help="disagreements to list (default 15)",
+            ),
+        ),
+    ),
+    Command(
+        "install-desktop",
+        "add the menu entry, icon and .achwb file type for this user",
+        cmd_install_desktop,
+        (arg("--uninstall", action="store_true", help="remove them again"),),
+    ),
+)
 
 
 # -- the GUI ----------------------------------------------------------------------
@@ -486,10 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui = sub.add_parser("gui", help="open the window (the default)")
     gui.add_argument("project", nargs="?", metavar="PROJECT")
-    for name, (help_text, add_arguments, run) in _COMMANDS.items():
-        child = sub.add_parser(name, help=help_text, description=help_text)
-        add_arguments(child)
-        child.set_defaults(handler=run)
+    for command in COMMANDS:
+        command.add_to(sub)
     return parser
 
 
@@ -497,7 +535,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     # `workbench [PROJECT]`: anything that is not a command or an option is a project.
-    if not argv or (argv[0] not in _COMMANDS and argv[0] != "gui" and not argv[0].startswith("-")):
+    if not argv or (
+        argv[0] not in {c.name for c in COMMANDS}
+        and argv[0] != "gui"
+        and not argv[0].startswith("-")
+    ):
         argv = ["gui", *argv]
     try:
         args = parser.parse_args(argv)

@@ -117,7 +117,9 @@ def desktop_entry(command: list[str]) -> str:
         "Keywords=ACH;hypotheses;evidence;intelligence;analysis;matrix;",
         f"MimeType={MIME_TYPE};",
         "StartupNotify=true",
-        "StartupWMClass=workbench",
+        # The window's WM_CLASS class (Qt: the application name); its
+        # _GTK_APPLICATION_ID and _KDE_NET_WM_DESKTOP_FILE are "ach-workbench".
+        "StartupWMClass=ACH Workbench",
     ]
     if os.path.isabs(command[0]):
         # Hidden from menus once the program is gone (a deleted bundle folder).

@@ -22,8 +22,8 @@ def measure(path: str, repeats: int) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from workbench.store import ProjectFile
-    from workbench.ui.document import Document
-    from workbench.ui.matrix_panel import MatrixPanel
+    from workbench.ui.base.document import Document
+    from workbench.ui.matrix.matrix_panel import MatrixPanel
 
     app = QApplication.instance() or QApplication([])
     document = Document(ProjectFile.open(path, read_only=True))

@@ -110,8 +110,8 @@ def measure(path: str, repeats: int) -> dict[str, float]:
 
     document.set_layer(CONSENSUS)
     painted()
-    dock = window.docks["sensitivity"]
-    sensitivity_view = window.analysis.sensitivity
+    dock = window.docks["analysis"]  # the tabbed analysis area holds the sensitivity page
+    sensitivity_view = window.views["sensitivity"]
     shown, core = [], []
     for k in range(max(3, repeats // 4)):
         dock.hide()

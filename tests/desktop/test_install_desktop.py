@@ -178,3 +178,11 @@ def test_a_data_home_that_cannot_be_written_is_one_error_line(tmp_path: Path, ca
     blocker.write_text("")
     with pytest.raises(WorkbenchError, match="could not write"):
         desktop.install({"XDG_DATA_HOME": str(blocker)}, ["/opt/wb/workbench"])
+
+
+def test_the_window_carries_the_same_icon_and_desktop_name(qapp):
+    from workbench.ui.app import DESKTOP_FILE_NAME, application_icon
+
+    assert DESKTOP_FILE_NAME == desktop.APP_ID  # Wayland matches the window to the entry by it
+    sizes = sorted(size.width() for size in application_icon().availableSizes())
+    assert sizes == [16, 22, 24, 32, 48, 64, 128, 256]

@@ -43,7 +43,7 @@ def test_shared_corpus_is_refused_quickly(tmp_path, bad):
 
 @pytest.mark.parametrize("bad", RATING_SHEETS, ids=lambda bad: bad.name)
 def test_rating_sheet_corpus_is_refused(tmp_path, bad):
-    from workbench.exchange.rating_sheets import collect_rating_sheets
+    from workbench.exchange.rating_sheets_collect import collect_rating_sheets
     from workbench.store import ProjectFile
 
     path = bad_corpus.build_one(bad.name, tmp_path)

@@ -18,11 +18,11 @@ from workbench.core.ratings import Level, Rating
 from workbench.core.team import analyse_team
 from workbench.exchange.rating_sheets import (
     RATINGS_SHEET,
-    collect_rating_sheets,
     hypothesis_order,
     sheet_file_name,
     write_rating_sheets,
 )
+from workbench.exchange.rating_sheets_collect import collect_rating_sheets
 
 CC, C, N, I, II, NA, BLANK = (
     Rating.CC,

@@ -8,7 +8,7 @@ from workbench.cli import main
 from workbench.core.model import Analyst, Evidence, EvidenceType, Hypothesis, Project
 from workbench.core.ratings import Rating
 from workbench.exchange.example import load_example
-from workbench.exchange.report_basis import basis, basis_text
+from workbench.reports.basis import basis, basis_text
 from workbench.reports.content import build_report
 from workbench.reports.html import render_html
 from workbench.store import ProjectFile

@@ -354,3 +354,15 @@ def test_a_file_being_edited_opens_read_only_with_the_edits_so_far(tmp_path, ful
             assert viewing.project.title == "edited"
         assert (tmp_path / "busy.achwb.lock").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy.achwb"]
+
+
+def test_the_project_file_is_a_project_store(tmp_path, full_project):
+    """What ui, exchange and the CLI hold: a second backend implements the same protocol."""
+    from workbench.core.storage import ProjectStore
+    from workbench.store import open_store
+
+    path = tmp_path / "p.achwb"
+    ProjectFile.create(path, full_project()).close()
+    with open_store(path, read_only=True) as store:
+        assert isinstance(store, ProjectStore)
+        assert store.read_only and store.project.title

@@ -14,16 +14,17 @@ from workbench.core.model import MilestoneStatus
 from workbench.core.ratings import Rating
 from workbench.exchange.example import load_example
 from workbench.store import ProjectFile
-from workbench.ui.bayes_view import BayesView
-from workbench.ui.milestones_view import (
+from workbench.ui.analysis.bayes_view import BayesView
+from workbench.ui.analysis.milestones_view import (
     EXPECTED_BY,
     HYPOTHESIS,
     INDICATOR,
     STATUS,
     MilestonesView,
 )
-from workbench.ui.sensitivity_view import SensitivityView
-from workbench.ui.timeline_view import ANNOTATE_SETTING, TimelineView
+from workbench.ui.analysis.sensitivity_view import SensitivityView
+from workbench.ui.analysis.steps_guide import StepsGuide
+from workbench.ui.analysis.timeline_view import ANNOTATE_SETTING, TimelineView
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_tornado_bar_selects_the_row_in_the_main_window(
     ProjectFile.create(path, linchpin_case).close()
     assert main_window.files.open_path(path)
     main_window.show_dock("sensitivity")
-    view = main_window.analysis.sensitivity
+    view = main_window.views["sensitivity"]
     qtbot.waitUntil(lambda: bool(view.bars) and view.plot.isVisible(), timeout=5000)
     qtbot.wait(50)
     k = next(
@@ -267,7 +268,7 @@ def test_a_bad_expected_by_date_is_refused(document, qtbot, message_boxes):
 
 
 def test_the_example_milestones_show_in_the_window(main_window):
-    model = main_window.analysis.milestones.model
+    model = main_window.views["milestones"].model
     assert model.rowCount() == len(main_window.document.project.milestones)
     assert model.rowCount() == len(load_example().milestones)
 
@@ -299,3 +300,24 @@ def test_a_hidden_sensitivity_view_catches_up_when_shown(document, qtbot):
     qtbot.waitExposed(view)
     qtbot.waitUntil(lambda: view.result is not before and not view.busy, timeout=5000)
     assert view.result.leader == 1
+
+
+def test_views_in_the_analysis_area_refresh_only_when_their_tab_is_shown(main_window, qtbot):
+    """Issue 11's tabbed area and issue 12's WhenShown: a page behind another tab
+    only notes it is stale, and catches up as its tab is brought to the front."""
+    main_window.show_dock("steps")
+    steps = main_window.view_of("steps", StepsGuide)
+    timeline = main_window.view_of("timeline", TimelineView)
+    bayes = main_window.view_of("bayes", BayesView)
+    qtbot.waitUntil(lambda: steps.isVisible() and not steps.when_shown.stale, timeout=5000)
+    assert not timeline.isVisible() and not bayes.isVisible()
+    document = main_window.document
+    e1 = document.project.evidence_by_code("E1")
+    document.do(document.rating_edit(document.project.evidence.index(e1), 1, Rating.N))
+    # Behind their tabs: noted as stale, not refreshed.
+    qtbot.waitUntil(lambda: timeline.when_shown.stale and bayes.when_shown.stale, timeout=5000)
+    main_window.show_dock("timeline")
+    qtbot.waitUntil(lambda: timeline.isVisible() and not timeline.when_shown.stale, timeout=5000)
+    assert bayes.when_shown.stale
+    main_window.show_dock("bayes")
+    qtbot.waitUntil(lambda: bayes.isVisible() and not bayes.when_shown.stale, timeout=5000)

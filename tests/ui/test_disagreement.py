@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication, QLabel
 from workbench.core.analysis import CONSENSUS, score_project
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
-from workbench.ui.disagreement_view import MAX_SPREAD, DisagreementView, VoteCard
-from workbench.ui.document import Document
-from workbench.ui.layer_switcher import MINE, LayerSwitcher, OverrideDialog
+from workbench.ui.base.document import Document
+from workbench.ui.team.disagreement_view import MAX_SPREAD, DisagreementView, VoteCard
+from workbench.ui.team.layer_switcher import MINE, LayerSwitcher, OverrideDialog
 
 CC, C, N, I, II, NA = Rating.CC, Rating.C, Rating.N, Rating.I, Rating.II, Rating.NA
 
@@ -187,8 +187,11 @@ def test_one_analyst_has_nothing_to_switch_or_override(
         qtbot.addWidget(view)
         view.show()
         assert view.model.rowCount() == 0
-        assert "No disagreements" in view.heading.text()
         assert not view.override_button.isEnabled()
+        # No empty chart: the view says what it needs and how to get it.
+        assert view.needs_team.isVisible() and not view.plot.isVisible()
+        text = view.needs_team.text()
+        assert "two or more analysts" in text and "Collect Rating Sheets" in text
     finally:
         document.close()
 
@@ -225,7 +228,7 @@ def test_the_main_window_wires_the_team_tools(qtbot, document, tmp_path: Path) -
     from workbench.core.edits import SetOverride
     from workbench.core.model import ConsensusOverride
     from workbench.ui.main_window import MainWindow
-    from workbench.ui.matrix_model import LEADING, OverriddenRole
+    from workbench.ui.matrix.matrix_model import LEADING, OverriddenRole
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(document, settings)
@@ -255,7 +258,7 @@ def test_the_main_window_wires_the_team_tools(qtbot, document, tmp_path: Path) -
     assert workshop.row == 2 and workshop.isFullScreen()
     qtbot.keyClick(workshop, Qt.Key.Key_Escape)
     assert not workshop.isVisible()
-    assert "disagreement" in window.docks
+    assert "disagreement" in window.analysis_area.pages
 
 
 def test_rating_sheets_out_and_back_from_the_window(
@@ -264,7 +267,7 @@ def test_rating_sheets_out_and_back_from_the_window(
     import openpyxl
     from PySide6.QtWidgets import QMessageBox
 
-    from workbench.ui import team_actions
+    from workbench.ui.team import team_actions
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
@@ -288,7 +291,7 @@ def test_rating_sheets_out_and_back_from_the_window(
 
         assert team_actions.collect_sheets(parent, document, [str(p) for p in paths])
         assert [a.name for a in document.project.analysts] == ["Ana", "Ben"]
-        assert "Ben (new analyst): 1 ratings" in shown[-1]
+        assert "Ben (new analyst): 1 rating," in shown[-1]
         assert document.undo_stack.count() == 1
         document.undo_stack.undo()
         assert [a.name for a in document.project.analysts] == ["Ana"]
@@ -296,7 +299,7 @@ def test_rating_sheets_out_and_back_from_the_window(
         paths[1].write_text("not a workbook")
         errors: list[str] = []
         monkeypatch.setattr(
-            "workbench.ui.dialogs.show_error", lambda parent, text, *a: errors.append(text)
+            "workbench.ui.base.dialogs.show_error", lambda parent, text, *a: errors.append(text)
         )
         assert not team_actions.collect_sheets(parent, document, [str(p) for p in paths])
         assert errors and errors[0].startswith("Ben.xlsx")
@@ -317,3 +320,29 @@ def test_consensus_by_hand_from_an_analysts_layer_shows_the_consensus(qtbot, vie
     assert document.scores.weighted_inconsistency == pytest.approx(
         score_project(document.project, CONSENSUS).weighted_inconsistency
     )
+
+
+def test_collecting_a_blank_sheet_asks_before_adding_an_analyst(
+    qtbot, open_document, tmp_path: Path, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from workbench.ui.team import team_actions
+
+    asked: list[str] = []
+    answers = [False, True]
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    monkeypatch.setattr(
+        team_actions, "confirm", lambda *args, **kw: asked.append(args[1]) or answers.pop(0)
+    )
+    document = open_document(team_project(("Ana",)))
+    parent = DisagreementView(document)
+    qtbot.addWidget(parent)
+    paths = team_actions.write_sheets(parent, document, "Ben", str(tmp_path / "out"))
+    files = [str(p) for p in paths]
+    # Ben's sheet came back untouched: declining leaves the team as it was.
+    assert not team_actions.collect_sheets(parent, document, files, ask=False)
+    assert asked == ["Blank rating sheet"]
+    assert [a.name for a in document.project.analysts] == ["Ana"]
+    assert team_actions.collect_sheets(parent, document, files, ask=False)
+    assert [a.name for a in document.project.analysts] == ["Ana", "Ben"]

@@ -13,10 +13,10 @@ from workbench.core.edits import SetRating, UpdateEvidence
 from workbench.core.model import Analyst, Evidence, EvidenceType, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
 from workbench.store import ProjectFile
-from workbench.ui import palette
-from workbench.ui.document import Document
-from workbench.ui.footer_model import ScoreFooterModel
-from workbench.ui.matrix_model import (
+from workbench.ui.base import palette
+from workbench.ui.base.document import Document
+from workbench.ui.matrix.footer_model import ScoreFooterModel
+from workbench.ui.matrix.matrix_model import (
     DIAGNOSTICITY,
     LEADING,
     TITLE,
@@ -56,7 +56,7 @@ def test_rating_cells_use_the_rdbu_palette(document):  # noqa: ANN001
         (Rating.N, "#f7f7f7", "#1a1a1a"),
         (Rating.I, "#f4a582", "#1a1a1a"),
         (Rating.II, "#b2182b", "#ffffff"),
-        (Rating.NA, "#d9d9d9", "#6b6b6b"),
+        (Rating.NA, "#d9d9d9", "#4d4d4d"),
     ):
         document.do(SetRating(analyst, evidence.id, hypothesis.id, rating))
         index = model.index(0, LEADING)
@@ -82,7 +82,11 @@ def test_non_diagnostic_and_excluded_evidence_are_marked(document):  # noqa: ANN
     title = model.index(0, TITLE)
     assert title.data(Qt.ItemDataRole.BackgroundRole) == palette.excluded_fill()
     assert title.data(Qt.ItemDataRole.ForegroundRole) == palette.muted_text()
-    assert model.index(0, DIAGNOSTICITY).data() == "excluded"
+    # Excluded, the item still shows what it would contribute (README, "Diagnosticity").
+    expected = document.scores.weighted_diagnosticity[0]
+    assert expected > 0
+    assert model.index(0, DIAGNOSTICITY).data() == f"excluded · {expected:.2f}"
+    assert "would be" in model.index(0, DIAGNOSTICITY).data(Qt.ItemDataRole.ToolTipRole)
     assert "Excluded from scoring" in model.index(0, LEADING).data(Qt.ItemDataRole.ToolTipRole)
 
 
@@ -206,7 +210,7 @@ def test_five_thousand_by_forty_serves_cells_and_scores(qtbot, tmp_path):  # noq
 
 
 def test_sources_list_model_passes_qt_model_tester(document, qtmodeltester):  # noqa: ANN001
-    from workbench.ui.sources_panel import SourceListModel
+    from workbench.ui.editors.sources_panel import SourceListModel
 
     model = SourceListModel(document)
     qtmodeltester.check(model)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QPalette
 from workbench.core.edits import SetRating, UpdateHypothesis
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
-from workbench.ui.scores_panel import (
+from workbench.ui.analysis.scores_panel import (
     CHART_LIMIT,
     LEADER_COLOUR,
     Measure,

@@ -10,8 +10,8 @@ from workbench.core.edits import AddAnalyst, AddMilestone, SetRating, UpdateEvid
 from workbench.core.model import Analyst, Evidence, Hypothesis, Milestone, Project
 from workbench.core.ratings import Rating
 from workbench.core.steps import HEUER_STEPS
-from workbench.ui.document import Document
-from workbench.ui.steps_guide import DONE_MARK, StepsGuide
+from workbench.ui.analysis.steps_guide import DONE_MARK, StepsGuide
+from workbench.ui.base.document import Document
 
 C, I, N, BLANK = Rating.C, Rating.I, Rating.N, Rating.BLANK
 

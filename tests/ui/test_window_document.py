@@ -15,7 +15,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.model import Analyst, ConsensusOverride
 from workbench.core.ratings import Rating
 from workbench.store import ProjectFile
-from workbench.ui.document import Document
+from workbench.ui.base.document import Document
 
 
 @pytest.fixture

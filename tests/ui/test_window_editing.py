@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from workbench.core.model import EvidenceType
 from workbench.core.ratings import Rating
-from workbench.ui.matrix_model import LEADING, SortKey
-from workbench.ui.matrix_view import MatrixView
+from workbench.ui.matrix.matrix_model import LEADING, SortKey
+from workbench.ui.matrix.matrix_view import MatrixView
 
 
 def trigger(window, name: str) -> None:  # noqa: ANN001
@@ -90,12 +90,17 @@ def test_a_duplicate_code_is_refused(main_window):  # noqa: ANN001
     assert "already used" in panel.status.text()
 
 
-def test_delete_evidence_and_undo_brings_its_ratings_back(main_window, scores_agree):  # noqa: ANN001
+def test_delete_evidence_and_undo_brings_its_ratings_back(main_window, scores_agree, message_boxes):  # noqa: ANN001
     document = main_window.document
     layer_before = document.project.layer(document.analyst_id).copy()
     go_to(main_window, 4, 1)
     gone = codes(main_window)[4]
+    rated = int((layer_before[4] != 0).sum())
     trigger(main_window, "actionDeleteEvidence")
+    # It said what would go, before it went.
+    asked = message_boxes[-1]
+    assert asked.name == "confirmDialog" and gone in asked.text
+    assert f"{rated} ratings" in asked.informative and "Undo" in asked.informative
     assert gone not in codes(main_window)
     assert document.undo_stack.undoText() == f"Delete {gone}"
     scores_agree(main_window)
@@ -270,3 +275,16 @@ def test_making_an_item_a_conclusion_excludes_it_in_one_undo_step(main_window, s
     assert "no longer counts in the scores" in panel.status.text()
     document.undo_stack.undo()
     assert item.type is EvidenceType.EVENT and item.active
+
+
+def test_cancelling_a_delete_keeps_everything(main_window, monkeypatch):  # noqa: ANN001
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: QMessageBox.StandardButton.Cancel)
+    project = main_window.document.project
+    go_to(main_window, 2, 1)
+    before = (len(project.evidence), len(project.hypotheses))
+    trigger(main_window, "actionDeleteEvidence")
+    trigger(main_window, "actionDeleteHypothesis")
+    assert (len(project.evidence), len(project.hypotheses)) == before
+    assert main_window.document.undo_stack.count() == 0

@@ -40,20 +40,76 @@ def trigger(window, name: str) -> None:  # noqa: ANN001
     action.trigger()
 
 
-def test_new_project_asks_where_and_is_durable_at_once(main_window, answer, tmp_path):  # noqa: ANN001
+def test_new_project_asks_where_and_is_durable_at_once(main_window, answer, tmp_path, qtbot):  # noqa: ANN001
     target = tmp_path / "fresh"
     answer["save"] = str(target)
     trigger(main_window, "actionNew")
+    wizard = main_window.files.wizard
+    qtbot.waitExposed(wizard)
+    # The key question comes first; Finish skips the other steps.
+    finish = wizard.button(wizard.WizardButton.FinishButton)
+    assert not finish.isEnabled()
+    qtbot.keyClicks(wizard.question_page.question, "Will the bridge open by June?")
+    assert finish.isEnabled()
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
     path = tmp_path / "fresh.achwb"
     assert path.exists()
     assert main_window.document.file.path == path.absolute()
     assert "fresh.achwb" in main_window.windowTitle()
     project = main_window.document.project
+    assert project.question == "Will the bridge open by June?"
+    assert project.title == "Will the bridge open by June"
     assert len(project.analysts) == 1 and [h.code for h in project.hypotheses] == ["H1", "H2"]
     trigger(main_window, "actionAddEvidence")
     main_window.document.close()
     with ProjectFile.open(path, read_only=True) as reopened:
         assert [e.code for e in reopened.project.evidence] == ["E1"]
+        assert reopened.project.question == "Will the bridge open by June?"
+
+
+def test_new_project_walks_question_hypotheses_and_evidence(main_window, answer, tmp_path, qtbot):  # noqa: ANN001
+    answer["save"] = str(tmp_path / "bridge.achwb")
+    trigger(main_window, "actionNew")
+    wizard = main_window.files.wizard
+    qtbot.waitExposed(wizard)
+    page = wizard.question_page
+    qtbot.keyClicks(page.question, "Will the bridge open by June?")
+    qtbot.keyClicks(page.title_box, "Bridge")
+    qtbot.keyClicks(page.horizon, "through June 2027")
+    qtbot.keyClicks(page.classification, "OFFICIAL")
+    qtbot.mouseClick(wizard.button(wizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.hypotheses_page
+    box = wizard.hypotheses_page.entries
+    for line in ("On time", "Late", "Never"):
+        qtbot.keyClicks(box, line)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.mouseClick(wizard.button(wizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.evidence_page
+    qtbot.keyClicks(wizard.evidence_page.entries, "Steel delivered in May")
+    qtbot.mouseClick(wizard.button(wizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    project = main_window.document.project
+    assert (project.title, project.time_horizon, project.classification) == (
+        "Bridge",
+        "through June 2027",
+        "OFFICIAL",
+    )
+    assert [(h.code, h.title) for h in project.hypotheses] == [
+        ("H1", "On time"),
+        ("H2", "Late"),
+        ("H3", "Never"),
+    ]
+    assert [(e.code, e.title) for e in project.evidence] == [("E1", "Steel delivered in May")]
+    # The classification marking leads the window title.
+    assert main_window.windowTitle().startswith("OFFICIAL — Bridge")
+
+
+def test_cancelling_the_new_project_wizard_changes_nothing(main_window, answer, qtbot):  # noqa: ANN001
+    before = main_window.document.file.path
+    trigger(main_window, "actionNew")
+    wizard = main_window.files.wizard
+    qtbot.waitExposed(wizard)
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert main_window.document.file.path == before
 
 
 def test_open_by_dialog_and_recent_files(main_window, answer, tmp_path, example_file):  # noqa: ANN001

@@ -8,8 +8,8 @@ from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
 from workbench.core.ratings import Rating
-from workbench.ui import palette
-from workbench.ui.matrix_model import LEADING, TITLE
+from workbench.ui.base import palette
+from workbench.ui.matrix.matrix_model import LEADING, TITLE
 
 
 @pytest.fixture
@@ -126,3 +126,25 @@ def test_an_empty_matrix_says_what_to_do(main_window, qtbot):  # noqa: ANN001
     # Painting the hint must not fail, and the count says nothing is shown.
     main_window.view.viewport().repaint()
     assert "0 of" in main_window.matrix.count.text()
+
+
+def _lightness_at(widget, qtbot) -> int:  # noqa: ANN001
+    """The lightness of a widget's background as drawn (a point away from any text)."""
+    qtbot.wait(20)
+    image = widget.grab().toImage()
+    return QColor(image.pixel(image.width() - 4, image.height() - 4)).lightness()
+
+
+def test_dark_and_light_switch_the_whole_window_at_once(main_window, qtbot, restore_palette):  # noqa: ANN001
+    """The frozen ID/Evidence columns and the score footer follow at once, not after a restart."""
+    main_window.findChild(QAction, "appearance_light").trigger()
+    frozen = main_window.view.frozen.frozen
+    footer = main_window.matrix.footer
+    assert _lightness_at(frozen.viewport(), qtbot) > 180
+    assert _lightness_at(footer.viewport(), qtbot) > 180
+    main_window.findChild(QAction, "appearance_dark").trigger()
+    assert _lightness_at(frozen.viewport(), qtbot) < 100
+    assert _lightness_at(footer.viewport(), qtbot) < 100
+    main_window.findChild(QAction, "appearance_light").trigger()
+    assert _lightness_at(frozen.viewport(), qtbot) > 180
+    assert _lightness_at(footer.viewport(), qtbot) > 180

@@ -12,8 +12,8 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QToolButton
 
 from workbench.core.ratings import Rating
-from workbench.ui.matrix_model import LEADING
-from workbench.ui.matrix_view import SEQUENCE_MS, RatingPicker
+from workbench.ui.matrix.matrix_model import LEADING
+from workbench.ui.matrix.matrix_view import SEQUENCE_MS, RatingPicker
 
 
 def go_to(window, row: int, column: int):  # noqa: ANN001, ANN201

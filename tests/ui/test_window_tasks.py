@@ -12,8 +12,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QPushButton
 
 from workbench.core.errors import BadInput
-from workbench.ui import files
-from workbench.ui.tasks import SHOW_AFTER_MS, Cancelled, run_in_background
+from workbench.ui.base.tasks import SHOW_AFTER_MS, Cancelled, run_in_background
+from workbench.ui.files import readers as files
 
 
 def press_cancel_when_shown() -> None:

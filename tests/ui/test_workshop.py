@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QLabel
 from workbench.core.model import Analyst, Evidence, Hypothesis, Project
 from workbench.core.ratings import Rating
 from workbench.store import ProjectFile
-from workbench.ui import workshop
-from workbench.ui.document import Document
-from workbench.ui.workshop import TIMER_SECONDS, WorkshopWindow
+from workbench.ui.base.document import Document
+from workbench.ui.team import workshop
+from workbench.ui.team.workshop import TIMER_SECONDS, WorkshopWindow
 
 CC, C, N, I, II, NA, BLANK = (
     Rating.CC,
@@ -75,10 +75,10 @@ def test_votes_are_typed_participant_by_participant(qtbot, window, document) -> 
     qtbot.keyClick(window, Qt.Key.Key_Tab)  # Cy
     qtbot.keyClicks(window, "a")
     assert row_of(document, "Cy") == [NA, BLANK, BLANK]
-    assert window.vote_labels[(2, 0)].text() == "NA"
+    assert window.votes.index(2, 0).data() == "NA"
     document.undo_stack.undo()
     assert row_of(document, "Cy") == [BLANK, BLANK, BLANK]
-    assert window.vote_labels[(2, 0)].text() == "·"
+    assert window.votes.index(2, 0).data() == "·"
     # Votes are ordinary saved edits: the file logs every one as it was applied
     # (C, I, I -> II, N, NA and the undo of NA), newest first.
     labels = [record.label for record in document.file.change_log()]
@@ -189,7 +189,7 @@ def test_votes_can_come_from_collected_sheets(qtbot, window, document, tmp_path,
     from PySide6.QtWidgets import QFileDialog
 
     from workbench.exchange.rating_sheets import write_rating_sheets
-    from workbench.ui import team_actions
+    from workbench.ui.team import team_actions
 
     (path,) = write_rating_sheets(document.project, ["Ben"], tmp_path / "sheets")
     book = openpyxl.load_workbook(path)
@@ -203,7 +203,7 @@ def test_votes_can_come_from_collected_sheets(qtbot, window, document, tmp_path,
     monkeypatch.setattr(team_actions, "confirm", lambda *args: True)
     qtbot.keyClick(window, Qt.Key.Key_O)
     assert row_of(document, "Ben") == [BLANK, CC, BLANK]
-    assert window.vote_labels[(1, 1)].text() == "CC"
+    assert window.votes.index(1, 1).data() == "CC"
 
 
 def test_without_participants_the_screen_says_how_to_add_one(qtbot, tmp_path: Path) -> None:
@@ -225,3 +225,48 @@ def test_without_participants_the_screen_says_how_to_add_one(qtbot, tmp_path: Pa
         assert row_of(document, "Ana") == [I, BLANK, BLANK]
     finally:
         document.close()
+
+
+def test_readable_from_the_back_of_the_room(window: WorkshopWindow, document: Document, qtbot):
+    from workbench.core.edits import UpdateProject
+
+    document.do(UpdateProject({"question": "Will the bridge open?", "classification": "OFFICIAL"}))
+    qtbot.wait(10)
+    labels = [label for label in window.findChildren(QLabel) if label.isVisible()]
+    assert labels
+    table = window.table
+    fonts = [label.font() for label in labels]
+    fonts += [table.font(), table.horizontalHeader().font(), table.verticalHeader().font()]
+    smallest = min(font.pointSizeF() for font in fonts)
+    assert smallest >= workshop.MIN_POINTS == 14
+    # The key question and marking stay in view; the auto-advance is said on screen.
+    assert "Will the bridge open?" in window.question.text()
+    assert "OFFICIAL" in window.question.text()
+    assert "moves one to the right" in window.help.text()
+
+
+def test_the_add_participant_dialog_is_readable(window: WorkshopWindow, document: Document, qtbot):
+    from PySide6.QtGui import QPalette
+
+    from workbench.core.contrast import AA_TEXT, contrast_ratio
+
+    qtbot.keyClick(window, Qt.Key.Key_P)
+    dialog = window.participant_dialog
+    qtbot.waitExposed(dialog)
+    label = next(lbl for lbl in dialog.findChildren(QLabel) if lbl.text().startswith("Participant"))
+    label.ensurePolished()
+    ink = label.palette().color(QPalette.ColorRole.WindowText).name()
+    paper = dialog.palette().color(QPalette.ColorRole.Window).name()
+    assert contrast_ratio(ink, paper) >= AA_TEXT, (ink, paper)
+    dialog.setTextValue("Dee")
+    dialog.accept()
+    assert [a.name for a in document.project.analysts][-1] == "Dee"
+
+
+def test_the_vote_grid_is_a_sound_model(qtmodeltester, window, qtbot) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_2)
+    qtbot.keyClicks(window, "c")
+    qtmodeltester.check(window.votes)
+    # A team of three: a row per participant, then the team's consensus.
+    assert window.votes.rowCount() == 4
+    assert window.votes.headerData(3, Qt.Orientation.Vertical) == "Team"

@@ -33,6 +33,7 @@ from workbench.core.edits import (
 )
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import ConsensusOverride, Evidence, Hypothesis, Project
+from workbench.core.plurals import counted
 from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
 from workbench.core.scoring import MatrixScores
 
@@ -160,7 +161,7 @@ def paste_edit(
         for i, line in enumerate(block)
         for j, rating in enumerate(line)
     ]
-    return Batch(tuple(edits), f"Paste {len(edits)} ratings")
+    return Batch(tuple(edits), f"Paste {counted(len(edits), 'rating')}")
 
 
 # -- structure ------------------------------------------------------------------------

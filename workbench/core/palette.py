@@ -33,7 +33,7 @@ RATING_INK: dict[Rating, str] = {
     Rating.N: "#1A1A1A",
     Rating.I: "#1A1A1A",
     Rating.II: "#FFFFFF",
-    Rating.NA: "#6B6B6B",
+    Rating.NA: "#4D4D4D",  # 5.9:1 on the NA grey (WCAG AA; the old grey was 3.8:1)
 }
 
 # -- ink and paper --------------------------------------------------------------------
@@ -43,11 +43,11 @@ INK = "#1A1A1A"
 #: Secondary text: axis ticks, captions, dates.
 SECONDARY_INK = "#555555"
 NOTE_INK = "#333333"
-MUTED_INK = "#777777"
+MUTED_INK = "#767676"  # the lightest grey that reads at 4.5:1 on white
 #: Page numbers in the PDF report.
 FAINT_INK = "#666666"
 #: A rating in an excluded row of the report's matrix.
-EXCLUDED_INK = "#888888"
+EXCLUDED_INK = "#767676"
 #: The outline of a rating button in the picker.
 BUTTON_BORDER = "#888888"
 #: Chart grid lines and table rules on paper.
@@ -56,6 +56,8 @@ RULE = "#BBBBBB"
 HEADER_PAPER = "#EEEEEE"
 #: A field's error message (the II red, readable on light and dark backgrounds).
 ERROR_INK = "#B2182B"
+#: The same message on the dark appearance (the II red reads at 2.3:1 on it).
+ERROR_INK_DARK = "#FF8A80"
 
 # -- charts ---------------------------------------------------------------------------
 
@@ -94,7 +96,7 @@ SHEET_HEADER = "#DDE4EE"
 SHEET_BORDER = "#8EA0B8"
 SHEET_NOTE = "#404040"
 #: Text of an excluded evidence row.
-SHEET_EXCLUDED = "#A6A6A6"
+SHEET_EXCLUDED = "#767676"
 
 # -- the window's dark appearance (Qt palette role name -> colour) ----------------------
 

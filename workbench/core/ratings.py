@@ -171,6 +171,23 @@ class RatingScale:
         key = self.key_hints.get(rating, "")
         return self.chords.get((key, key), rating) if len(key) == 1 else rating
 
+    @functools.cached_property
+    def legend(self) -> str:
+        """ "CC very consistent, C consistent, ... NA not applicable": prompts and help."""
+        return ", ".join(f"{r.code} {self.labels[r].lower()}" for r in self.choices)
+
+    @functools.cached_property
+    def code_list(self) -> str:
+        """ "CC, C, N, I, II or NA": what a rating cell accepts."""
+        codes = [r.code for r in self.choices]
+        return ", ".join(codes[:-1]) + " or " + codes[-1]
+
+    def counted(self, sign: int) -> str:
+        """How inconsistency (sign -1) or consistency (+1) counts each rating:
+        "1 for each I, 2 for each II"."""
+        steps = sorted((abs(v), r.code) for r, v in self.values.items() if v * sign > 0)
+        return ", ".join(f"{n} for each {code}" for n, code in steps)
+
     def keys_for(self, rating: Rating) -> list[str]:
         """Every way to type ``rating`` on the keyboard: single keys, then pairs."""
         single = [key for key, r in self.keys.items() if r == rating]

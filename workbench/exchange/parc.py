@@ -32,6 +32,11 @@ from workbench.exchange.imported import ImportScope
 
 #: PARC writes a rating as letters separated by a space: "I I" is very inconsistent.
 PARC_RATINGS: dict[str, Rating] = RATING_SCALE.by_code
+#: As PARC spells them: a doubled letter is written twice with a space ("C C").
+PARC_SPELLED = ", ".join(
+    " ".join(r.code) if len(set(r.code)) == 1 < len(r.code) else r.code
+    for r in RATING_SCALE.scored + (Rating.NA,)
+)
 _EVIDENCE_TAGS = frozenset(
     {"NAME", "NOTES", "LINK", "TYPE", "CODE", "DATE", "FLAG", "CREDIBILITY", "RELEVANCE", "VALUES"}
 )
@@ -221,7 +226,7 @@ class _ParcReader:
             except BadRating:
                 raise BadInput(
                     f"{self.path.name}: evidence {code}, hypothesis H{position}: "
-                    f"{value!r} is not a PARC rating (C C, C, N, I, I I, NA)"
+                    f"{value!r} is not a PARC rating ({PARC_SPELLED})"
                 ) from None
         return ratings + [int(Rating.BLANK)] * (n_hypotheses - len(ratings))
 

@@ -35,7 +35,6 @@ import math
 import random
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.formatting.rule import CellIsRule
@@ -53,11 +52,6 @@ from workbench.exchange import xlsx_styles as styles
 from workbench.exchange.output_file import ExportError, replacing, save_workbook
 from workbench.exchange.xlsx_cells import FORMULA_TRIGGERS, clean_text
 from workbench.exchange.xlsx_formulas import CONSISTENT_TERMS, INCONSISTENT_TERMS, sumproducts
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from workbench.exchange.rating_sheets_collect import CollectPlan
 
 RATINGS_SHEET = "Ratings"
 FORMAT_NAME = "ach-workbench-ratings"
@@ -331,8 +325,7 @@ def _rating_cells(sheet, columns: list[int], first_row: int, last_row: int) -> N
         error=f"Choose one of {_RATING_CHOICES}, or leave the cell blank.",
         showInputMessage=True,
         promptTitle="Rating",
-        prompt="CC very consistent, C consistent, N neutral, I inconsistent, "
-        "II very inconsistent, NA not applicable",
+        prompt=RATING_SCALE.legend,
     )
     sheet.add_data_validation(validation)
     for column in columns:
@@ -426,10 +419,3 @@ def _identity(
         (META_DIGEST, digest),
     ):
         book.custom_doc_props.append(StringProperty(name=key, value=clean_text(value, key)))
-
-
-def collect_rating_sheets(project: Project, paths: Iterable[str | Path]) -> CollectPlan:
-    """Read filled sheets into one planned Batch edit (see :mod:`rating_sheets_collect`)."""
-    from workbench.exchange.rating_sheets_collect import collect_rating_sheets as collect
-
-    return collect(project, paths)

@@ -17,6 +17,7 @@ from workbench.core.edits import AddAnalyst, Batch, Edit, SetRating
 from workbench.core.errors import BadInput
 from workbench.core.model import Analyst, Project
 from workbench.core.names import analyst_name
+from workbench.core.plurals import counted
 from workbench.core.ratings import ACCEPTED_RATING_SPELLINGS, BadRating, Rating, parse_rating
 from workbench.exchange import safety
 from workbench.exchange import workbook_layout as layout
@@ -52,8 +53,8 @@ class SheetReport:
     def describe(self) -> str:
         who = f"{self.analyst} (new analyst)" if self.new_analyst else self.analyst
         return (
-            f"{self.file}: {who}: {self.ratings} ratings, {self.changed} changed, "
-            f"{self.blank} blank, {self.rationales} rationales changed"
+            f"{self.file}: {who}: {counted(self.ratings, 'rating')}, {self.changed} changed, "
+            f"{self.blank} blank, {counted(self.rationales, 'rationale')} changed"
         )
 
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from workbench.core.model import Project
-from workbench.core.ratings import SCALE, Level, Rating
+from workbench.core.ratings import RATING_SCALE, SCALE, Level, Rating
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as st
 from workbench.exchange.xlsx_cells import styled, text
@@ -18,7 +18,7 @@ from workbench.exchange.xlsx_cells import styled, text
 SCORE_EXPLANATIONS = (
     (
         layout.INCONSISTENCY_LABEL,
-        "How much evidence argues against the hypothesis: 1 for each I, 2 for each II. "
+        f"How much evidence argues against the hypothesis: {RATING_SCALE.counted(-1)}. "
         "Lower is better: ACH looks for the hypothesis with the least evidence against it, "
         "not the most for it.",
     ),
@@ -29,7 +29,8 @@ SCORE_EXPLANATIONS = (
     ),
     (
         layout.CONSISTENCY_LABEL,
-        "Weighted count of the evidence that fits the hypothesis (1 for C, 2 for CC). "
+        "Weighted count of the evidence that fits the hypothesis "
+        f"({RATING_SCALE.counted(+1)}). "
         "Only breaks ties: evidence that fits several hypotheses proves little.",
     ),
     (
@@ -40,7 +41,8 @@ SCORE_EXPLANATIONS = (
     (
         "Posterior",
         "A Bayesian reading of the same ratings: the probability of each hypothesis given "
-        "the evidence, using the likelihoods above; unrated and NA cells count as neutral.",
+        f"the evidence, using the likelihoods above; unrated and {Rating.NA.code} cells "
+        "count as neutral.",
     ),
     (
         "Diagnosticity",

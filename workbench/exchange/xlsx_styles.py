@@ -155,10 +155,9 @@ def add_drop_downs(sheet, first_row: int, last_row: int, n_hypotheses: int) -> N
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Not a rating",
-        error="Use CC, C, N, I, II or NA, or leave the cell empty.",
+        error=f"Use {RATING_SCALE.code_list}, or leave the cell empty.",
         promptTitle="Rating",
-        prompt="CC very consistent, C consistent, N neutral, I inconsistent, "
-        "II very inconsistent, NA not applicable",
+        prompt=RATING_SCALE.legend,
         showInputMessage=False,
     )
     level = DataValidation(

@@ -16,6 +16,7 @@ from workbench.core import palette as colours
 from workbench.core.analysis import CONSENSUS, LayerKey
 from workbench.core.dates import PartialDate
 from workbench.core.model import Project
+from workbench.core.ratings import Rating
 from workbench.core.sensitivity import SensitivityResult
 from workbench.core.timeline import Timeline
 from workbench.reports.content import analyse
@@ -278,8 +279,14 @@ def report_drawings(
 ) -> dict[str, Drawing]:
     """The report's three charts, keyed as :data:`workbench.reports.content.CHARTS`."""
     analysis = analyse(project, layer)
-    return {
-        "posterior": posterior_chart(project, analysis.scores.posterior, analysis.scores.order()),
-        "tornado": tornado_chart(project, analysis.sensitivity),
-        "timeline": timeline_chart(project, analysis.timeline, annotate),
-    }
+    drawings: dict[str, Drawing] = {}
+    # A chart with nothing to draw is left out (its section says why in words).
+    if project.hypotheses and bool((analysis.codes >= Rating.II).any()):
+        drawings["posterior"] = posterior_chart(
+            project, analysis.scores.posterior, analysis.scores.order()
+        )
+    if tornado_bars(analysis.sensitivity, 15):
+        drawings["tornado"] = tornado_chart(project, analysis.sensitivity)
+    if analysis.timeline.rows.size:
+        drawings["timeline"] = timeline_chart(project, analysis.timeline, annotate)
+    return drawings

@@ -16,12 +16,14 @@ import numpy as np
 from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes
 from workbench.core.dates import PartialDate
 from workbench.core.model import Evidence, Project
+from workbench.core.plurals import counted
 from workbench.core.ratings import Rating
 from workbench.core.scoring import MatrixScores, score
 from workbench.core.sensitivity import SensitivityResult, sensitivity
 from workbench.core.timeline import Timeline, project_timeline
 from workbench.exchange.export_layer import layer_description
-from workbench.exchange.report_basis import LeadBasis, basis
+from workbench.reports.basis import LeadBasis, basis
+from workbench.reports.team import TeamSection, team_section
 
 #: Chart names the renderers expect, in the order they appear.
 CHARTS = ("posterior", "tornado", "timeline")
@@ -139,6 +141,8 @@ class ReportContent:
     time_horizon: str = ""
     #: The project's own notes (method, gaps, what changed), printed at the end.
     notes: str = ""
+    #: The team's disagreements, hand-set cells and disputed reasons (team consensus only).
+    team: TeamSection | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,7 +226,7 @@ def sensitivity_sentences(project: Project, result: SensitivityResult) -> list[s
         else:
             lines.append(
                 f"No single item's exclusion changes the leader "
-                f"({result.excluded_rows.size} items tried)."
+                f"({counted(result.excluded_rows.size, 'item')} tried)."
             )
         lead = result.excluded_lead
         worst = int(np.argmin(lead))
@@ -278,8 +282,8 @@ def change_my_mind_lines(project: Project, result: SensitivityResult) -> list[st
         ]
     steps = sum(c.steps for c in result.change_my_mind)
     lines = [
-        f"{runner} would lead after these {steps} one-step changes "
-        f"({len(result.change_my_mind)} cells):"
+        f"{runner} would lead after {'this' if steps == 1 else 'these'} "
+        f"{counted(steps, 'one-step change')} ({counted(len(result.change_my_mind), 'cell')}):"
     ]
     for c in result.change_my_mind:
         item = project.evidence[c.row]
@@ -406,6 +410,7 @@ def build_report(
         lead_basis=basis(project, layer),
         time_horizon=project.time_horizon,
         notes=project.notes,
+        team=team_section(project, layer),
     )
 
 

@@ -130,7 +130,7 @@ def render_html(
     if c.question:
         parts.append(f'<p class="question"><b>Key question:</b> {_e(c.question)}</p>')
     if c.time_horizon:
-        parts.append(f"<p><b>Time horizon:</b> {_e(c.time_horizon)}</p>")
+        parts.append(f'<p class="question"><b>Time horizon:</b> {_e(c.time_horizon)}</p>')
     if c.description:
         parts.append(f"<p>{_e(c.description)}</p>")
     parts.append(
@@ -143,6 +143,7 @@ def render_html(
     parts.append(_page_break(print_layout))
     parts += _matrix(c)
     parts += _diagnostic(c)
+    parts += _team(c)
     parts.append(_page_break(print_layout))
     parts += _timeline(c, image_sources)
     parts += _milestones(c)
@@ -355,6 +356,60 @@ def _diagnostic(c: ReportContent) -> list[str]:
         out.append(
             f"<p>Non-diagnostic (rated alike for every hypothesis, so they do not "
             f"help choose): {codes}.</p>"
+        )
+    return out
+
+
+def _team(c: ReportContent) -> list[str]:
+    """Where the analysts differed, what was set by hand, and why (team consensus only)."""
+    team = c.team
+    if team is None:
+        return []
+    out = ["<h2>The team</h2>", f"<p>{_e(team.summary)}</p>"]
+    if team.disagreements:
+        out.append("<h3>Where the analysts differ</h3>")
+        out.append(
+            _table(
+                ["Cell", "Disputed", "Spread", "Team", *team.analysts],
+                [
+                    [
+                        f"<b>{_e(row.cell)}</b>",
+                        "yes" if row.disputed else "",
+                        row.spread,
+                        _e(row.consensus),
+                        *(_e(r) for r in row.ratings),
+                    ]
+                    for row in team.disagreements
+                ],
+                numeric={2},
+            )
+        )
+        if team.disagreements_total > len(team.disagreements):
+            rest = team.disagreements_total - len(team.disagreements)
+            out.append(f"<p>... and {rest} more, less important, cells rated differently.</p>")
+    if team.hand_set:
+        out.append("<h3>Consensus set by hand</h3>")
+        out.append(
+            _table(
+                ["Cell", "Set to", "Rule gave", "Facilitator's note"],
+                [
+                    [f"<b>{_e(h.cell)}</b>", _e(h.rating), _e(h.computed), _e(h.note)]
+                    for h in team.hand_set
+                ],
+                widths=[14, 10, 12, 64],
+            )
+        )
+    if team.reasons:
+        out.append("<h3>Reasons behind the disputed cells</h3>")
+        out.append(
+            _table(
+                ["Cell", "Analyst", "Rating", "Rationale"],
+                [
+                    [f"<b>{_e(r.cell)}</b>", _e(r.analyst), _e(r.rating), _e(r.rationale)]
+                    for r in team.reasons
+                ],
+                widths=[14, 16, 10, 60],
+            )
         )
     return out
 

@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.core.edits import Edit
 from workbench.core.errors import ProjectFileError
 from workbench.core.model import Project
+from workbench.core.storage import ProjectStore
 from workbench.store import changelog, checks, reader, sidecars
 from workbench.store.changelog import ChangeRecord
 from workbench.store.connection import connect_file
@@ -99,6 +100,23 @@ class ProjectFile:
             lock.release()
             raise
         return cls(path, project, engine, lock)
+
+    @classmethod
+    def create_first_free(
+        cls, paths: Iterable[str | os.PathLike[str]], project: Project
+    ) -> ProjectFile:
+        """Write ``project`` at the first of ``paths`` that no one has open.
+
+        An old file there is replaced, and a lock left by a process that is gone
+        with it; a file open here or in another running window (its lock names a
+        live process) is left alone and the next name is tried.
+        """
+        for path in paths:
+            try:
+                return cls.create(path, project, replace=True)
+            except FileInUse:
+                continue
+        raise ProjectFileError("every name offered for the new project is in use")
 
     @staticmethod
     def _build(path: Path, project: Project, replace: bool = False) -> None:
@@ -406,3 +424,9 @@ class ProjectFile:
     def __repr__(self) -> str:
         mode = "read-only" if self.read_only else "editing"
         return f"<ProjectFile {self.path} ({mode})>"
+
+
+if TYPE_CHECKING:
+
+    def _is_a_project_store(project_file: ProjectFile) -> ProjectStore:
+        return project_file  # mypy checks that ProjectFile implements the protocol

@@ -76,9 +76,9 @@ def open_start_project(window, path: str | None) -> bool:  # noqa: ANN001 - Main
 def run_gui(path: str | None = None) -> int:
     """Show the main window until it closes; the process exit code."""
     app = make_application()
-    from workbench.ui.dialogs import show_bug
+    from workbench.ui.base.dialogs import show_bug
+    from workbench.ui.base.palette import apply_appearance
     from workbench.ui.main_window import APPEARANCE_KEY, MainWindow
-    from workbench.ui.palette import apply_appearance
 
     settings = QSettings()
     apply_appearance(str(settings.value(APPEARANCE_KEY, "system")))

@@ -8,49 +8,83 @@ has an objectName so tests (and keyboard-driven users) can find it.
 from __future__ import annotations
 
 import functools
+from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+import pyqtgraph as pg
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTime, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QKeySequence,
+    QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
-    QUndoView,
+    QPushButton,
+    QScrollArea,
     QWidget,
 )
 
+from workbench.core import palette as colours
 from workbench.exchange import formats
-from workbench.ui.dialogs import show_about, show_error, show_keys
-from workbench.ui.disagreement_view import DisagreementView
-from workbench.ui.document import Document
-from workbench.ui.evidence_panel import EvidencePanel
-from workbench.ui.file_actions import FileActions
-from workbench.ui.hypothesis_panel import HypothesisPanel
-from workbench.ui.layer_switcher import LayerSwitcher
-from workbench.ui.matrix_model import LEADING
-from workbench.ui.matrix_panel import MatrixPanel
-from workbench.ui.matrix_view import make_clipboard_actions
-from workbench.ui.palette import APPEARANCES, apply_appearance
-from workbench.ui.sources_panel import SourcesPanel
-from workbench.ui.structure_actions import StructureActions
-from workbench.ui.workshop import open_workshop
+from workbench.ui.analysis.area import make_analysis_dock, open_in_front, toggle_present
+from workbench.ui.analysis.report_action import save_report
+from workbench.ui.analysis.sensitivity_view import SensitivityView
+from workbench.ui.analysis.timeline_view import TimelineView
+from workbench.ui.base import geometry
+from workbench.ui.base.dialogs import show_about, show_error, show_keys
+from workbench.ui.base.document import Document
+from workbench.ui.base.palette import APPEARANCES, apply_appearance
+from workbench.ui.docks import ANALYSIS_PAGES, DOCKS, SCROLLED, STACKED, TABBED
+from workbench.ui.editors.evidence_panel import EvidencePanel
+from workbench.ui.editors.hypothesis_panel import HypothesisPanel
+from workbench.ui.editors.structure_actions import StructureActions
+from workbench.ui.files.file_actions import FileActions
+from workbench.ui.files.project_dialog import ProjectDialog, window_title
+from workbench.ui.matrix.matrix_model import LEADING
+from workbench.ui.matrix.matrix_panel import MatrixPanel
+from workbench.ui.matrix.matrix_view import make_clipboard_actions
+from workbench.ui.team.disagreement_view import DisagreementView
+from workbench.ui.team.layer_switcher import LayerSwitcher
+from workbench.ui.team.workshop import open_workshop
 
 APPEARANCE_KEY = "view/appearance"
+#: Panel buttons that change the project: disabled in a read-only window.
+READ_ONLY_BUTTONS = (
+    "addEvidenceButton",
+    "duplicateEvidenceButton",
+    "deleteEvidenceButton",
+    "moveEvidenceUpButton",
+    "moveEvidenceDownButton",
+    "addHypothesisButton",
+    "duplicateHypothesisButton",
+    "deleteHypothesisButton",
+    "moveHypothesisLeftButton",
+    "moveHypothesisRightButton",
+    "sortHypothesesButton",
+    "addSourceButton",
+    "deleteSourceButton",
+)
+
+
+ViewT = TypeVar("ViewT", bound=QWidget)
 
 
 class MainWindow(QMainWindow):
     def __init__(self, document: Document | None = None, settings: QSettings | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
+        # Chart axes and legends on the views' white plots: pyqtgraph's default grey
+        # reads at 2.9:1; the secondary ink passes WCAG AA.
+        pg.setConfigOption("foreground", colours.SECONDARY_INK)
         self.settings = settings or QSettings()
         self.document = document or Document(parent=self)
         self.matrix = MatrixPanel(self.document, self)
@@ -61,82 +95,103 @@ class MainWindow(QMainWindow):
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
 
-        self.evidence_panel = EvidencePanel(self.document, self)
-        self.hypothesis_panel = HypothesisPanel(self.document, self)
-        self.sources_panel = SourcesPanel(self.document, self)
-        self.history = QUndoView(self.document.undo_stack, self)
-        self.history.setObjectName("historyView")
-        self.history.setEmptyLabel("Opened")
         self.docks: dict[str, QDockWidget] = {}
-        area = Qt.DockWidgetArea
-        self._dock("evidence", "Evidence", self.evidence_panel, area.RightDockWidgetArea)
-        self._dock("hypothesis", "Hypothesis", self.hypothesis_panel, area.RightDockWidgetArea)
-        self._dock("sources", "Sources", self.sources_panel, area.RightDockWidgetArea)
-        self._dock("history", "History", self.history, area.RightDockWidgetArea)
-        self._add_teammate_docks()
-        from workbench.ui.analysis_docks import add_analysis_docks
+        self.views: dict[str, QWidget] = {}
+        self._build_docks()
+        self.evidence_panel = self.view_of("evidence", EvidencePanel)
+        self.hypothesis_panel = self.view_of("hypothesis", HypothesisPanel)
+        self.sources_panel = self.views["sources"]
+        self.history = self.views["history"]
+        self.scores_panel = self.views["scores"]
+        self.steps_guide = self.views["steps"]
+        self.disagreement_view = self.view_of("disagreement", DisagreementView)
+        self.disagreement_view.cellSelected.connect(self.select_cell)
+        self.view_of("sensitivity", SensitivityView).evidenceSelected.connect(self.select_evidence)
+        self.view_of("timeline", TimelineView).evidenceSelected.connect(self.select_evidence)
 
-        add_analysis_docks(self)  # sensitivity, Bayesian view, timeline, milestones
-        if "scores" in self.docks:
-            # Editors on top, the scores chart under them: both in view while rating.
-            self.splitDockWidget(
-                self.docks["evidence"], self.docks["scores"], Qt.Orientation.Vertical
-            )
-        self.tabifyDockWidget(self.docks["evidence"], self.docks["hypothesis"])
-        self.tabifyDockWidget(self.docks["hypothesis"], self.docks["sources"])
-        self.tabifyDockWidget(self.docks["sources"], self.docks["history"])
-        self.docks["evidence"].raise_()
-        if "scores" in self.docks:
-            self.resizeDocks(
-                [self.docks["evidence"], self.docks["scores"]], [560, 380], Qt.Orientation.Vertical
-            )
-
-        self.files = FileActions(self)
-        self.structure = StructureActions(self)
+        status = self.statusBar().showMessage
+        self.files = FileActions(self, self.document, self.settings, status)
+        self.structure = StructureActions(
+            self,
+            self.document,
+            self.view,
+            self.select_cell,
+            self._edit_new_evidence,
+            self._edit_new_hypothesis,
+            status,
+        )
         self._build_layer_box()
         self._build_menus()
         self._connect()
         self._status = QLabel(self)
         self._status.setObjectName("leaderStatus")
         self.statusBar().addPermanentWidget(self._status)
+        # Every edit is on disk at once; this says so, and when, all the time.
+        self.saved_label = QLabel(self)
+        self.saved_label.setObjectName("savedIndicator")
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.document.undo_stack.indexChanged.connect(self._mark_saved)
         self.statusBar().showMessage("Every change is saved as you make it.", 6000)
+        self._default_state = self.saveState()
+        for dock in self.docks.values():
+            dock.visibilityChanged.connect(self._dock_toggled)
         self.restore_layout()
         self._project_replaced()
 
     # -- construction ----------------------------------------------------------
 
-    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"{key}Dock")
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        self.docks[key] = dock
-        return dock
-
-    def _add_teammate_docks(self) -> None:
-        """The scores chart and Heuer's steps guide, when their modules are present."""
-        area = Qt.DockWidgetArea
-        try:
-            from workbench.ui.scores_panel import ScoresPanel
-        except ImportError:
-            ScoresPanel = None  # noqa: N806
-        if ScoresPanel is not None:
-            self.scores_panel = ScoresPanel(self.document, self)
-            self._dock("scores", "Scores", self.scores_panel, area.RightDockWidgetArea)
-        try:
-            from workbench.ui.steps_guide import StepsGuide
-        except ImportError:
-            StepsGuide = None  # noqa: N806
-        if StepsGuide is not None:
-            self.steps_guide = StepsGuide(self.document, self)
-            dock = self._dock("steps", "Heuer's steps", self.steps_guide, area.LeftDockWidgetArea)
-            dock.hide()
-        self.disagreement_view = DisagreementView(self.document, self)
-        self.disagreement_view.cellSelected.connect(self.select_cell)
-        dock = self._dock(
-            "disagreement", "Disagreement", self.disagreement_view, area.BottomDockWidgetArea
+    def _build_docks(self) -> None:
+        """The docks of ui/docks.py's table, arranged as it says; the analysis views
+        are pages of one tabbed analysis area (ui/analysis/area.py)."""
+        self.docks["analysis"], self.analysis_area = make_analysis_dock(self)
+        made = {spec.key: spec.make(self.document, self) for spec in DOCKS}
+        titles = {spec.key: spec.title for spec in DOCKS}
+        for key in ANALYSIS_PAGES:
+            self.analysis_area.add_page(key, titles[key], made[key])
+        for spec in DOCKS:
+            widget = made[spec.key]
+            self.views[spec.key] = widget
+            if spec.key in ANALYSIS_PAGES:
+                continue
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(f"{spec.key}Dock")
+            if spec.key in SCROLLED:
+                # A tall form scrolls in its dock instead of making the window taller
+                # than a 720-pixel screen.
+                holder = QScrollArea(dock)
+                holder.setWidgetResizable(True)
+                holder.setFrameShape(QFrame.Shape.NoFrame)
+                holder.setWidget(widget)
+                dock.setWidget(holder)
+            else:
+                dock.setWidget(widget)
+            self.addDockWidget(spec.area, dock)
+            self.docks[spec.key] = dock
+        upper, lower, heights = STACKED
+        tabbed = {key for group in TABBED for key in group}
+        for spec in DOCKS:
+            if spec.hidden and spec.key not in tabbed and spec.key in self.docks:
+                self.docks[spec.key].hide()
+        hidden = {spec.key for spec in DOCKS if spec.hidden}
+        for group in TABBED:
+            if group[0] == upper:
+                self.splitDockWidget(self.docks[upper], self.docks[lower], Qt.Orientation.Vertical)
+            for before, after in zip(group, group[1:], strict=False):
+                self.tabifyDockWidget(self.docks[before], self.docks[after])
+            for key in group:
+                if key in hidden and key in self.docks:
+                    self.docks[key].hide()
+        self.docks[upper].raise_()
+        self.resizeDocks(
+            [self.docks[upper], self.docks[lower]], list(heights), Qt.Orientation.Vertical
         )
-        dock.hide()
+
+    def view_of(self, key: str, kind: type[ViewT]) -> ViewT:
+        """The widget of dock ``key``, as the kind the table says it is."""
+        widget = self.views[key]
+        if not isinstance(widget, kind):
+            raise TypeError(f"the {key} dock holds a {type(widget).__name__}, not a {kind}")
+        return widget
 
     def _build_layer_box(self) -> None:
         # My ratings / each analyst / team consensus, and the Team menu (layer_switcher.py).
@@ -174,6 +229,15 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(
+            self.action(
+                "actionProjectDetails",
+                "Project &Details…",
+                self.edit_project,
+                None,
+                "Title, key question, description, time horizon and classification",
+            )
+        )
+        file_menu.addAction(
             self.action("actionSaveCopy", "Save a &Copy As…", files.save_copy, keys.SaveAs)
         )
         file_menu.addSeparator()
@@ -187,7 +251,7 @@ class MainWindow(QMainWindow):
             name = "actionExport" + fmt.export_suffix.lstrip(".").capitalize()
             export = functools.partial(files.export, fmt)
             file_menu.addAction(self.action(name, f"Export to {fmt.name}…", export))
-        file_menu.addAction(self.action("actionReport", "&Report…", self.analysis.save_report))
+        file_menu.addAction(self.action("actionReport", "&Report…", self.save_report))
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionQuit", "&Quit", self.close, keys.Quit))
 
@@ -197,7 +261,16 @@ class MainWindow(QMainWindow):
         undo.setShortcut(keys.Undo)
         redo = self.document.undo_stack.createRedoAction(self, "&Redo")
         redo.setObjectName("actionRedo")
-        redo.setShortcut(keys.Redo)
+        # Ctrl+Y and Ctrl+Shift+Z both redo on every platform (each hand has its habit);
+        # a key twice in one action's list would make the shortcut ambiguous: dedupe.
+        redo_keys: dict[str, QKeySequence] = {}
+        for sequence in (
+            *QKeySequence.keyBindings(keys.Redo),
+            QKeySequence("Ctrl+Y"),
+            QKeySequence("Ctrl+Shift+Z"),
+        ):
+            redo_keys.setdefault(sequence.toString(), sequence)
+        redo.setShortcuts(list(redo_keys.values()))
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
@@ -213,7 +286,7 @@ class MainWindow(QMainWindow):
             (
                 "E&vidence",
                 (
-                    ("actionAddEvidence", "&Add Evidence", act.add_evidence),
+                    ("actionAddEvidence", "&Add Evidence", act.add_evidence, "Ctrl+Shift+E"),
                     ("actionDuplicateEvidence", "D&uplicate", act.duplicate_evidence),
                     ("actionDeleteEvidence", "&Delete", act.delete_evidence),
                     ("actionToggleEvidence", "E&xclude / Include", act.toggle_evidence),
@@ -237,7 +310,12 @@ class MainWindow(QMainWindow):
             (
                 "&Hypotheses",
                 (
-                    ("actionAddHypothesis", "&Add Hypothesis", act.add_hypothesis),
+                    (
+                        "actionAddHypothesis",
+                        "&Add Hypothesis",
+                        act.add_hypothesis,
+                        "Ctrl+Shift+H",
+                    ),
                     ("actionDuplicateHypothesis", "D&uplicate", act.duplicate_hypothesis),
                     ("actionDeleteHypothesis", "&Delete", act.delete_hypothesis),
                     ("actionSortHypotheses", "&Sort by Rank", act.sort_hypotheses),
@@ -254,8 +332,35 @@ class MainWindow(QMainWindow):
                     menu.addAction(self.action(*entry))
 
         view = bar.addMenu("&View")
-        for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
+        for key, dock in self.docks.items():
+            if key != "analysis":
+                view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        area = self.analysis_area
+        for key, title in area.titles.items():
+            name = "actionView" + key.capitalize()
+            view.addAction(self.action(name, title, functools.partial(self.show_dock, key)))
+        view.addAction(self.docks["analysis"].toggleViewAction())
+        view.addAction(
+            self.action(
+                "actionPresentAnalysis",
+                "&Present Analysis View",
+                lambda: toggle_present(self, self.docks["analysis"], self.analysis_area),
+                QKeySequence("Ctrl+Shift+P"),
+                "The analysis area across the screen in large type, for a projector; "
+                "again to put it back",
+            )
+        )
+        view.addSeparator()
+        view.addAction(
+            self.action(
+                "actionResetLayout",
+                "Reset &Layout",
+                self.reset_layout,
+                None,
+                "The matrix in the middle, editors and scores on the right, views hidden",
+            )
+        )
         view.addSeparator()
         view.addMenu(self._appearance_menu())
         view.addSeparator()
@@ -271,6 +376,15 @@ class MainWindow(QMainWindow):
         bar.addMenu(self.layer_switcher.menu)
         self._build_edit_toolbar(undo, redo)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(
+            self.action(
+                "actionGuide",
+                "ACH &Guide",
+                self.open_guide,
+                QKeySequence(keys.HelpContents),
+                "Heuer's eight steps as this window does them, with the Belarus example",
+            )
+        )
         help_menu.addAction(self.action("actionKeys", "&Rating Keys", lambda: show_keys(self)))
         help_menu.addAction(
             self.action("actionAbout", "&About ACH Workbench", lambda: show_about(self))
@@ -336,7 +450,12 @@ class MainWindow(QMainWindow):
         self._fill_layer_box()
         self._update_title()
         self._update_status()
+        self._mark_saved()
         enabled = self.document.is_open and not self.document.read_only
+        for name in READ_ONLY_BUTTONS:
+            button = self.findChild(QPushButton, name)
+            if button is not None:
+                button.setEnabled(enabled)
         for name in (
             "actionAddEvidence",
             "actionDuplicateEvidence",
@@ -348,6 +467,9 @@ class MainWindow(QMainWindow):
             "actionSortHypotheses",
             "actionImportInto",
             "actionPaste",
+            "actionMoveEvidenceUp",
+            "actionMoveEvidenceDown",
+            "actionRationale",
         ):
             found = self.findChild(QAction, name)
             if found is not None:
@@ -356,18 +478,40 @@ class MainWindow(QMainWindow):
             self.view.setCurrentIndex(self.view.model().index(0, LEADING))
         self.view.setFocus()
 
+    def _mark_saved(self, *_: object) -> None:
+        doc = self.document
+        if not doc.is_open:
+            text = ""
+        elif doc.read_only:
+            text = "Read-only: nothing is changed"
+        else:
+            text = f"Saved {QTime.currentTime().toString('HH:mm:ss')}"
+        self.saved_label.setText(text)
+        self.saved_label.setAccessibleName(text or "No project")
+        self.saved_label.setToolTip("Every change is written to the project file as you make it.")
+
     def _clean_changed(self, _clean: bool) -> None:
         # A bound method (not a lambda) so Qt drops the connection with the window.
         self._update_title()
 
     def _update_title(self) -> None:
-        if not self.document.is_open:
-            self.setWindowTitle("ACH Workbench")
-            return
-        pf = self.document.file
-        project = self.document.project
-        flag = " [read-only]" if self.document.read_only else ""
-        self.setWindowTitle(f"{project.title} — {pf.path.name}{flag} — ACH Workbench")
+        self.setWindowTitle(window_title(self.document))
+
+    def edit_project(self) -> None:
+        """File > Project Details: one undoable edit of the project's own fields."""
+        if self.document.is_open:
+            self.project_dialog = ProjectDialog(self.document, self)
+            self.project_dialog.open()
+
+    def open_guide(self) -> None:
+        """F1: Heuer's eight steps as this window does them."""
+        from workbench.ui.base.help_guide import HelpGuide
+
+        if getattr(self, "guide", None) is None:
+            self.guide = HelpGuide(self)
+        self.guide.show()
+        self.guide.raise_()
+        geometry.fit_to_screen(self.guide)
 
     def _update_status(self) -> None:
         if not self.document.is_open or not self.document.project.hypotheses:
@@ -424,21 +568,39 @@ class MainWindow(QMainWindow):
             self.view.setCurrentIndex(model.index(row, LEADING + column if column >= 0 else 1))
 
     def show_dock(self, key: str) -> None:
-        dock = self.docks[key]
-        dock.show()
-        dock.raise_()
+        """Show a side dock, or an analysis view in front of the analysis area."""
+        if key in self.analysis_area.pages:
+            open_in_front(self, self.docks["analysis"], self.analysis_area, key)
+        else:
+            dock = self.docks[key]
+            dock.show()
+            dock.raise_()
+        self.keep_on_screen()
 
     def show_view(self, name: str) -> None:
-        """Bring "matrix" or a dock ("scores", "evidence", ...) to the front."""
+        """Bring "matrix", a side dock ("scores", "evidence", ...) or an analysis view
+        ("sensitivity", "disagreement", ...) to the front."""
         if name == "matrix":
             self.view.setFocus()
-        elif name in self.docks:
+        elif name in self.docks or name in self.analysis_area.pages:
             self.show_dock(name)
-            # In front also means room: the dock takes most of the height beside the matrix.
-            height = int(self.height() * 0.62)
-            self.resizeDocks([self.docks[name]], [height], Qt.Orientation.Vertical)
         else:
             raise ValueError(f"no view named {name!r}")
+
+    def keep_on_screen(self) -> None:
+        """Never past the screen's available area, whatever a dock asked for."""
+        if self.isVisible():
+            geometry.fit_to_screen(self)
+
+    def _dock_toggled(self, _visible: bool) -> None:
+        # After Qt has laid out the new dock (it may have grown the window).
+        QTimer.singleShot(0, self.keep_on_screen)
+
+    def reset_layout(self) -> None:
+        """View > Reset Layout: the first-start arrangement on the current screen."""
+        self.restoreState(self._default_state)
+        self._first_size()
+        self.keep_on_screen()
 
     def _edit_evidence_row(self, project_row: int) -> None:
         self.evidence_panel.show_evidence(project_row, self.view.current_hypothesis())
@@ -449,6 +611,27 @@ class MainWindow(QMainWindow):
         self.hypothesis_panel.show_hypothesis(column)
         self.show_dock("hypothesis")
         self.hypothesis_panel.title.setFocus()
+
+    def _edit_new_evidence(self, project_row: int) -> None:
+        self._edit_evidence_row(project_row)
+        self.evidence_panel.title.selectAll()
+
+    def _edit_new_hypothesis(self, column: int) -> None:
+        self._edit_hypothesis(column)
+        self.hypothesis_panel.title.selectAll()
+
+    def select_evidence(self, evidence_id: int) -> None:
+        """Select an item's row in the matrix (from a tornado bar or a list)."""
+        try:
+            row = self.document.project.evidence_index(evidence_id)
+        except KeyError:
+            return
+        self.select_cell(row, -1)
+        self.view.setFocus()
+
+    def save_report(self) -> None:
+        annotate = self.view_of("timeline", TimelineView).annotate
+        save_report(self, self.document, self.statusBar().showMessage, annotate)
 
     def _focus_search(self) -> None:
         self.matrix.search.setFocus()
@@ -466,22 +649,39 @@ class MainWindow(QMainWindow):
             act = self.recent_menu.addAction(path)
             act.triggered.connect(lambda _=False, p=path: self.files.open_path(p))
 
+    def _first_size(self) -> None:
+        # First start: 1600 x 1000, or most of a smaller screen, centred on it.
+        area = geometry.available_geometry(self)
+        size = geometry.first_size(area)
+        self.resize(size)
+        self.move(
+            area.x() + (area.width() - size.width()) // 2,
+            area.y() + (area.height() - size.height()) // 2,
+        )
+        dock_width = max(300, min(440, int(size.width() * 0.28)))
+        self.resizeDocks([self.docks["evidence"]], [dock_width], Qt.Orientation.Horizontal)
+
     def restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
+        saved = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        if isinstance(saved, QByteArray):
+            self.restoreGeometry(saved)
+            # Saved on a bigger screen (or grown by an old version): clamp to this one.
+            geometry.fit_to_screen(self)
         else:
-            # First start: 1600 x 1000, or most of a smaller screen.
-            screen = QGuiApplication.primaryScreen()
-            area = screen.availableGeometry() if screen is not None else None
-            width = min(1600, int(area.width() * 0.94)) if area else 1600
-            height = min(1000, int(area.height() * 0.94)) if area else 1000
-            self.resize(width, height)
-            dock_width = max(340, min(440, int(width * 0.28)))
-            self.resizeDocks([self.docks["evidence"]], [dock_width], Qt.Orientation.Horizontal)
+            self._first_size()
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # A dock or a newly opened project may have grown the window past the screen.
+        QTimer.singleShot(0, self.keep_on_screen)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        # The frame is known only once shown: fit frame and all on the screen.
+        QTimer.singleShot(0, self.keep_on_screen)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Every edit is already on disk: closing never asks to save.

@@ -28,7 +28,10 @@ def _application():  # noqa: ANN202 - QApplication, imported late on purpose
     desktop; an explicit QT_QPA_PLATFORM is respected. This must happen before
     the first QApplication is created, which is why Qt is imported here.
     """
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The offscreen platform's own screen is 800 x 800 and the window keeps itself
+    # on its screen: draw on a virtual screen that holds the picture's size.
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen_file()}"
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
@@ -37,6 +40,17 @@ def _application():  # noqa: ANN202 - QApplication, imported late on purpose
         app = QApplication(["workbench-screenshot"])
         app.setApplicationName("ACH Workbench")
     return app
+
+
+def _screen_file() -> str:
+    """A one-screen configuration for the offscreen platform, 1920 x 1080."""
+    import json
+
+    path = Path(tempfile.gettempdir()) / "workbench-screenshot-screen.json"
+    screen = {"name": "screenshot", "x": 0, "y": 0, "width": 1920, "height": 1080}
+    screen.update({"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1})
+    path.write_text(json.dumps({"screens": [screen]}))
+    return str(path)
 
 
 def _quiet_offscreen_notices() -> None:
@@ -91,7 +105,7 @@ def _render(project_file, scratch: Path, out: Path, view: str) -> None:  # noqa:
     app = _application()
     from PySide6.QtCore import QSettings
 
-    from workbench.ui.document import Document
+    from workbench.ui.base.document import Document
     from workbench.ui.main_window import MainWindow
 
     document = Document(project_file)

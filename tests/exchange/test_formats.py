@@ -1,0 +1,49 @@
+"""The format registry: one table the CLI and the window both read."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from workbench.core.analysis import CONSENSUS
+from workbench.core.errors import BadInput
+from workbench.exchange import formats
+from workbench.ui.files import readers
+
+
+def test_the_window_and_the_cli_read_the_same_table():
+    assert readers.IMPORT_SUFFIXES == formats.IMPORT_SUFFIXES
+    assert readers.IMPORT_FILTER == formats.IMPORT_FILTER
+    for fmt in formats.IMPORTS:
+        assert fmt.dialog_filter in formats.IMPORT_FILTER
+        for suffix in fmt.suffixes:
+            assert "*" + suffix in formats.IMPORT_FILTER
+    assert formats.EXPORT_SUFFIXES == (".xlsx", ".csv")
+    assert formats.IMPORT_CHOICES.endswith("or PARC .achz")
+
+
+def test_export_and_import_go_by_the_table(tmp_path, linchpin_case):
+    for suffix in formats.EXPORT_SUFFIXES:
+        path = tmp_path / f"case{suffix}"
+        formats.export_any(linchpin_case, path, app_version="t")
+        imported = formats.import_any(path)
+        assert [e.code for e in imported.project.evidence] == ["E1", "E2", "E3"]
+    with pytest.raises(BadInput, match="export writes .xlsx or .csv"):
+        formats.export_any(linchpin_case, tmp_path / "case.ods")
+    with pytest.raises(BadInput, match="cannot import a .doc file"):
+        formats.import_any(tmp_path / "case.doc")
+
+
+def test_a_plain_matrix_says_what_it_can_speak_for(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("Evidence,H1\nSomething,C\n", encoding="utf-8")
+    imported = formats.import_any(path)
+    assert not imported.scope.milestones and not imported.scope.rationales
+
+
+def test_the_registry_loads_without_numpy_and_knows_the_consensus():
+    assert formats._CONSENSUS == CONSENSUS
+    code = "import sys, workbench.cli; assert 'numpy' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

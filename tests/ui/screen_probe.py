@@ -1,0 +1,119 @@
+"""Run the real window on one screen size and report its geometry as JSON.
+
+Used by test_window_geometry.py in a process of its own per screen (the
+offscreen platform's screen is fixed when the application starts):
+
+    python screen_probe.py WIDTH HEIGHT OUT.json [SHOTS_DIR] [SAVED_GEOMETRY_INI]
+
+It opens the Belarus example, records the first-start geometry and the
+matrix's share of the window, then opens every view through the View menu's
+actions, one after the other, and records the window and the view after each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main() -> None:
+    width, height, out = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+    shots = Path(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else None
+    saved = Path(sys.argv[5]) if len(sys.argv) > 5 else None
+    scratch = Path(tempfile.mkdtemp(prefix="probe-"))
+    screen = scratch / "screen.json"
+    scale = float(os.environ.get("QT_SCALE_FACTOR", "1"))
+    screen.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {
+                        "name": "probe",
+                        "x": 0,
+                        "y": 0,
+                        "width": width,
+                        "height": height,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ]
+            }
+        )
+    )
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
+    os.environ["HOME"] = str(scratch)
+    os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
+    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
+    from PySide6.QtCore import QSettings, QStandardPaths
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.exchange.example import load_example
+    from workbench.store import ProjectFile
+    from workbench.ui.main_window import MainWindow
+
+    app = QApplication(["probe"])
+    QStandardPaths.setTestModeEnabled(True)
+    path = scratch / "belarus.achwb"
+    ProjectFile.create(path, load_example()).close()
+    settings_path = saved if saved is not None else scratch / "settings.ini"
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings)
+    window.show()
+    window.files.open_path(path)
+
+    def settle() -> None:
+        for _ in range(6):
+            app.processEvents()
+
+    def rect(r) -> list[int]:  # noqa: ANN001
+        return [r.x(), r.y(), r.width(), r.height()]
+
+    def snapshot(name: str) -> dict:
+        settle()
+        matrix = window.matrix
+        window_area = window.width() * window.height()
+        entry = {
+            "name": name,
+            "frame": rect(window.frameGeometry()),
+            "available": rect(window.screen().availableGeometry()),
+            "matrix_share": matrix.width() * matrix.height() / window_area,
+            "matrix_rows_visible": matrix.view.viewport().height()
+            // max(1, matrix.view.verticalHeader().defaultSectionSize()),
+            "footer_visible": matrix.footer.isVisible()
+            and matrix.footer.mapTo(window, matrix.footer.rect().bottomLeft()).y()
+            <= window.height(),
+            "status_visible": window.statusBar().isVisible(),
+        }
+        area = window.analysis_area
+        key = area.current_key() if window.docks["analysis"].isVisible() else None
+        entry["front"] = key
+        if key is not None:
+            holder = area.holder(key)
+            entry["view_size"] = [holder.width(), holder.height()]
+        if shots is not None:
+            picture = window.grab()
+            picture.save(str(shots / f"{width}x{height}@{scale:g}-{name}.png"), "PNG")
+        return entry
+
+    report = {"scale": scale, "states": [snapshot("start")]}
+    for key in window.analysis_area.titles:
+        action = window.findChild(QAction, "actionView" + key.capitalize())
+        action.trigger()
+        report["states"].append(snapshot(key))
+    for key in ("scores", "evidence", "hypothesis", "sources", "history"):
+        window.show_dock(key)
+        report["states"].append(snapshot(key))
+    window.findChild(QAction, "actionResetLayout").trigger()
+    report["states"].append(snapshot("reset"))
+    window.close()
+    settings.sync()
+    out.write_text(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The window on every screen: it fits on first start and after each view is
+opened, the matrix keeps its room, views come to the front, Reset Layout
+restores the default, and a saved geometry from a bigger screen is clamped.
+
+Each screen runs in a process of its own (screen_probe.py): the offscreen
+platform fixes its screen when the application starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROBE = Path(__file__).with_name("screen_probe.py")
+#: (width, height, scale): 2560 x 1440 at 200 % is 1280 x 720 logical pixels.
+SCREENS = [(1280, 720, 1), (1366, 768, 1), (1920, 1080, 1), (2560, 1440, 2)]
+VIEWS = ("steps", "sensitivity", "bayes", "timeline", "milestones", "disagreement")
+
+
+def probe(tmp_path: Path, width: int, height: int, scale: int, saved: Path | None = None) -> dict:
+    out = tmp_path / f"probe-{width}x{height}.json"
+    env = dict(os.environ)
+    env.pop("QT_QPA_PLATFORM", None)
+    if scale != 1:
+        env["QT_SCALE_FACTOR"] = str(scale)
+    shots = os.environ.get("WORKBENCH_SCREENSHOTS", "")  # a folder: keep PNGs to look at
+    args = [sys.executable, str(PROBE), str(width), str(height), str(out), shots]
+    if saved is not None:
+        args.append(str(saved))
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(out.read_text())
+
+
+def inside(frame: list[int], available: list[int]) -> bool:
+    x, y, w, h = frame
+    ax, ay, aw, ah = available
+    return x >= ax and y >= ay and x + w <= ax + aw and y + h <= ay + ah
+
+
+@pytest.mark.parametrize(("width", "height", "scale"), SCREENS)
+def test_the_window_fits_every_screen_with_every_view_open(tmp_path, width, height, scale):
+    report = probe(tmp_path, width, height, scale)
+    states = {s["name"]: s for s in report["states"]}
+    logical = [0, 0, width // scale, height // scale]
+    for state in report["states"]:
+        assert state["available"] == logical
+        assert inside(state["frame"], state["available"]), state
+        assert state["status_visible"] and state["footer_visible"], state
+    # The default layout leaves the matrix at least half the window.
+    assert states["start"]["matrix_share"] >= 0.5
+    assert states["reset"]["matrix_share"] >= 0.5
+    assert states["reset"]["front"] is None
+    for view in VIEWS:
+        state = states[view]
+        # Chosen means in front, in the one analysis area, with room to read it...
+        assert state["front"] == view
+        assert state["view_size"][1] >= 200, state
+        # ...and the matrix still shows rows to rate.
+        assert state["matrix_rows_visible"] >= 4, state
+        assert state["matrix_share"] >= 0.3, state
+
+
+def test_a_geometry_saved_on_a_big_screen_is_clamped_to_a_small_one(qapp, tmp_path):  # noqa: ANN001
+    from PySide6.QtCore import QSettings
+
+    from workbench.ui.main_window import MainWindow
+
+    # Saved by a window 1900 x 1300 at (400, 300) on a large desktop.
+    window = MainWindow(settings=QSettings(str(tmp_path / "big.ini"), QSettings.Format.IniFormat))
+    window.setGeometry(400, 300, 1900, 1300)
+    saved = QSettings(str(tmp_path / "saved.ini"), QSettings.Format.IniFormat)
+    saved.setValue("window/geometry", window.saveGeometry())
+    saved.setValue("window/state", window.saveState())
+    saved.sync()
+    window.deleteLater()
+    report = probe(tmp_path, 1366, 768, 1, saved=tmp_path / "saved.ini")
+    for state in report["states"]:
+        assert inside(state["frame"], state["available"]), state
+
+
+def test_present_the_disagreement_view_on_a_projector(main_window, qtbot):  # noqa: ANN001
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLabel, QTableView
+
+    from workbench.ui.analysis.area import PRESENT_POINTS
+
+    main_window.findChild(QAction, "actionViewDisagreement").trigger()
+    main_window.findChild(QAction, "actionPresentAnalysis").trigger()
+    dock = main_window.docks["analysis"]
+    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible(), timeout=2000)
+    screen = main_window.screen().availableGeometry()
+    assert screen.contains(dock.frameGeometry())
+    assert dock.width() * dock.height() >= 0.8 * screen.width() * screen.height()
+    view = main_window.analysis_area.pages["disagreement"]
+    found = [*view.findChildren(QLabel), *view.findChildren(QTableView)]
+    texts = [w for w in found if w.isVisible()]
+    assert texts and min(w.font().pointSizeF() for w in texts) >= PRESENT_POINTS >= 14
+    main_window.findChild(QAction, "actionPresentAnalysis").trigger()
+    assert not dock.isFloating()
+    assert view.font().pointSizeF() < PRESENT_POINTS

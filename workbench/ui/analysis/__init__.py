@@ -1,0 +1,1 @@
+"""Analysis views: scores, sensitivity, Bayesian view, timeline, milestones, steps, report."""

@@ -1,0 +1,1 @@
+"""Editing evidence, hypotheses and sources: the panels and the structure actions."""

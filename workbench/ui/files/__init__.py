@@ -1,0 +1,1 @@
+"""Files: open, create, import and export from the window (formats: exchange/formats.py)."""

@@ -1,0 +1,1 @@
+"""Team work: whose ratings are shown, disagreement, rating sheets, the workshop screen."""
