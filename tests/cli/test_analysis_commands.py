@@ -58,3 +58,26 @@ def test_sensitivity_json_lists_the_flips_that_change_the_leader_unless_asked_fo
     assert {k: v for k, v in bounded.items() if not k.startswith("flips")} == {
         k: v for k, v in every.items() if not k.startswith("flips")
     }
+
+
+def test_score_reads_the_file_without_sqlalchemy(tmp_path):
+    """The read path is plain sqlite3: importing SQLAlchemy costs more than the read.
+
+    The exact-schema check compares with precomputed data (store/schema_expected.py),
+    so it needs no mapping either.
+    """
+    import subprocess
+    import sys
+
+    path = tmp_path / "example.achwb"
+    assert main(["example", str(path)]) == 0
+    probe = (
+        "import sys; from workbench.cli import main; code = main(['score', sys.argv[1]]);"
+        " loaded = sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'alembic')));"
+        " assert not loaded, loaded[:5];"
+        " sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -18,3 +18,7 @@ SCHEMA_VERSION = 4
 APPLICATION_ID = 0x41434857
 
 PROJECT_SUFFIX = ".achwb"
+
+#: Alembic revision id of each schema version (the migrations live in
+#: ``workbench/store/migrations``; kept here so read paths need no Alembic).
+REVISIONS = {1: "schema1", 2: "schema2", 3: "schema3", 4: "schema4"}
