@@ -28,7 +28,10 @@ def test_project_details_are_edited_in_one_undoable_step(main_window, qtbot):  #
     qtbot.keyClicks(fields["title"], "Belarus 2026")
     fields["question"].selectAll()
     qtbot.keyClicks(fields["question"], "Will Minsk host a Russian base by 2027?")
+    # The example carries a marking and a horizon of its own: replace them.
+    fields["classification"].selectAll()
     qtbot.keyClicks(fields["classification"], "OFFICIAL-SENSITIVE")
+    fields["time_horizon"].selectAll()
     qtbot.keyClicks(fields["time_horizon"], "through 2027")
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
