@@ -177,7 +177,7 @@ def _entity_bomb_sheet(path: Path) -> None:
 
 
 def _no_evidence_header(path: Path) -> None:
-    header = ["ID", "Item", "Credibility", "Relevance", *_HYPOTHESES]
+    header = ["ID", "Observation", "Credibility", "Relevance", *_HYPOTHESES]
     _save(_matrix_book(_good_rows(), header), path)
 
 

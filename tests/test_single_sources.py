@@ -115,7 +115,10 @@ assert not any(m.startswith("PySide6") for m in sys.modules), "an HTML report lo
 import workbench.reports.pdf, workbench.reports.raster
 assert "PySide6.QtWidgets" not in sys.modules, "a report module loaded QtWidgets"
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    # Run outside the checkout, so the installed package (and its resources) is imported.
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8")
     assert text.count("data:image/svg+xml;base64,") == 3

@@ -105,10 +105,26 @@ def _new_output(
     return path
 
 
-def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - store type
-    from workbench.store import open_store
+def _one_line(text: str) -> str:
+    """A message on one line: line breaks in a quoted cell must not start a new one."""
+    return " ".join(text.split())
 
+
+def _open_project(path_text: str, read_only: bool = True):  # noqa: ANN202 - store type
+    """A project file, or a project on a team server (``postgresql://...?project=NAME``)."""
+    from workbench.store import open_store
+    from workbench.store.server.address import is_server_address
+
+    if is_server_address(path_text):
+        return open_store(path_text, read_only=read_only)
     return open_store(_existing_file(path_text), read_only=read_only)
+
+
+def _shown(path_text: str) -> str:
+    """PROJECT as it may be printed: a server address loses its password."""
+    from workbench.store.server.address import is_server_address, parse_address
+
+    return parse_address(path_text).shown if is_server_address(path_text) else path_text
 
 
 def _create_project_file(project, out: Path, force: bool) -> None:  # noqa: ANN001
@@ -199,8 +215,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     from workbench.store import PROJECT_SUFFIX
 
     out = _new_output(args.out, args.force, (PROJECT_SUFFIX,), (args.source,))
-    project = formats.read_any(source, args.sheet)
+    imported = formats.import_any(source, args.sheet)
+    project = imported.project
     _create_project_file(project, out, args.force)
+    for warning in imported.warnings:
+        say(f"warning: {_one_line(warning)}", file=sys.stderr)
     say(
         f"imported {len(project.evidence)} evidence x {len(project.hypotheses)} "
         f"hypotheses from {source} into {out}"
@@ -212,7 +231,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = _new_output(args.out, args.force, formats.EXPORT_SUFFIXES, (args.project,))
     with _open_project(args.project) as pf:
         formats.export_any(pf.project, out, _layer_of(pf.project, args), app_version=__version__)
-    say(f"exported {args.project} to {out}")
+    say(f"exported {_shown(args.project)} to {out}")
     return 0
 
 
@@ -253,8 +272,26 @@ def cmd_report(args: argparse.Namespace) -> int:
             app_version=__version__,
             annotate=annotate,
         )
-    say(f"wrote the report of {args.project} to {out}")
+    say(f"wrote the report of {_shown(args.project)} to {out}")
     return 0
+
+
+#: The views ``screenshot --view`` offers (workbench.ui.screenshot.VIEWS, which a
+#: test keeps equal to this; repeated so parsing arguments never imports Qt).
+SCREENSHOT_VIEWS = (
+    "matrix",
+    "evidence",
+    "hypothesis",
+    "sources",
+    "history",
+    "scores",
+    "steps",
+    "disagreement",
+    "sensitivity",
+    "bayes",
+    "timeline",
+    "milestones",
+)
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
@@ -363,7 +400,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "import",
-        f"import a matrix ({formats.IMPORT_CHOICES}) into a new project file",
+        f"import a matrix or a project .json ({formats.IMPORT_CHOICES}) into a new project file",
         cmd_import,
         (
             arg("source", metavar="IN"),
@@ -379,8 +416,11 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "export",
         "export a project to "
-        + " or ".join(
-            f"{f.export_suffix} ({f.note})" if f.note else f.export_suffix for f in formats.EXPORTS
+        + formats.listed(
+            [
+                f"{f.export_suffix} ({f.note})" if f.note else f.export_suffix
+                for f in formats.EXPORTS
+            ]
         ),
         cmd_export,
         (
@@ -431,7 +471,7 @@ COMMANDS: tuple[Command, ...] = (
             arg("out", metavar="OUT.png"),
             arg(
                 "--view",
-                choices=("matrix", "scores", "evidence"),
+                choices=SCREENSHOT_VIEWS,
                 default="matrix",
                 help="the view in front (default: matrix)",
             ),
@@ -504,7 +544,7 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def _gui(project: str | None) -> int:
-    if project is not None:
+    if project is not None and not project.lower().startswith(("postgresql://", "postgres://")):
         _existing_file(project)
     from workbench.ui.preflight import gui_start_problem
 
@@ -562,6 +602,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+# The team-server commands (push, pull, grant) and rate live in their own module.
+from workbench import cli_team as _cli_team  # noqa: E402
+
+COMMANDS = COMMANDS + _cli_team.COMMANDS
 
 
 def _write_crash_log() -> str:

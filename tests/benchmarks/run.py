@@ -32,6 +32,7 @@ FULL = {
     "processes": 11,
     "keys": 20,
     "window project": (5_000, 40),
+    "team": (20, 500),
 }
 QUICK = {
     "project": (200, 8, 3),
@@ -43,6 +44,7 @@ QUICK = {
     "processes": 2,
     "keys": 3,
     "window project": (100, 6),
+    "team": (2, 10),
 }
 
 
@@ -108,6 +110,14 @@ def run(sizes: dict, folder: Path, progress) -> list[figures.Figure]:  # noqa: A
     big_path = figures.create_project_file(folder / "big.achwb", big_e, big_h, big_a)
     results.append(figures.peak_memory(big_path, big_size, big_e * big_h * big_a))
     big_path.unlink()
+    progress("analysts editing at once on a team server (PostgreSQL)")
+    import team_server
+
+    team = team_server.concurrent_edits(*sizes["team"])
+    if team is None:
+        progress("no PostgreSQL installed: the team-server figure is left out")
+    else:
+        results.append(team)
     return results
 
 

@@ -1,8 +1,9 @@
 """Fixtures of the packaging tests: the built bundle, unpacked elsewhere; a
 private X server whose screen can be read back.
 
-These tests are marked ``bundle``: ``pytest -m "not bundle"`` leaves them out
-locally. In CI (CI set) a missing tool fails them instead of skipping them.
+These tests are marked ``bundle``: the plain ``pytest`` leaves them out (see
+addopts) and ``pytest -m bundle`` runs them, as .ci/run always does. In CI
+(CI set) a missing tool fails them instead of skipping them.
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ def test_score_json_of_a_hand_worked_plain_matrix(
     code, text, err = run(capsys, "score", str(project), "--json")
     assert code == 0, err
     report = json.loads(text)
-    assert list(report) == ["project", "hypotheses", "evidence"]
+    assert list(report) == ["project", "hypotheses", "evidence", "classification"]
     h1, h2 = report["hypotheses"]
     assert [list(h) for h in (h1, h2)] == [HYPOTHESIS_KEYS, HYPOTHESIS_KEYS]
     assert [list(e) for e in report["evidence"]] == [EVIDENCE_KEYS] * 4

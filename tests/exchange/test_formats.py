@@ -20,7 +20,7 @@ def test_the_window_and_the_cli_read_the_same_table():
         assert fmt.dialog_filter in formats.IMPORT_FILTER
         for suffix in fmt.suffixes:
             assert "*" + suffix in formats.IMPORT_FILTER
-    assert formats.EXPORT_SUFFIXES == (".xlsx", ".csv")
+    assert formats.EXPORT_SUFFIXES == (".xlsx", ".csv", ".json")
     assert formats.IMPORT_CHOICES.endswith("or PARC .achz")
 
 
@@ -30,7 +30,7 @@ def test_export_and_import_go_by_the_table(tmp_path, linchpin_case):
         formats.export_any(linchpin_case, path, app_version="t")
         imported = formats.import_any(path)
         assert [e.code for e in imported.project.evidence] == ["E1", "E2", "E3"]
-    with pytest.raises(BadInput, match="export writes .xlsx or .csv"):
+    with pytest.raises(BadInput, match=r"export writes .xlsx, .csv or .json"):
         formats.export_any(linchpin_case, tmp_path / "case.ods")
     with pytest.raises(BadInput, match="cannot import a .doc file"):
         formats.import_any(tmp_path / "case.doc")

@@ -14,7 +14,7 @@ from workbench.core.dates import PartialDate
 from workbench.core.errors import BadInput
 from workbench.core.model import EvidenceType
 from workbench.core.ratings import Level, Rating
-from workbench.exchange.matrix_import import read_matrix
+from workbench.exchange.matrix_import import import_matrix, read_matrix
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
@@ -110,7 +110,6 @@ def test_full_layout_with_optional_columns(tmp_path):
             "+",
             "FALSE",
         ],
-        [None, None, None, None, None, None, None, None, None, None, None],
         ["e12", "Assumed", "", "", "assumption", 2019, "BBC", "", "n/a", "", True],
     ]
     project = read_matrix(write_xlsx(tmp_path / "case.xlsx", {"Matrix": rows}))
@@ -163,19 +162,23 @@ def test_id_column_after_evidence_and_numeric_ids(tmp_path):
     assert [e.code for e in read_matrix(path).evidence] == ["E4", "E2", "E1"]
 
 
-def test_stops_at_score_rows_and_skips_empty_rows(tmp_path):
+def test_stops_at_score_rows_and_at_the_first_blank_row(tmp_path):
     rows = [
         ["ID", "Evidence", "H1: a", "H2: b"],
         ["E1", "x", "C", "I"],
-        [],
         ["E2", "y", "CC", ""],
-        [],
         ["Inconsistency", None, 1, 2],
         ["Weighted inconsistency", None, 1, 2],
         ["E9", "not evidence", "C", "C"],
     ]
     project = read_matrix(write_xlsx(tmp_path / "m.xlsx", {"Matrix": rows}))
     assert [e.code for e in project.evidence] == ["E1", "E2"]
+    rows = [rows[0], rows[1], [], rows[2]]
+    read = import_matrix(write_xlsx(tmp_path / "b.xlsx", {"Matrix": rows}))
+    project = read.project
+    assert [e.code for e in project.evidence] == ["E1"]
+    (warning,) = read.warnings
+    assert "Matrix row 4: 1 row after the blank row 3 ignored" in warning
 
 
 def test_scores_of_imported_matrix(tmp_path):
@@ -255,7 +258,6 @@ def test_bad_weight_names_the_cell(tmp_path):
     ("header", "value", "expected"),
     [
         ("Date", "last week", "m.xlsx: S!B2: 'last week' is not a date"),
-        ("Type", "rumour", "m.xlsx: S!B2: 'rumour' is not an evidence type"),
         ("Active", "perhaps", "m.xlsx: S!B2: 'perhaps' is not TRUE or FALSE"),
     ],
 )

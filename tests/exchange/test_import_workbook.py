@@ -147,10 +147,8 @@ def _score_edited_matrix_by_hand(path: Path):
         if str(sheet.cell(book.MATRIX_HEADER_ROW, c).value or "").startswith("H")
     )
     codes, weights, active, ids = [], [], [], []
-    active_by_code = {
-        row[0]: row[book.EVIDENCE_HEADERS.index("Active")]
-        for row in workbook[book.EVIDENCE_SHEET].iter_rows(min_row=2, values_only=True)
-    }
+    header = [c.value for c in sheet[book.MATRIX_HEADER_ROW]]
+    active_column = header.index(book.ACTIVE_HEADER)
     words = {"low": Level.LOW, "l": Level.LOW, "high": Level.HIGH, "h": Level.HIGH}
     spelled = {"very inconsistent": "II", "++": "CC", None: ""}
     for row in sheet.iter_rows(min_row=book.MATRIX_FIRST_EVIDENCE_ROW, values_only=True):
@@ -162,7 +160,7 @@ def _score_edited_matrix_by_hand(path: Path):
         cred = words.get(str(row[2] or "").lower(), Level.MEDIUM)
         rel = words.get(str(row[3] or "").lower(), Level.MEDIUM)
         weights.append(evidence_weight(cred, rel))
-        active.append(active_by_code.get(row[0], True) is not False)
+        active.append(row[active_column] != 0)
         cells = row[book.FIRST_HYPOTHESIS_COLUMN - 1 : book.FIRST_HYPOTHESIS_COLUMN - 1 + n_h]
         codes.append([Rating.from_code(spelled.get(v, v)) for v in cells])
     return ids, score(np.array(codes, dtype=np.int8), np.array(weights), np.array(active), None)
@@ -222,9 +220,11 @@ def test_sorted_rows_change_nothing(exported, project):
 
 def test_evidence_sheet_fields_and_exclusion(exported, project):
     workbook = openpyxl.load_workbook(exported)
+    matrix = workbook[book.MATRIX_SHEET]
+    active = book.active_column(len(project.hypotheses))
+    matrix.cell(_matrix_row(matrix, project.evidence[0].code), active).value = 0
     sheet = workbook[book.EVIDENCE_SHEET]
     headers = [c.value for c in sheet[1]]
-    sheet.cell(2, headers.index("Active") + 1).value = False
     sheet.cell(2, headers.index("Date") + 1).value = "1999-12"
     sheet.cell(2, headers.index("Tags") + 1).value = "alpha, beta"
     workbook.save(exported)
@@ -325,13 +325,14 @@ def test_deleted_column_is_refused_rather_than_clearing_data(exported):
         read_workbook(exported)
 
 
-def test_consensus_export_reads_back_for_the_chosen_analyst(tmp_path, project):
+def test_consensus_export_reads_back_as_the_one_analyst(tmp_path, project):
+    """One analyst's consensus is their layer: no invented "Consensus" analyst."""
     path = tmp_path / "consensus.xlsx"
     export_xlsx(project, path, app_version="test")
     incoming = read_workbook(path)
-    assert incoming.analysts[0].name == "Consensus"
+    assert [a.name for a in incoming.analysts] == [a.name for a in project.analysts]
     plan = changes_from_workbook(project, incoming, project.analysts[0].id)
-    assert plan.ratings_changed == 0  # one analyst: the consensus is their layer
+    assert plan.is_empty, plan.summary()
 
 
 def test_plain_matrix_into_an_open_project_touches_only_what_it_has(tmp_path, project):

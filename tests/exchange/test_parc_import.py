@@ -21,8 +21,10 @@ def write_achz(path: Path, xml: str, encoding: str = "utf-16") -> Path:
     return path
 
 
-def epoch_ms(year: int, month: int, day: int) -> int:
-    return int(dt.datetime(year, month, day, 12, tzinfo=dt.UTC).timestamp() * 1000)
+def epoch_ms(year: int, month: int, day: int, utc_offset_hours: float = 0) -> int:
+    """What PARC writes: the local midnight of the day picked, in milliseconds."""
+    zone = dt.timezone(dt.timedelta(hours=utc_offset_hours))
+    return int(dt.datetime(year, month, day, tzinfo=zone).timestamp() * 1000)
 
 
 def evidence_xml(name: str, values: str, **fields: str) -> str:
@@ -174,3 +176,55 @@ def test_truncated_gzip(tmp_path):
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(BadInput, match="cut.achz: the compressed data is truncated"):
         read_parc(path)
+
+
+REAL_FILE = f"""<?xml version="1.0" encoding="UTF-16"?>
+<!DOCTYPE ACH-PROJECT>
+<ACH-PROJECT>
+  <PROJECT-TITLE>Border incident</PROJECT-TITLE>
+  <CLASSIFICATION>OFFICIAL-SENSITIVE</CLASSIFICATION>
+  <LAST-INDEX>7</LAST-INDEX>
+  <COLOR-SCHEME>Classic</COLOR-SCHEME>
+  <MATRIX>
+    <HYPOTHESIS><NAME>Accident</NAME></HYPOTHESIS>
+    <HYPOTHESIS><NAME>Provocation</NAME></HYPOTHESIS>
+    {evidence_xml("Kyiv report", "C,I", TYPE="Assu", DATE=str(epoch_ms(2022, 2, 24, 2)))}
+    {evidence_xml("Berlin note", "N,C", TYPE="Assumption", DATE=str(epoch_ms(2021, 3, 28, 2)))}
+    {evidence_xml("Wire story", "C,C", TYPE="Press", DATE=str(epoch_ms(2021, 1, 1, 1)))}
+    {evidence_xml("New York desk", "I,C", TYPE="HUMINT", DATE=str(epoch_ms(2020, 12, 31, -5)))}
+    {evidence_xml("Photo", "I,I", TYPE="Imagery")}
+    {evidence_xml("Intercept", "I,CC", TYPE="SIG")}
+    {evidence_xml("Radar", "N,N", TYPE="MASINT")}
+    {evidence_xml("Blog", "N,N", TYPE="Open Source")}
+  </MATRIX>
+</ACH-PROJECT>
+"""
+
+
+def test_a_real_file_keeps_its_marking_notes_dates_and_types(tmp_path):
+    project = read_parc(write_achz(tmp_path / "real.achz", REAL_FILE))
+    assert project.classification == "OFFICIAL-SENSITIVE"
+    assert project.notes == "[PARC LAST-INDEX] 7\n[PARC COLOR-SCHEME] Classic"
+    kyiv, berlin, wire, new_york, photo, intercept, radar, blog = project.evidence
+    assert [kyiv.date, berlin.date, wire.date, new_york.date] == [
+        PartialDate(2022, 2, 24),
+        PartialDate(2021, 3, 28),
+        PartialDate(2021, 1, 1),
+        PartialDate(2020, 12, 31),
+    ]
+    assert kyiv.type == berlin.type == EvidenceType.ASSUMPTION
+    assert [e.tags for e in (wire, new_york, photo, intercept, radar, blog)] == [
+        ["OSINT"],
+        ["HUMINT"],
+        ["IMINT"],
+        ["SIGINT"],
+        ["MASINT"],
+        ["OSINT"],
+    ]
+    assert not any("[PARC TYPE]" in e.notes for e in project.evidence)
+
+
+def test_entity_declarations_are_still_refused(tmp_path):
+    xml = REAL_FILE.replace("<!DOCTYPE ACH-PROJECT>", '<!DOCTYPE ACH-PROJECT [<!ENTITY x "boom">]>')
+    with pytest.raises(BadInput, match="declares a DTD or entities"):
+        read_parc(write_achz(tmp_path / "evil.achz", xml))

@@ -14,7 +14,7 @@ import pytest
 from workbench.core.errors import BadInput
 from workbench.exchange.example import load_example
 from workbench.store import ProjectFile
-from workbench.ui.screenshot import SIZE, render_screenshot
+from workbench.ui.screenshot import SIZE, VIEWS, render_screenshot
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -58,9 +58,19 @@ def test_cli_saves_the_window_at_1600_by_1000_without_a_display(project_path, tm
     assert "Traceback" not in result.stderr
 
 
+def test_every_dock_and_analysis_page_can_be_pictured():
+    from workbench.cli import SCREENSHOT_VIEWS
+    from workbench.ui.docks import DOCKS
+
+    assert set(VIEWS) == {"matrix", *(spec.key for spec in DOCKS)}
+    assert SCREENSHOT_VIEWS == VIEWS
+
+
 def test_views_put_different_panels_in_front(qapp, project_path, tmp_path):
+    # Evidence and Hypothesis share a tabbed dock; Sensitivity is a page of the
+    # analysis area: each puts a different panel in front.
     pictures = {}
-    for view in ("matrix", "scores", "evidence"):
+    for view in ("evidence", "hypothesis", "sensitivity"):
         out = tmp_path / f"{view}.png"
         render_screenshot(project_path, out, view)
         assert png_size(out) == SIZE
@@ -80,8 +90,8 @@ def test_a_project_open_for_editing_elsewhere_is_read_not_changed(qapp, project_
 def test_bad_view_and_bad_output_are_refused_before_anything_is_written(
     qapp, project_path, tmp_path
 ):
-    with pytest.raises(BadInput, match="unknown view 'timeline'"):
-        render_screenshot(project_path, tmp_path / "x.png", "timeline")
+    with pytest.raises(BadInput, match="unknown view 'nonsense'"):
+        render_screenshot(project_path, tmp_path / "x.png", "nonsense")
     with pytest.raises(BadInput, match=r"\.png"):
         render_screenshot(project_path, tmp_path / "x.jpg", "matrix")
     with pytest.raises(BadInput, match="does not exist"):

@@ -308,3 +308,28 @@ def test_edits_survive_closing_without_any_save_question(
     with ProjectFile.open(example_file, read_only=True) as reopened:
         project = reopened.project
         assert Rating(int(project.layer(project.analysts[0].id)[2, 0])) == Rating.II
+
+
+def test_the_import_preview_lists_what_the_workbook_meant_differently(
+    main_window,
+    answer,
+    tmp_path,
+    message_boxes,  # noqa: ANN001
+):
+    """A spelling the workbook's formulas cannot count is named, cell and all."""
+    import openpyxl
+
+    from workbench.exchange import workbook_layout as layout
+
+    exported = tmp_path / "round.xlsx"
+    answer["save"] = str(exported)
+    trigger(main_window, "actionExportXlsx")
+    book = openpyxl.load_workbook(exported)
+    cell = book[layout.MATRIX_SHEET].cell(layout.MATRIX_FIRST_EVIDENCE_ROW, 5)
+    cell.value = "Very inconsistent" if cell.value != "II" else "++"
+    book.save(exported)
+    answer["open"] = str(exported)
+    trigger(main_window, "actionImportInto")
+    (confirm,) = [m for m in message_boxes if m.name == "confirmDialog"]
+    assert "Warning: round.xlsx: Matrix!E5:" in confirm.informative
+    assert "the workbook's own score formulas did not count it" in confirm.informative

@@ -36,7 +36,8 @@ def score_project(project: Project, layer: LayerKey = CONSENSUS) -> MatrixScores
 
 def score_report(project: Project, layer: LayerKey = CONSENSUS) -> dict[str, Any]:
     """The ``score --json`` document (a contract, issue 2): keys in this order,
-    hypotheses and evidence in matrix order."""
+    hypotheses and evidence in matrix order; ``classification`` (issue 10, last) is
+    the project's marking, "" when it has none."""
     scores = score_project(project, layer)
     return {
         "project": project.title,
@@ -63,6 +64,8 @@ def score_report(project: Project, layer: LayerKey = CONSENSUS) -> dict[str, Any
             }
             for i, e in enumerate(project.evidence)
         ],
+        # Last, so the keys before it keep their place for existing scripts.
+        "classification": project.classification,
     }
 
 

@@ -6,13 +6,18 @@ column the plain-matrix importer reads, so exclusions survive the round trip).
 UTF-8 with a byte-order mark, because Excel otherwise opens UTF-8 as the
 local code page and garbles every non-ASCII title; CRLF line ends (RFC 4180).
 
-About CSV injection: a field beginning with ``=``, ``+``, ``-`` or ``@`` is
-always quoted, but never altered. The common advice (prefix a ``'``) changes
-the analyst's data: a title ``-5% growth`` would come back as ``'-5% growth``
-after a round trip. Quoting keeps the file an exact record; it does not stop
-a spreadsheet program that is told to open the CSV from evaluating such a
-field, so the application offers the .xlsx export (where user text is stored
-as text) for opening in Excel, and the CSV for data tools and re-import.
+The CSV carries ONE layer's matrix (the team consensus, or one analyst's with
+``--analyst``): titles, weights, ratings and Active. Descriptions, sources,
+other analysts, rationales and the classification marking travel in the .xlsx
+and .json forms.
+
+CSV injection: a field beginning with ``=``, ``+``, ``-``, ``@``, tab or
+carriage return would be run as a formula (or read as a number) by Excel and
+LibreOffice opening the file with their default options. Such a field is
+written with a leading apostrophe (``'=1+2``), which both programs show as
+text. The importer removes it again (:func:`unescape_field`), and a field that
+itself begins with an apostrophe followed by one of those characters or by a
+second apostrophe gets one more, so every string comes back exactly.
 """
 
 from __future__ import annotations
@@ -30,11 +35,30 @@ _CODES = [Rating(i).code for i in range(len(Rating))]
 #: Leading characters that make a spreadsheet treat a field as a formula (OWASP list).
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = (",", '"', "\n", "\r")
+#: Shown by spreadsheets as the start of text; removed again on import.
+ESCAPE = "'"
+
+
+def escape_field(value: str) -> str:
+    """``=1+2`` -> ``'=1+2``; ``'=x`` -> ``''=x``; anything else unchanged."""
+    if value.startswith(_FORMULA_TRIGGERS) or (
+        value.startswith(ESCAPE) and value[1:2] in (*_FORMULA_TRIGGERS, ESCAPE)
+    ):
+        return ESCAPE + value
+    return value
+
+
+def unescape_field(value: str) -> str:
+    """The inverse of :func:`escape_field`."""
+    if value.startswith(ESCAPE) and value[1:2] in (*_FORMULA_TRIGGERS, ESCAPE):
+        return value[1:]
+    return value
 
 
 def csv_field(value: str) -> str:
-    """One field, quoted when it holds a separator, a quote, a line break, outer
-    spaces, or begins like a formula; never otherwise changed."""
+    """One field, escaped if it begins like a formula, then quoted when it holds a
+    separator, a quote, a line break or outer spaces."""
+    value = escape_field(value)
     if (
         any(ch in value for ch in _NEEDS_QUOTES)
         or value.startswith(_FORMULA_TRIGGERS)

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from workbench.core.edits import (
+    AddAnalyst,
     AddEvidence,
     AddHypothesis,
     AddMilestone,
     AddSource,
     Batch,
     Edit,
+    RemoveAnalyst,
     RemoveEvidence,
     RemoveHypothesis,
     RemoveMilestone,
+    SetOverride,
     SetRating,
     UpdateEvidence,
     UpdateHypothesis,
@@ -31,7 +35,7 @@ from workbench.core.edits import (
     UpdateSource,
 )
 from workbench.core.errors import BadInput
-from workbench.core.model import Evidence, Milestone, Project
+from workbench.core.model import Analyst, ConsensusOverride, Evidence, Milestone, Project
 from workbench.core.ratings import Rating
 from workbench.exchange.imported import (
     EVIDENCE_FIELDS,
@@ -68,6 +72,11 @@ class ImportPlan:
     milestones_added: int = 0
     milestones_removed: int = 0
     milestones_changed: int = 0
+    overrides_changed: int = 0
+    analysts_added: list[str] = dataclasses.field(default_factory=list)
+    analysts_removed: list[str] = dataclasses.field(default_factory=list)
+    #: What the reader noticed (a spelling the workbook's formulas did not count...).
+    warnings: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -75,8 +84,9 @@ class ImportPlan:
 
     def summary(self) -> list[str]:
         """One line per kind of change, in the words of the confirmation dialog."""
+        notes = [f"Warning: {text}" for text in self.warnings]
         if self.is_empty:
-            return ["No changes: the workbook matches the project."]
+            return ["No changes: the workbook matches the project.", *notes]
         lines = []
         if self.project_changed:
             lines.append("Project " + " and ".join(self.project_changed) + " changed")
@@ -95,8 +105,13 @@ class ImportPlan:
                 lines.append(f"{_plural(len(codes), 'evidence item')} {what}: " + ", ".join(codes))
         for code, fields in self.evidence_changed.items():
             lines.append(f"{code}: {', '.join(fields)} changed")
+        for names, what in ((self.analysts_added, "added"), (self.analysts_removed, "removed")):
+            if names:
+                lines.append(f"{_plural(len(names), 'analyst')} {what}: " + ", ".join(names))
         if self.ratings_changed:
             lines.append(f"{_plural(self.ratings_changed, 'rating')} changed")
+        if self.overrides_changed:
+            lines.append(f"{_plural(self.overrides_changed, 'consensus cell')} set by hand changed")
         if self.rationales_changed:
             lines.append(f"{_plural(self.rationales_changed, 'rationale')} changed")
         if self.sources_added or self.sources_changed:
@@ -106,7 +121,7 @@ class ImportPlan:
                 f"Milestones: {self.milestones_added} added, {self.milestones_removed} removed, "
                 f"{self.milestones_changed} changed"
             )
-        return lines
+        return lines + notes
 
     def as_edit(self) -> Batch:
         """All changes as one undo step; apply it to the project the plan was made for."""
@@ -121,20 +136,26 @@ def changes_from_workbook(
     allow_foreign: bool = False,
     label: str = "Import workbook",
     scope: ImportScope = WHOLE_PROJECT,
+    warnings: Sequence[str] = (),
 ) -> ImportPlan:
     """Compare ``incoming`` (read from a workbook) with the open ``project``.
 
     The ratings of the workbook's matrix (``incoming.analysts[0]``) go to the
-    layer of ``analyst_id``; ``scope`` (from :class:`Imported`) says what the
-    file could speak for. Nothing in ``project`` is changed here.
+    layer of ``analyst_id`` (or, when ``scope.all_layers``, every analyst's layer
+    goes to the analyst of that name); ``scope`` and ``warnings`` (from
+    :class:`Imported`) say what the file could speak for and what its reader
+    noticed. Nothing in ``project`` is changed here.
     """
     if incoming.uid != project.uid and not allow_foreign:
         raise BadInput(
             f"the workbook belongs to another project (project_id {incoming.uid}, "
             f"this project is {project.uid}); import it anyway only if you are sure"
         )
-    project.layer(analyst_id)  # fail early on an unknown analyst
-    return _Planner(project, incoming, analyst_id, label, scope).plan()
+    if not scope.all_layers:
+        project.layer(analyst_id)  # fail early on an unknown analyst
+    plan = _Planner(project, incoming, analyst_id, label, scope).plan()
+    plan.warnings = list(warnings)
+    return plan
 
 
 class _Planner:
@@ -169,16 +190,22 @@ class _Planner:
         self._sources()
         self._hypotheses()
         self._evidence()
-        self._ratings()
+        if self.scope.all_layers:
+            self._all_layers()
+        else:
+            self._ratings()
         self._milestones()
         return self.result
 
     def _project_fields(self) -> None:
         if not self.scope.project_fields:
             return
+        names = ["title", "question"]
+        if self.scope.all_layers:
+            names += ["description", "classification", "time_horizon", "notes", "likelihoods"]
         changes = {
             name: getattr(self.incoming, name)
-            for name in ("title", "question")
+            for name in names
             if getattr(self.incoming, name) != getattr(self.project, name)
         }
         if changes:
@@ -292,6 +319,82 @@ class _Planner:
                     self.result.ratings_changed += 1
                 if note != old_note:
                     self.result.rationales_changed += 1
+
+    def _all_layers(self) -> None:
+        """Every analyst's layer by name, rationales and the consensus set by hand."""
+        incoming, project = self.incoming, self.project
+        by_name = {a.name.strip().casefold(): a for a in project.analysts}
+        kept = set()
+        pairs: list[tuple[Analyst, int, bool]] = []
+        for analyst in incoming.analysts:
+            match = by_name.get(analyst.name.strip().casefold())
+            if match is None:
+                new_id = next(self.ids)
+                self.add(AddAnalyst(Analyst(new_id, analyst.name)))
+                self.result.analysts_added.append(analyst.name)
+                pairs.append((analyst, new_id, True))
+            else:
+                kept.add(match.id)
+                pairs.append((analyst, match.id, False))
+        for analyst in project.analysts:
+            if analyst.id not in kept:
+                self.add(RemoveAnalyst(analyst.id))
+                self.result.analysts_removed.append(analyst.name)
+        for source, target, fresh in pairs:
+            self._layer(source.id, target, fresh)
+        self._overrides()
+
+    def _layer(self, source_id: int, target_id: int, fresh_analyst: bool) -> None:
+        incoming, project = self.incoming, self.project
+        layer = incoming.layer(source_id)
+        old_rows = {e.code: i for i, e in enumerate(project.evidence)}
+        old_cols = {h.code: j for j, h in enumerate(project.hypotheses)}
+        old_layer = None if fresh_analyst else project.layer(target_id)
+        for i, evidence in enumerate(incoming.evidence):
+            e_id = self.evidence_ids[evidence.id]
+            for j, hypothesis in enumerate(incoming.hypotheses):
+                h_id = self.hypothesis_ids[hypothesis.id]
+                rating = Rating(int(layer[i, j]))
+                existing = (
+                    old_layer is not None
+                    and e_id not in self.new_evidence
+                    and h_id not in self.new_hypotheses
+                )
+                before = (
+                    Rating(int(old_layer[old_rows[evidence.code], old_cols[hypothesis.code]]))
+                    if existing and old_layer is not None
+                    else Rating.BLANK
+                )
+                old_note = project.rationale(target_id, e_id, h_id) if existing else ""
+                note = incoming.rationale(source_id, evidence.id, hypothesis.id)
+                if rating == before and note == old_note:
+                    continue
+                changed_note = note if note != old_note else None
+                self.add(SetRating(target_id, e_id, h_id, rating, changed_note))
+                if rating != before and existing:  # a new row's ratings come with it
+                    self.result.ratings_changed += 1
+                if changed_note is not None:
+                    self.result.rationales_changed += 1
+
+    def _overrides(self) -> None:
+        incoming, project = self.incoming, self.project
+        wanted: dict[tuple[int, int], ConsensusOverride] = {}
+        for (e, h), override in incoming.overrides.items():
+            wanted[(self.evidence_ids[e], self.hypothesis_ids[h])] = override
+        live_e = {e.id for e in project.evidence} - {
+            e.id for e in project.evidence if e.code in set(self.result.evidence_removed)
+        }
+        live_h = {h.id for h in project.hypotheses} - {
+            h.id for h in project.hypotheses if h.code in set(self.result.hypotheses_removed)
+        }
+        for cell in project.overrides:
+            if cell not in wanted and cell[0] in live_e and cell[1] in live_h:
+                self.add(SetOverride(cell[0], cell[1], None))
+                self.result.overrides_changed += 1
+        for cell, override in wanted.items():
+            if project.overrides.get(cell) != override:
+                self.add(SetOverride(cell[0], cell[1], override))
+                self.result.overrides_changed += 1
 
     def _milestones(self) -> None:
         if not self.scope.milestones:

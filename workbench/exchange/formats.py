@@ -64,10 +64,10 @@ class Format:
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> Imported:
     if sheet is None:
-        from workbench.exchange.workbook_import import is_workbench_workbook, read_workbook
+        from workbench.exchange.workbook_import import import_workbook, is_workbench_workbook
 
         if is_workbench_workbook(path):
-            return Imported(read_workbook(path), WHOLE_PROJECT)
+            return import_workbook(path)
     return _read_matrix(path, sheet)
 
 
@@ -83,6 +83,12 @@ def _read_parc(path: Path, sheet: str | None) -> Imported:
     return Imported(read_parc(path), PARC_SCOPE)
 
 
+def _read_json(path: Path, sheet: str | None) -> Imported:
+    from workbench.exchange.json_format import read_json
+
+    return Imported(read_json(path), WHOLE_PROJECT)
+
+
 def _write_xlsx(project: Project, path: Path, layer: LayerKey, app_version: str) -> None:
     from workbench.exchange.xlsx_export import export_xlsx
 
@@ -93,6 +99,12 @@ def _write_csv(project: Project, path: Path, layer: LayerKey, app_version: str) 
     from workbench.exchange.csv_export import export_csv
 
     export_csv(project, path, layer=layer)
+
+
+def _write_json(project: Project, path: Path, layer: LayerKey, app_version: str) -> None:
+    from workbench.exchange.json_format import export_json
+
+    export_json(project, path)  # every layer: the JSON form has no view
 
 
 #: Every format, in the order menus and help list them.
@@ -107,6 +119,15 @@ FORMATS: tuple[Format, ...] = (
     ),
     Format("OpenDocument spreadsheet", (".ods",), ".ods", _read_matrix),
     Format("CSV", (".csv", ".tsv", ".txt"), ".csv", _read_matrix, _write_csv, "plain matrix"),
+    #: The full-fidelity project form (exchange/json_format.md).
+    Format(
+        "ACH Workbench JSON",
+        (".json",),
+        ".json",
+        _read_json,
+        _write_json,
+        "the whole project, every layer",
+    ),
     Format("PARC ACH", (".achz",), "PARC .achz", _read_parc),
 )
 
@@ -122,15 +143,15 @@ IMPORT_FILTER = ";;".join(
 )
 
 
-def _listed(words: list[str]) -> str:
+def listed(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
 
 
 #: "(.xlsx, .xlsm, .ods, .csv, .tsv, .txt or PARC .achz)": the CLI's help and error messages.
-IMPORT_CHOICES = _listed(
+IMPORT_CHOICES = listed(
     [s for f in IMPORTS for s in (f.suffixes if f.short.startswith(".") else [f.short])]
 )
-EXPORT_CHOICES = _listed([f.export_suffix for f in EXPORTS])
+EXPORT_CHOICES = listed([f.export_suffix for f in EXPORTS])
 
 
 def format_of(path: Path) -> Format | None:
@@ -147,7 +168,7 @@ def exporter(suffix: str) -> Format:
 
 
 def import_any(path: str | os.PathLike[str], sheet: str | None = None) -> Imported:
-    """Read a spreadsheet, CSV or PARC file, with what it can speak for.
+    """Read a spreadsheet, CSV, PARC or JSON file, with what it can speak for.
 
     ``sheet`` picks the sheet of a plain matrix; without it a workbook's first
     sheet with an Evidence header is read, or the whole of our own export.
@@ -166,7 +187,7 @@ def import_any(path: str | os.PathLike[str], sheet: str | None = None) -> Import
 
 
 def read_any(path: str | os.PathLike[str], sheet: str | None = None) -> Project:
-    """Read a spreadsheet, CSV or PARC file into a core Project."""
+    """Read a spreadsheet, CSV, PARC or JSON file into a core Project."""
     return import_any(path, sheet).project
 
 

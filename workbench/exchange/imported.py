@@ -43,6 +43,10 @@ class ImportScope:
     project_fields: bool = True
     milestones: bool = True
     rationales: bool = True
+    #: The file carries every analyst's layer (matched by name), the consensus set
+    #: by hand and the project's own fields: our workbook and JSON. Otherwise its
+    #: one layer goes to the analyst the import is for.
+    all_layers: bool = True
 
 
 #: Our own workbook carries the whole project.
@@ -55,3 +59,8 @@ class Imported:
 
     project: Project
     scope: ImportScope = WHOLE_PROJECT
+    #: Something read differently from how it looks, or kept in a place of its own
+    #: (a spelling the workbook's formulas cannot count, a number read as a weight
+    #: word, a block ignored below a matrix). The CLI prints each as a ``warning:``
+    #: line; the window lists them after the import and in the import preview.
+    warnings: tuple[str, ...] = ()

@@ -1,9 +1,17 @@
-"""Import a plain ACH matrix from a spreadsheet someone made by hand (issue 2).
+"""Import a plain ACH matrix from a spreadsheet someone made by hand or another
+tool wrote (issues 2 and 10).
 
-The rules an analyst can rely on: the first row with a cell ``Evidence`` is the
-header; the columns after it are hypotheses, except the optional columns named
-below; each following non-empty row is an evidence item, up to our own score
-rows. Every problem is reported with the file, sheet and cell (``Matrix!E7``).
+The rules an analyst can rely on: the header is the first row with a cell
+``Evidence`` (or ``Evidence item``, ``Item`` or ``Description``), or else the
+first row whose top-left cell is blank with a label row under it; the columns
+after it are hypotheses (``H1: title`` or just a title), except the optional
+columns named below; each following row is an evidence item, up to the first
+wholly blank row (a tool's own "Scores" table below it is ignored, with a
+warning) or our own score rows. Ratings may be written as PARC and ArkhamMirror
+do (``++ + N - -- N/A``); weights as words or as numbers from 0 to 1 (read by
+:data:`LEVEL_THRESHOLDS`, with a warning); an evidence type the workbench does
+not know is kept as a tag, with a warning. Every problem is reported with the
+file, sheet and cell (``Matrix!E7``).
 """
 
 from __future__ import annotations
@@ -34,6 +42,11 @@ from workbench.exchange.spreadsheet_reader import Row, Sheet, column_letters, op
 
 #: Column headers that describe the evidence rather than name a hypothesis.
 FIELD_COLUMNS = ("id", "credibility", "relevance", "type", "date", "source", "notes", "active")
+#: Headers of the evidence column, in order of preference (``Description`` is
+#: the evidence only when no other is there; beside ``Evidence`` it is a field).
+EVIDENCE_HEADERS = ("evidence", "evidence item", "item", "description")
+#: A weight typed as a number from 0 to 1: below 1/3 Low, below 2/3 Medium, else High.
+LEVEL_THRESHOLDS = (1 / 3, 2 / 3)
 #: Column-A labels of the score rows under our own exported matrix: the evidence ends there.
 SCORE_LABELS = frozenset(label.casefold() for label in book_layout.SCORE_ROW_LABELS)
 
@@ -72,6 +85,18 @@ def cell_date(value: object) -> PartialDate | None:
     return PartialDate.parse(cell_text(value))
 
 
+def _number(value: object) -> float | None:
+    """A cell holding a number (or numeric text such as ``0.90``), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
 def _shown(value: object) -> str:
     """A bad value quoted in a message, cut short so a 1 MB cell stays readable."""
     text = cell_text(value)
@@ -89,31 +114,47 @@ class MatrixLayout:
     width: int
 
 
-def find_layout(sheet: Sheet, first_row: int = 0) -> MatrixLayout | None:
-    """The header row and its columns, or None if the sheet has no Evidence cell."""
+def _header_row(sheet: Sheet, first_row: int) -> tuple[int, int] | None:
+    """(row, evidence column) of the header: by name, else a blank top-left cell."""
     for r in range(first_row, len(sheet.rows)):
-        row = sheet.rows[r]
-        keys = [_key(v) if isinstance(v, str) else "" for v in row]
-        if "evidence" not in keys:
-            continue
-        evidence_column = keys.index("evidence")
-        fields: dict[str, int] = {}
-        hypotheses: list[int] = []
-        for c, key in enumerate(keys):
-            if c == evidence_column or not key:
-                continue
-            if key in FIELD_COLUMNS:
-                if key in fields:
-                    raise BadInput(
-                        f"{sheet.where(r, c)}: a second {cell_text(row[c])!r} column "
-                        f"(the first is column {column_letters(fields[key])})"
-                    )
-                fields[key] = c
-            elif c > evidence_column:
-                hypotheses.append(c)
-        width = max((c + 1 for c, v in enumerate(row) if cell_text(v)), default=0)
-        return MatrixLayout(r, evidence_column, fields, hypotheses, width)
+        keys = [_key(v) if isinstance(v, str) else "" for v in sheet.rows[r]]
+        for name in EVIDENCE_HEADERS:
+            if name in keys:
+                return r, keys.index(name)
+    for r in range(first_row, len(sheet.rows) - 1):
+        row, below = sheet.rows[r], sheet.rows[r + 1]
+        labelled = [c for c, v in enumerate(row) if c and cell_text(v)]
+        if row and not cell_text(row[0]) and labelled and below and cell_text(below[0]):
+            return r, 0
+        if any(cell_text(v) for v in row):
+            break  # the first non-empty row decides; a title row means no such header
     return None
+
+
+def find_layout(sheet: Sheet, first_row: int = 0) -> MatrixLayout | None:
+    """The header row and its columns, or None if the sheet has no evidence header."""
+    found = _header_row(sheet, first_row)
+    if found is None:
+        return None
+    r, evidence_column = found
+    row = sheet.rows[r]
+    keys = [_key(v) if isinstance(v, str) else "" for v in row]
+    fields: dict[str, int] = {}
+    hypotheses: list[int] = []
+    for c, key in enumerate(keys):
+        if c == evidence_column or not key:
+            continue
+        if key in (*FIELD_COLUMNS, "description"):
+            if key in fields:
+                raise BadInput(
+                    f"{sheet.where(r, c)}: a second {cell_text(row[c])!r} column "
+                    f"(the first is column {column_letters(fields[key])})"
+                )
+            fields[key] = c
+        elif c > evidence_column:
+            hypotheses.append(c)
+    width = max((c + 1 for c, v in enumerate(row) if cell_text(v)), default=0)
+    return MatrixLayout(r, evidence_column, fields, hypotheses, max(width, evidence_column + 1))
 
 
 def read_matrix(path: str | Path, *, sheet: str | None = None, analyst: str = "Analyst") -> Project:
@@ -130,8 +171,8 @@ def import_matrix(
     for table in open_sheets(path, sheet):
         layout = find_layout(table)
         if layout is not None:
-            project = matrix_from_sheet(table, layout, title=path.stem, analyst=analyst)
-            return Imported(project, plain_matrix_scope(layout))
+            project, warnings = sheet_matrix(table, layout, title=path.stem, analyst=analyst)
+            return Imported(project, plain_matrix_scope(layout), tuple(warnings))
         seen.append(table.name or "")
     where = f" in sheets {', '.join(seen)}" if any(seen) else ""
     raise BadInput(f"{path.name}: no row with an 'Evidence' header cell{where}")
@@ -146,6 +187,7 @@ _COLUMN_FIELDS = {
     "source": "source_id",
     "notes": "notes",
     "active": "active",
+    "description": "description",
 }
 
 
@@ -158,6 +200,7 @@ def plain_matrix_scope(layout: MatrixLayout) -> ImportScope:
         project_fields=False,
         milestones=False,
         rationales=False,
+        all_layers=False,
     )
 
 
@@ -165,11 +208,19 @@ def matrix_from_sheet(
     sheet: Sheet, layout: MatrixLayout, *, title: str, analyst: str = "Analyst"
 ) -> Project:
     """Build the project from a sheet whose header has been found."""
+    return sheet_matrix(sheet, layout, title=title, analyst=analyst)[0]
+
+
+def sheet_matrix(
+    sheet: Sheet, layout: MatrixLayout, *, title: str, analyst: str = "Analyst"
+) -> tuple[Project, list[str]]:
+    """The project from a sheet whose header has been found, and the reader's warnings."""
     project = Project(title=title)
     header = sheet.rows[layout.header_row]
     project.hypotheses = _hypotheses(sheet, layout, header, project)
-    _EvidenceReader(sheet, layout, project, analyst).read()
-    return project
+    reader = _EvidenceReader(sheet, layout, project, analyst)
+    reader.read()
+    return project, reader.warnings
 
 
 def _hypotheses(
@@ -233,6 +284,9 @@ class _EvidenceReader:
         # codes, so one dict lookup per cell replaces a parse. Only strings are
         # cached, because False == 0 would otherwise alias a numeric Neutral.
         self.rating_cache: dict[object, int] = {}
+        self.warnings: list[str] = []
+        #: column -> (cells read from numbers, first cell, its number, its level)
+        self.numeric_levels: dict[int, list] = {}
 
     def read(self) -> None:
         layout, rows = self.layout, self.sheet.rows
@@ -247,6 +301,9 @@ class _EvidenceReader:
         for r in range(layout.header_row + 1, len(rows)):
             row = rows[r]
             if any(c < len(row) and _key(row[c]) in SCORE_LABELS for c in label_columns):
+                break
+            if items and not any(cell_text(v) for v in row):
+                self._ignore_below(r)
                 break
             if self.sheet.is_csv:
                 self._check_width(r, row)
@@ -263,6 +320,26 @@ class _EvidenceReader:
         analyst = Analyst(self.project.new_id(), self.analyst_name)
         self.project.sources = list(self.sources.values())
         self.project.add_analyst(analyst, layer)
+        for c, (count, r, value, level) in sorted(self.numeric_levels.items()):
+            low, high = LEVEL_THRESHOLDS
+            self.warnings.append(
+                f"{self.sheet.where(r, c)}: {count} weight{'s' if count > 1 else ''} in column "
+                f"{column_letters(c)} given as numbers, read as Low below {low:.2f}, Medium "
+                f"below {high:.2f}, High from {high:.2f} (here {cell_text(value)} -> {level.label})"
+            )
+
+    def _ignore_below(self, blank: int) -> None:
+        """Rows after the first wholly blank row are another table, never evidence."""
+        rows = self.sheet.rows
+        rest = [r for r in range(blank + 1, len(rows)) if any(cell_text(v) for v in rows[r])]
+        if rest:
+            first = rows[rest[0]]
+            label = next((cell_text(v) for v in first if cell_text(v)), "")
+            self.warnings.append(
+                f"{self.sheet.where_row(rest[0])}: {len(rest)} row"
+                f"{'s' if len(rest) > 1 else ''} after the blank row {blank + 1} ignored "
+                f"(starting {label[:40]!r}); the matrix ends at the first blank row"
+            )
 
     def _check_width(self, r: int, row: Row) -> None:
         for c in range(len(row) - 1, self.layout.width - 1, -1):
@@ -287,14 +364,22 @@ class _EvidenceReader:
             self.project.new_id(), "", self._text(r, self.layout.evidence_column, row)
         )
         evidence.notes = self._text(r, fields.get("notes"), row)
+        evidence.description = self._text(r, fields.get("description"), row)
         for name in ("credibility", "relevance"):
             if name in fields:
                 setattr(evidence, name, self._level(r, fields[name], row))
         if "type" in fields:
             try:
                 evidence.type = EvidenceType.parse(row[fields["type"]])
-            except ValueError as err:
-                raise BadInput(f"{self.sheet.where(r, fields['type'])}: {err}") from None
+            except ValueError:
+                # Another tool's word for it ("document", "testimony"): kept, filterable.
+                kind = self._text(r, fields["type"], row)
+                evidence.tags.append(kind)
+                self.warnings.append(
+                    f"{self.sheet.where(r, fields['type'])}: evidence type {kind[:40]!r} is not "
+                    f"one of the workbench's ({', '.join(t.label for t in EvidenceType)}); "
+                    "kept as a tag"
+                )
         if "date" in fields:
             evidence.date = self._date(r, fields["date"], row)
         if "active" in fields:
@@ -313,8 +398,16 @@ class _EvidenceReader:
         return text.upper() if _EVIDENCE_CODE.match(text) else text
 
     def _level(self, r: int, c: int, row: Row) -> Level:
+        value = row[c]
+        number = _number(value)
+        if number is not None and 0.0 <= number <= 1.0:
+            low, high = LEVEL_THRESHOLDS
+            level = Level.LOW if number < low else Level.MEDIUM if number < high else Level.HIGH
+            seen = self.numeric_levels.setdefault(c, [0, r, value, level])
+            seen[0] += 1
+            return level
         try:
-            return parse_level(row[c])
+            return parse_level(value)
         except BadLevel:
             raise BadInput(
                 f"{self.sheet.where(r, c)}: {_shown(row[c])} is not a weight "

@@ -1,10 +1,18 @@
 """Import a PARC ACH 2.0 project (``.achz``), the tool most analysts used before.
 
 An ``.achz`` is gzip-compressed UTF-16 XML. Only the elements below are known;
-anything else is kept as ``[PARC TAG] value`` in the evidence notes (or the
-hypothesis description), so an unfamiliar file version loses nothing silently
-and never stops the import. The file is unpacked with a size cap and parsed
-with DTDs and entities forbidden (see :mod:`workbench.exchange.safety`).
+anything else is kept as ``[PARC TAG] value`` in the evidence notes, the
+hypothesis description or (for the root's own children such as ``LAST-INDEX``
+and ``COLOR-SCHEME``) the project's notes, so an unfamiliar file version loses
+nothing silently and never stops the import. ``CLASSIFICATION`` becomes the
+project's classification marking. The file is unpacked with a size cap and
+parsed with entities forbidden; a ``<!DOCTYPE>`` line is accepted (see
+:mod:`workbench.exchange.safety`).
+
+A ``DATE`` is epoch milliseconds of the local midnight of the day the analyst
+picked; it is read as the UTC calendar day of that instant plus twelve hours,
+which is that day for any time zone from UTC-12 to UTC+12 (a date entered in
+Kyiv or Berlin, whose midnight falls on the previous UTC day, does not move).
 """
 
 from __future__ import annotations
@@ -41,6 +49,25 @@ _EVIDENCE_TAGS = frozenset(
     {"NAME", "NOTES", "LINK", "TYPE", "CODE", "DATE", "FLAG", "CREDIBILITY", "RELEVANCE", "VALUES"}
 )
 _TRUE = frozenset({"true", "yes", "1", "y"})
+#: PARC's TYPE words: an evidence type, or the collection discipline kept as a tag.
+PARC_TYPES: dict[str, EvidenceType] = {
+    "assu": EvidenceType.ASSUMPTION,
+    "assumption": EvidenceType.ASSUMPTION,
+}
+PARC_DISCIPLINES: dict[str, str] = {
+    "open source": "OSINT",
+    "osint": "OSINT",
+    "press": "OSINT",
+    "hum": "HUMINT",
+    "humint": "HUMINT",
+    "imagery": "IMINT",
+    "imint": "IMINT",
+    "sig": "SIGINT",
+    "sigint": "SIGINT",
+    "masint": "MASINT",
+}
+#: Half a day: local midnight anywhere from UTC-12 to UTC+12 lands on its own date.
+_HALF_DAY_MS = 12 * 3600 * 1000
 #: What a PARC file can speak for when imported into an open project.
 PARC_SCOPE = ImportScope(
     evidence_fields=frozenset(
@@ -50,6 +77,7 @@ PARC_SCOPE = ImportScope(
     project_fields=False,
     milestones=False,
     rationales=False,
+    all_layers=False,
 )
 #: A PARC project of 10,000 evidence items is about 20 MB of UTF-16; four times that is refused.
 MAX_XML_BYTES = 80 * 2**20
@@ -116,7 +144,7 @@ def read_parc(path: str | Path, *, analyst: str = "Analyst") -> Project:
         data = path.read_bytes()
     if not _looks_like_xml(data):
         raise BadInput(f"{path.name}: not a PARC ACH project (the content is not XML)")
-    root = safety.parse_xml(decode_xml(data, path.name), path.name)
+    root = safety.parse_xml(decode_xml(data, path.name), path.name, allow_doctype=True)
     return _ParcReader(path, root, analyst).read()
 
 
@@ -146,7 +174,24 @@ class _ParcReader:
         layer = np.array(rows, dtype=np.int8).reshape(len(rows), len(project.hypotheses))
         project.sources = list(self.sources.values())
         project.add_analyst(Analyst(project.new_id(), self.analyst), layer)
+        self._root_fields(project)
         return project
+
+    def _root_fields(self, project: Project) -> None:
+        """The classification marking, and every other root child kept in the notes."""
+        if _tag(self.root) == "MATRIX":
+            return
+        notes = []
+        for child in self.root:
+            tag, text = _tag(child), _text(child)
+            if not text or tag in ("PROJECT-TITLE", "MATRIX"):
+                continue
+            self._check(text, tag)
+            if tag == "CLASSIFICATION" and not project.classification:
+                project.classification = " ".join(text.split())
+            else:
+                notes.append(f"[PARC {tag}] {text}")
+        project.notes = "\n".join(notes)
 
     def _hypothesis(self, project: Project, element: Element) -> Hypothesis:
         number = len(project.hypotheses) + 1
@@ -171,11 +216,17 @@ class _ParcReader:
             if _tag(child) not in _EVIDENCE_TAGS and _text(child):
                 notes.append(f"[PARC {_tag(child)}] {_text(child)}")
         kind = fields.get("TYPE", "")
-        try:
-            evidence.type = EvidenceType.parse(kind)
-        except ValueError:
-            # PARC's type list is free text ("Intelligence report"); keep the words.
-            notes.append(f"[PARC TYPE] {kind}")
+        key = " ".join(kind.split()).casefold()
+        if key in PARC_TYPES:
+            evidence.type = PARC_TYPES[key]
+        elif key in PARC_DISCIPLINES:
+            evidence.tags.append(PARC_DISCIPLINES[key])  # filterable, like any tag
+        else:
+            try:
+                evidence.type = EvidenceType.parse(kind)
+            except ValueError:
+                # PARC's type list is free text ("Intelligence report"); keep the words.
+                notes.append(f"[PARC TYPE] {kind}")
         evidence.credibility = self._level(fields.get("CREDIBILITY", ""), "CREDIBILITY", notes)
         evidence.relevance = self._level(fields.get("RELEVANCE", ""), "RELEVANCE", notes)
         evidence.date = self._date(fields.get("DATE", ""), notes)
@@ -201,7 +252,7 @@ class _ParcReader:
         if not text or text == "0":
             return None
         try:
-            moment = dt.datetime.fromtimestamp(int(text) / 1000, tz=dt.UTC)
+            moment = dt.datetime.fromtimestamp((int(text) + _HALF_DAY_MS) / 1000, tz=dt.UTC)
             return PartialDate.from_date(moment.date())
         except (ValueError, OverflowError, OSError):
             notes.append(f"[PARC DATE] {text}")

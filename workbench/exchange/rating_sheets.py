@@ -285,8 +285,10 @@ def _rating_workbook(
     _rating_cells(sheet, rating_columns, first_row, last_row)
     if not hide_scores:
         _score_rows(sheet, project, rating_columns, first_row, last_row, last_column + 1)
-    _shape(sheet, header_row, n_details, len(order), last_column)
+    _shape(sheet, header_row, n_details, len(order), last_column, last_row)
     _identity(book, project, analyst_name, order)
+    for each in book.worksheets:
+        styles.mark_classification(each, project.classification)
     return book
 
 
@@ -371,7 +373,9 @@ def _score_rows(
             sheet.cell(label_row + k, column, formula).style = styles.SCORE
 
 
-def _shape(sheet, header_row: int, n_details: int, n_hypotheses: int, last_column: int) -> None:
+def _shape(
+    sheet, header_row: int, n_details: int, n_hypotheses: int, last_column: int, last_row: int
+) -> None:
     for column, width in _WIDTHS.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
     for k in range(n_hypotheses):
@@ -381,7 +385,8 @@ def _shape(sheet, header_row: int, n_details: int, n_hypotheses: int, last_colum
     sheet.row_dimensions[header_row].height = 48
     # Keep the IDs, titles and headers in view while scrolling across and down.
     sheet.freeze_panes = sheet.cell(header_row + 1, 3)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(last_column)}{header_row}"
+    # Down to the last evidence row, so a sort moves whole rows.
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(last_column)}{last_row}"
     # Printed across several pages rather than shrunk to one unreadable page width.
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = "9"  # A4

@@ -178,10 +178,17 @@ def read_gzip_bounded(path: Path, limit: int = MAX_UNPACKED_BYTES) -> bytes:
     return b"".join(parts)
 
 
-def parse_xml(data: bytes | str, where: str) -> Element:
-    """Parse untrusted XML with DTDs, entities and external references forbidden."""
+def parse_xml(data: bytes | str, where: str, *, allow_doctype: bool = False) -> Element:
+    """Parse untrusted XML with DTDs, entities and external references forbidden.
+
+    ``allow_doctype`` accepts a ``<!DOCTYPE ...>`` line (PARC writes one); entity
+    declarations and external references are refused all the same, and no DTD
+    is ever fetched.
+    """
     try:
-        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        return SafeET.fromstring(
+            data, forbid_dtd=not allow_doctype, forbid_entities=True, forbid_external=True
+        )
     except defusedxml.DefusedXmlException:
         raise BadInput(
             f"{where}: the XML declares a DTD or entities, which are refused "

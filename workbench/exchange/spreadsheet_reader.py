@@ -143,12 +143,15 @@ def read_csv(path: Path) -> Sheet:
     # (the file size is already bounded) so the importer can name the long cell.
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))
+    from workbench.exchange.csv_export import unescape_field
+
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows: list[Row] = []
         start = last_start = 1
         for row in reader:
-            rows.append(row)
+            # A field written as '=1+2 so spreadsheets show text comes back as =1+2.
+            rows.append([unescape_field(field) for field in row])
             last_start, start = start, reader.line_num + 1
         _check_quotes_closed(text, delimiter, last_start, path.name)
     except csv.Error as err:

@@ -8,7 +8,8 @@ The Matrix sheet::
 
     row 1   project title
     row 2   key question
-    row 4   ID | Evidence | Credibility | Relevance | H1: <title> | H2: ... | Active (hidden)
+    row 3   whose ratings are shown | (above each hypothesis) its code, a formula of the header
+    row 4   ID | Evidence | Credibility | Relevance | H1: <title> | H2: ... | Active
     row 5.. one row per evidence item: code, title, level words, rating codes, 1/0
     (one blank row)
             Inconsistency            | live formula per hypothesis column
@@ -16,7 +17,10 @@ The Matrix sheet::
             Consistency              | ...
             Normalized               | ...
 
-Every other sheet is a plain table: headers in row 1, one record per row from row 2.
+Every value a user can edit is in exactly one cell (format version 2): the
+Matrix holds titles, weights, Active and the ratings of the view it shows; the
+Evidence, Hypotheses, Scores and About sheets show those by formula. Every
+other sheet is a plain table: headers in row 1, one record per row from row 2.
 The CSV export is the Matrix header row and evidence rows only (same headers,
 including the trailing ``Active`` 1/0 column so exclusions survive the round trip).
 """
@@ -36,6 +40,14 @@ SCORES_SHEET = "Scores"
 SOURCES_SHEET = "Sources"
 MILESTONES_SHEET = "Milestones"
 RATIONALES_SHEET = "Rationales"
+#: Description, classification, time horizon, notes and likelihoods.
+PROJECT_SHEET = "Project"
+#: The team, in order: one name per row.
+ANALYSTS_SHEET = "Analysts"
+#: Every analyst's rating that the Matrix does not show (long form).
+RATINGS_SHEET = "Ratings"
+#: The consensus cells the facilitator set by hand, with their notes.
+OVERRIDES_SHEET = "Overrides"
 ABOUT_SHEET = "About"
 #: Hidden key/value sheet that identifies the workbook as ours.
 META_SHEET = "_workbench"
@@ -48,6 +60,10 @@ SHEET_ORDER = (
     SCORES_SHEET,
     SOURCES_SHEET,
     MILESTONES_SHEET,
+    PROJECT_SHEET,
+    ANALYSTS_SHEET,
+    RATINGS_SHEET,
+    OVERRIDES_SHEET,
     RATIONALES_SHEET,
     ABOUT_SHEET,
     META_SHEET,
@@ -57,6 +73,9 @@ SHEET_ORDER = (
 
 MATRIX_TITLE_ROW = 1
 MATRIX_QUESTION_ROW = 2
+#: The layer note in column A; above each hypothesis, its code as a formula of the
+#: header (so other sheets can find a hypothesis column by code).
+MATRIX_CODES_ROW = 3
 MATRIX_HEADER_ROW = 4
 MATRIX_FIRST_EVIDENCE_ROW = 5
 
@@ -64,7 +83,8 @@ ID_HEADER = "ID"
 EVIDENCE_HEADER = "Evidence"
 CREDIBILITY_HEADER = "Credibility"
 RELEVANCE_HEADER = "Relevance"
-#: The hidden helper column right after the last hypothesis: 1 = scored, 0 = excluded.
+#: The column right after the last hypothesis: 1 = scored, 0 = excluded. It is the
+#: one place the workbook holds exclusion; the Evidence sheet shows it by formula.
 ACTIVE_HEADER = "Active"
 
 ID_COLUMN = 1
@@ -90,7 +110,7 @@ SCORE_ROW_LABELS = (
 
 
 def active_column(n_hypotheses: int) -> int:
-    """The hidden ``Active`` helper column, right after the last hypothesis."""
+    """The ``Active`` column, right after the last hypothesis."""
     return FIRST_HYPOTHESIS_COLUMN + n_hypotheses
 
 
@@ -116,11 +136,21 @@ def first_score_row(n_evidence: int) -> int:
 # -- hypothesis headers: "H1: title" -------------------------------------------
 
 _HEADER_CODE = re.compile(r"^\s*(H\d+)\s*:\s?(.*)$", re.IGNORECASE | re.DOTALL)
+_EXACT_HEADER = re.compile(r"^(H\d+): (.*)$", re.DOTALL)
 
 
 def hypothesis_header(code: str, title: str) -> str:
     """``H1: Lukashenko keeps power`` (code, colon, space, title)."""
     return f"{code}: {title}"
+
+
+def parse_own_header(text: object) -> tuple[str | None, str]:
+    """Our own ``H1: title`` header, the title exactly as written (spaces and all)."""
+    raw = "" if text is None else str(text)
+    match = _EXACT_HEADER.match(raw)
+    if match is None:
+        return parse_hypothesis_header(raw)
+    return match.group(1).upper(), match.group(2)
 
 
 def parse_hypothesis_header(text: object) -> tuple[str | None, str]:
@@ -143,25 +173,41 @@ TABLE_FIRST_ROW = 2
 
 EVIDENCE_HEADERS = (
     "ID",
-    "Title",
+    "Title",  # formula: the Matrix title of this code
     "Description",
     "Type",  # EvidenceType.label, e.g. "Expert assessment"
     "Date",  # str(PartialDate): "2020", "2020-08" or "2020-08-09"; blank if none
-    "Source",  # Source.cite(), for people to read
+    "Source",  # formula: the cited source of "Source ref", for people to read
     "Source ref",  # the Sources sheet's Ref (S1, S2, ...), for the importer
     "Locator",
-    "Credibility",  # Low / Medium / High
-    "Relevance",
-    "Weight",  # w(e), a number, informative only
-    "Active",  # TRUE / FALSE (a real boolean cell)
+    "Credibility",  # formula: the Matrix's credibility of this code
+    "Relevance",  # formula
+    "Weight",  # formula: w(e) from the Matrix's credibility and relevance
+    "Active",  # formula: the Matrix's Active flag
     "Tags",  # comma-joined, see TAG_SEPARATOR
     "Notes",
-    "Diagnosticity",  # numbers from the exported layer, informative only
-    "Weighted diagnosticity",
+    "Diagnosticity",  # formula, from the Matrix row
+    "Weighted diagnosticity",  # formula
+    "Matrix row",  # formula: where this code is on the Matrix (a helper, hidden)
+)
+#: Evidence sheet columns that are formulas of the Matrix: never read back.
+EVIDENCE_DERIVED = frozenset(
+    {
+        "Title",
+        "Source",
+        "Credibility",
+        "Relevance",
+        "Weight",
+        "Active",
+        "Diagnosticity",
+        "Weighted diagnosticity",
+        "Matrix row",
+    }
 )
 TAG_SEPARATOR = ", "
 
-HYPOTHESES_HEADERS = ("ID", "Title", "Description", "Prior")  # Prior blank = equal share
+#: Title is a formula of the Matrix header; Prior blank = equal share.
+HYPOTHESES_HEADERS = ("ID", "Title", "Description", "Prior")
 
 SCORES_HEADERS = (
     "Rank",
@@ -180,9 +226,36 @@ SOURCES_HEADERS = ("Ref", "Citation", "Author", "Year", "Title", "Link")
 #: Hypothesis is the hypothesis code; Status is MilestoneStatus.label ("Pending").
 MILESTONES_HEADERS = ("Hypothesis", "Indicator", "Expected by", "Status", "Note")
 
-#: One row per (analyst, evidence, hypothesis) that has a rationale; Rating is the
-#: analyst's own code in their layer (blank when not rated).
-RATIONALES_HEADERS = ("Evidence", "Hypothesis", "Analyst", "Rating", "Rationale")
+#: One row per (analyst, evidence, hypothesis) that has a rationale.
+RATIONALES_HEADERS = ("Evidence", "Hypothesis", "Analyst", "Rationale")
+#: One row per rating the Matrix does not show: every other analyst's non-blank cells.
+RATINGS_HEADERS = ("Evidence", "Hypothesis", "Analyst", "Rating")
+#: One row per consensus cell set by hand. When the Matrix shows the consensus, the
+#: rating is the Matrix cell and Rating here is a formula of it.
+OVERRIDES_HEADERS = ("Evidence", "Hypothesis", "Rating", "Note")
+ANALYSTS_HEADERS = ("Analyst",)
+PROJECT_HEADERS = ("Field", "Value")
+#: Project sheet rows (Field column), top to bottom.
+PROJECT_DESCRIPTION = "Description"
+PROJECT_CLASSIFICATION = "Classification"
+PROJECT_TIME_HORIZON = "Time horizon"
+PROJECT_NOTES = "Notes"
+PROJECT_TEXT_FIELDS = (
+    (PROJECT_DESCRIPTION, "description"),
+    (PROJECT_CLASSIFICATION, "classification"),
+    (PROJECT_TIME_HORIZON, "time_horizon"),
+    (PROJECT_NOTES, "notes"),
+)
+
+
+def likelihood_field(code: str) -> str:
+    """The Project sheet's Field for the likelihood of a rating code."""
+    return f"Likelihood {code}"
+
+
+def project_value_row(index: int) -> int:
+    """Row of the ``index``-th Project sheet field (texts first, then likelihoods)."""
+    return TABLE_FIRST_ROW + index
 
 
 def source_ref(index: int) -> str:
@@ -201,9 +274,21 @@ META_APP_VERSION = "app_version"
 META_LAYER = "layer"
 #: Present (the analyst's name) when the Matrix is one analyst's layer / a rating sheet.
 META_ANALYST = "analyst"
+#: The analyst whose layer the Matrix cells are (outside cells set by hand); absent
+#: when the Matrix shows a team's consensus.
+META_MATRIX_LAYER = "matrix_layer_of"
+#: One row per evidence item in project order: key, code, and (team consensus only)
+#: the consensus codes exported, space-separated, to tell an edited cell from one
+#: that moved because an analyst's rating changed. Sorting the Matrix loses nothing.
+META_EVIDENCE = "evidence"
+#: Present (1) when a team's consensus cells on the Matrix are formulas of the
+#: Ratings sheet: a cell that differs from the consensus was typed over.
+META_LIVE_CONSENSUS = "live_consensus"
 
 FORMAT_NAME = "ach-workbench"
-FORMAT_VERSION = 1
+#: 2: every analyst's layer, the consensus set by hand and the project's own fields
+#: are carried; every value is in one cell, everything else is a formula of it.
+FORMAT_VERSION = 2
 CONSENSUS_LAYER_NAME = "consensus"
 
 # -- defined names and lists ------------------------------------------------------

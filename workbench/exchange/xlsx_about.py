@@ -13,7 +13,7 @@ from workbench.core.model import Project
 from workbench.core.ratings import RATING_SCALE, SCALE, Level, Rating
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as st
-from workbench.exchange.xlsx_cells import styled, text
+from workbench.exchange.xlsx_cells import styled
 
 SCORE_EXPLANATIONS = (
     (
@@ -51,7 +51,7 @@ SCORE_EXPLANATIONS = (
     ),
     (
         "Excluded evidence",
-        "Keeps its ratings but is left out of every score (greyed in the Matrix; the hidden "
+        "Keeps its ratings but is left out of every score (greyed in the Matrix, where its "
         "Active column after the hypotheses is 0). Set it to 1 to count the row again.",
     ),
 )
@@ -72,14 +72,13 @@ def write_about(
     rows: list[list] = [
         [styled(sheet, "About this workbook", st.TITLE)],
         [],
-        [
-            styled(sheet, "Project", st.CODE),
-            text(sheet, project.title, "The project title", st.WRAPPED),
-        ],
+        # Shown by formula: the Matrix and Project sheets hold these values.
+        [styled(sheet, "Project", st.CODE), f"={layout.MATRIX_SHEET}!$A${layout.MATRIX_TITLE_ROW}"],
         [
             styled(sheet, "Key question", st.CODE),
-            text(sheet, project.question, "The question", st.WRAPPED),
+            f"={layout.MATRIX_SHEET}!$A${layout.MATRIX_QUESTION_ROW}",
         ],
+        [styled(sheet, "Classification", st.CODE), f"={_project_cell(1)}"],
         [styled(sheet, "Ratings shown", st.CODE), layer_note],
         [styled(sheet, "Exported", st.CODE), exported_at],
         [styled(sheet, "By", st.CODE), f"ACH Workbench {app_version}"],
@@ -87,8 +86,8 @@ def write_about(
         [styled(sheet, h, st.HEADER) for h in ("Rating scale", "Meaning", "Value", "Likelihood")],
     ]
     scale_first = len(rows) + 1
-    for rating in SCALE:
-        likelihood = project.likelihoods.get(rating)
+    for k, rating in enumerate(SCALE):
+        likelihood = f"={_project_cell(len(layout.PROJECT_TEXT_FIELDS) + k)}"
         rows.append(
             [
                 rating.code,
@@ -131,6 +130,10 @@ def write_about(
 
     _define(workbook, layout.RATING_SCALE_NAME, sheet.title, scale_first, scale_last)
     _define(workbook, layout.WEIGHT_LEVELS_NAME, sheet.title, levels_first, levels_last)
+
+
+def _project_cell(index: int) -> str:
+    return f"{layout.PROJECT_SHEET}!$B${layout.project_value_row(index)}"
 
 
 def _define(workbook: Workbook, name: str, sheet_title: str, first: int, last: int) -> None:

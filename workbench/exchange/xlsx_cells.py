@@ -10,6 +10,7 @@ the cell, so they get the same explicit string type.
 
 from __future__ import annotations
 
+import re
 import weakref
 
 from openpyxl.cell import WriteOnlyCell
@@ -23,14 +24,17 @@ from workbench.exchange.safety import MAX_CELL_CHARS
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
 
 
-def clean_text(value: str, where: str) -> str:
-    """Remove control characters XML cannot hold; refuse text Excel would truncate.
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c]")
 
-    Control characters (other than tab and line breaks) cannot be stored in an
-    .xlsx at all, so dropping them is the only way to write the file; they are
-    invisible in the application too.
+
+def clean_text(value: str, where: str) -> str:
+    """Replace control characters XML cannot hold; refuse text Excel would truncate.
+
+    Control characters (other than tab and line feed) cannot be stored in an
+    .xlsx at all. A carriage return, vertical tab or form feed becomes a line
+    feed and any other a space, so words they separated stay separate.
     """
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = ILLEGAL_CHARACTERS_RE.sub(" ", _LINE_BREAKS.sub("\n", value))
     if len(value) > MAX_CELL_CHARS:
         raise ExportError(
             f"{where} has {len(value):,} characters; a spreadsheet cell holds at most "

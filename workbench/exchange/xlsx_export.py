@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes, score_project
 from workbench.core.model import Project
 from workbench.exchange import workbook_layout as layout
+from workbench.exchange import xlsx_styles as st
 from workbench.exchange.export_layer import layer_description
 from workbench.exchange.output_file import replacing, save_workbook
 from workbench.exchange.xlsx_about import write_about
@@ -32,6 +33,15 @@ from workbench.exchange.xlsx_tables import (
     write_rationales,
     write_scores,
     write_sources,
+)
+from workbench.exchange.xlsx_team import (
+    MatrixView,
+    consensus_cells,
+    evidence_meta,
+    write_analysts,
+    write_overrides,
+    write_project_sheet,
+    write_ratings,
 )
 
 
@@ -53,6 +63,8 @@ def export_xlsx(
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     workbook = Workbook(write_only=True)
+    # Only the Matrix score cells carry cached results: the rest are computed on load.
+    workbook.calculation.fullCalcOnLoad = True
     try:
         cached = _write_sheets(workbook, project, layer, stamp, app_version)
         with replacing(path) as temp:
@@ -82,14 +94,16 @@ def _discard(workbook: Workbook) -> None:
 
 def _write_sheets(
     workbook: Workbook, project: Project, layer: LayerKey, stamp: str, app_version: str
-) -> dict[str, float]:
-    """Fill every sheet; returns the cached values of the Matrix score cells."""
+) -> dict[str, float | str]:
+    """Fill every sheet; returns the cached values of the Matrix formula cells."""
     layer_note, analyst_name = layer_description(project, layer)
     codes = layer_codes(project, layer)
     scores = score_project(project, layer)
     analyst_id = None if layer == CONSENSUS else int(layer)
     register_styles(workbook)
     sheets = {title: workbook.create_sheet(title) for title in layout.SHEET_ORDER}
+    view = MatrixView.of(project, layer)
+    live = consensus_cells(project, view)
     cached = write_matrix(
         sheets[layout.MATRIX_SHEET],
         project,
@@ -97,12 +111,17 @@ def _write_sheets(
         scores,
         comment_texts(project, codes, analyst_id),
         layer_note,
+        live,
     )
-    write_evidence(sheets[layout.EVIDENCE_SHEET], project, scores)
+    write_evidence(sheets[layout.EVIDENCE_SHEET], project)
     write_hypotheses(sheets[layout.HYPOTHESES_SHEET], project)
-    write_scores(sheets[layout.SCORES_SHEET], project, scores)
+    write_scores(sheets[layout.SCORES_SHEET], project)
     write_sources(sheets[layout.SOURCES_SHEET], project)
     write_milestones(sheets[layout.MILESTONES_SHEET], project)
+    write_project_sheet(sheets[layout.PROJECT_SHEET], project)
+    write_analysts(sheets[layout.ANALYSTS_SHEET], project)
+    write_ratings(sheets[layout.RATINGS_SHEET], project, view)
+    write_overrides(sheets[layout.OVERRIDES_SHEET], project, view)
     write_rationales(sheets[layout.RATIONALES_SHEET], project)
     write_about(workbook, sheets[layout.ABOUT_SHEET], project, stamp, app_version, layer_note)
     meta = [
@@ -115,6 +134,14 @@ def _write_sheets(
     ]
     if analyst_name is not None:
         meta.append((layout.META_ANALYST, analyst_name))
+    if view.analyst_id is not None:
+        names = {a.id: a.name for a in project.analysts}
+        meta.append((layout.META_MATRIX_LAYER, names[view.analyst_id]))
+    if live is not None:
+        meta.append((layout.META_LIVE_CONSENSUS, 1))
+    meta.extend(evidence_meta(project, view, codes))
     write_metadata(sheets[layout.META_SHEET], meta)
+    for sheet in sheets.values():
+        st.mark_classification(sheet, project.classification)
 
     return cached

@@ -13,7 +13,12 @@ from workbench.core.scoring import MatrixScores
 from workbench.exchange import workbook_layout as layout
 from workbench.exchange import xlsx_styles as st
 from workbench.exchange.xlsx_cells import clean_text, styled, text
-from workbench.exchange.xlsx_formulas import score_formulas
+from workbench.exchange.xlsx_formulas import (
+    code_formula,
+    consensus_formula,
+    row_diagnosticity,
+    score_formulas,
+)
 
 _CODES = [Rating(i).code or None for i in range(len(Rating))]
 ID_WIDTH = 9
@@ -34,12 +39,15 @@ def write_matrix(
     scores: MatrixScores,
     comments: dict[tuple[int, int], str],
     layer_note: str,
-) -> dict[str, float]:
+    formula_cells: np.ndarray | None = None,
+) -> dict[str, float | str]:
     """Write the whole Matrix sheet; return the cached value of every score cell.
 
     ``comments`` maps (row index, column index) of the matrix to the text of the
-    rating cell's comment (the rationales). The returned mapping (cell -> value)
-    lets the exporter store the workbench's own numbers as the formulas' results.
+    rating cell's comment (the rationales). ``formula_cells`` marks the rating
+    cells written as a formula of the Ratings sheet (a team's consensus). The
+    returned mapping (cell -> value) lets the exporter store the workbench's own
+    results as the formulas' results.
     """
     n_evidence, n_hypotheses = len(project.evidence), len(project.hypotheses)
     first, last = layout.MATRIX_FIRST_EVIDENCE_ROW, layout.evidence_row(max(n_evidence, 1) - 1)
@@ -47,7 +55,11 @@ def write_matrix(
 
     sheet.append([text(sheet, project.title, "The project title", st.TITLE)])
     sheet.append([text(sheet, project.question, "The key question", st.NOTE)])
-    sheet.append([styled(sheet, layer_note, st.SUBTITLE)])
+    codes_row = [styled(sheet, layer_note, st.SUBTITLE)]
+    codes_row += [None] * (layout.FIRST_HYPOTHESIS_COLUMN - 2)
+    for c in range(n_hypotheses):
+        codes_row.append(styled(sheet, code_formula(layout.hypothesis_column(c)), st.SUBTITLE))
+    sheet.append(codes_row)
     header = [styled(sheet, name, st.HEADER) for name in layout.MATRIX_LEADING_HEADERS]
     for h in project.hypotheses:
         title = layout.hypothesis_header(h.code, h.title)
@@ -56,6 +68,7 @@ def write_matrix(
     sheet.append(header)
 
     centred = n_evidence * n_hypotheses <= CENTRED_RATINGS_LIMIT
+    cached: dict[str, float | str] = {}
     for r, item in enumerate(project.evidence):
         row = [
             text(sheet, item.code, "An evidence code", st.CODE),
@@ -65,7 +78,11 @@ def write_matrix(
         ]
         for c, code in enumerate(codes[r].tolist()):
             note = comments.get((r, c))
-            if centred:
+            if formula_cells is not None and formula_cells[r, c]:
+                at = (layout.evidence_row(r), layout.hypothesis_column(c))
+                cell = styled(sheet, consensus_formula(*at), st.RATING)
+                cached[f"{get_column_letter(at[1])}{at[0]}"] = _CODES[code] or ""
+            elif centred:
                 cell = styled(sheet, _CODES[code], st.RATING)
             elif note:
                 cell = WriteOnlyCell(sheet, _CODES[code])
@@ -76,12 +93,17 @@ def write_matrix(
                 cell.comment = _comment(note, f"{item.code} x {project.hypotheses[c].code}")
             row.append(cell)
         row.append(1 if item.active else 0)
+        if n_hypotheses:
+            # A hidden, unheaded helper: the row's diagnosticity, for the Evidence sheet.
+            number = layout.evidence_row(r)
+            last_h = get_column_letter(layout.hypothesis_column(n_hypotheses - 1))
+            ratings = f"$E{number}:${last_h}{number}"
+            row.append(f"={row_diagnosticity(ratings)}")
         sheet.append(row)
     if n_evidence == 0:
         sheet.append([])
     sheet.append([])
 
-    cached: dict[str, float] = {}
     formulas = {
         c: score_formulas(layout.hypothesis_column(c), n_evidence, n_hypotheses)
         for c in range(n_hypotheses)
@@ -119,8 +141,8 @@ def _set_up(sheet, project: Project, n_evidence: int, n_hypotheses: int, first: 
     for c in range(n_hypotheses):
         st.set_widths(sheet, {layout.hypothesis_column(c): HYPOTHESIS_WIDTH})
     active = get_column_letter(layout.active_column(n_hypotheses))
-    sheet.column_dimensions[active].hidden = True
-    sheet.column_dimensions[active].width = 7
+    sheet.column_dimensions[active].width = 8
+    sheet.column_dimensions[get_column_letter(layout.active_column(n_hypotheses) + 1)].hidden = True
 
     header_lines = max(
         (
@@ -156,8 +178,8 @@ def _set_up(sheet, project: Project, n_evidence: int, n_hypotheses: int, first: 
     st.landscape_fit_to_width(
         sheet, repeat_rows=f"{layout.MATRIX_HEADER_ROW}:{layout.MATRIX_HEADER_ROW}"
     )
-    last_col = get_column_letter(max(layout.active_column(n_hypotheses) - 1, 4))
-    sheet.auto_filter.ref = f"A{layout.MATRIX_HEADER_ROW}:{last_col}{last}"
+    # Every data column, Active included, so a sort moves each row as a whole.
+    sheet.auto_filter.ref = f"A{layout.MATRIX_HEADER_ROW}:{active}{last}"
 
 
 def _comment(note: str, where: str) -> Comment:

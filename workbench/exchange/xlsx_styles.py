@@ -115,36 +115,42 @@ def add_rating_colours(sheet, first_row: int, last_row: int, n_hypotheses: int) 
     """Colour ratings by code and grey out excluded rows, live with the sheet's contents.
 
     The exclusion rule comes first and stops the others, so an excluded row reads
-    grey whatever its ratings; it looks at the hidden Active column, so a team
-    that switches a row back on sees it coloured again.
+    grey whatever its ratings; it looks at the Active column, so a team
+    that switches a row back on (Active 1) sees it coloured again.
     """
     active = get_column_letter(layout.active_column(n_hypotheses))
     last_col = get_column_letter(layout.active_column(n_hypotheses) - 1)
     first_col = get_column_letter(layout.FIRST_HYPOTHESIS_COLUMN)
-    excluded = FormulaRule(
-        formula=[f"${active}{first_row}=0"],
-        font=Font(italic=True, color=EXCLUDED_TEXT),
-        fill=PatternFill(
-            "solid", fgColor=colours.excel(colours.WHITE), bgColor=colours.excel(colours.WHITE)
-        ),
-        stopIfTrue=True,
-    )
+
+    def excluded() -> FormulaRule:
+        # One rule object per range: a shared object would give two ranges one priority.
+        return FormulaRule(
+            formula=[f'AND(${active}{first_row}=0,${active}{first_row}<>"")'],
+            font=Font(italic=True, color=EXCLUDED_TEXT),
+            fill=PatternFill(
+                "solid",
+                fgColor=colours.excel(colours.WHITE),
+                bgColor=colours.excel(colours.WHITE),
+            ),
+            stopIfTrue=True,
+        )
+
     leading = f"A{first_row}:{get_column_letter(layout.RELEVANCE_COLUMN)}{last_row}"
-    sheet.conditional_formatting.add(leading, excluded)
-    if n_hypotheses == 0:
-        return
-    ratings = f"{first_col}{first_row}:{last_col}{last_row}"
-    sheet.conditional_formatting.add(ratings, excluded)
-    for code, (fill, text) in RATING_COLOURS.items():
-        sheet.conditional_formatting.add(
-            ratings,
-            CellIsRule(
+    rules: list[tuple[str, object]] = [(leading, excluded())]
+    if n_hypotheses:
+        ratings = f"{first_col}{first_row}:{last_col}{last_row}"
+        rules.append((ratings, excluded()))
+        for code, (fill, text) in RATING_COLOURS.items():
+            rule = CellIsRule(
                 operator="equal",
                 formula=[f'"{code}"'],
                 fill=PatternFill("solid", fgColor=fill, bgColor=fill),
                 font=Font(color=text, bold=code in BOLD_CODES),
-            ),
-        )
+            )
+            rules.append((ratings, rule))
+    for priority, (cells, rule) in enumerate(rules, start=1):
+        rule.priority = priority  # type: ignore[attr-defined]
+        sheet.conditional_formatting.add(cells, rule)
 
 
 def add_drop_downs(sheet, first_row: int, last_row: int, n_hypotheses: int) -> None:
@@ -158,7 +164,7 @@ def add_drop_downs(sheet, first_row: int, last_row: int, n_hypotheses: int) -> N
         error=f"Use {RATING_SCALE.code_list}, or leave the cell empty.",
         promptTitle="Rating",
         prompt=RATING_SCALE.legend,
-        showInputMessage=False,
+        showInputMessage=True,
     )
     level = DataValidation(
         type="list",
@@ -172,6 +178,20 @@ def add_drop_downs(sheet, first_row: int, last_row: int, n_hypotheses: int) -> N
     rel = get_column_letter(layout.RELEVANCE_COLUMN)
     level.add(f"{cred}{first_row}:{rel}{last_row}")
     sheet.data_validations.append(level)
+    active = DataValidation(
+        type="list",
+        formula1='"1,0"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="Not 1 or 0",
+        error="1 counts the evidence in the scores, 0 excludes it (its ratings are kept).",
+        promptTitle="Active",
+        prompt="1 counts this evidence in the scores, 0 excludes it",
+        showInputMessage=True,
+    )
+    column = get_column_letter(layout.active_column(n_hypotheses))
+    active.add(f"{column}{first_row}:{column}{last_row}")
+    sheet.data_validations.append(active)
     if n_hypotheses:
         first_col = get_column_letter(layout.FIRST_HYPOTHESIS_COLUMN)
         last_col = get_column_letter(layout.active_column(n_hypotheses) - 1)
@@ -233,3 +253,13 @@ def fit_row(sheet, row: int, cells: list, widths: Mapping[int, float], cap: int 
     if lines > 1:
         sheet.row_dimensions[row].height = LINE_HEIGHT * min(lines, cap) + 2
     return lines
+
+
+def mark_classification(sheet, marking: str) -> None:
+    """Print the project's classification marking centred in the header and footer."""
+    if not marking:
+        return
+    # "&" starts a code in Excel headers; one " " per line keeps it to one line.
+    text = " ".join(marking.split()).replace("&", "&&")
+    sheet.HeaderFooter.oddHeader.center.text = text
+    sheet.HeaderFooter.oddFooter.center.text = text

@@ -12,16 +12,17 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
 
 from workbench.core.model import Project
-from workbench.core.ratings import Rating
-from workbench.core.scoring import MatrixScores
+from workbench.core.ratings import RATING_SCALE, Rating
 from workbench.exchange import workbook_layout as layout
+from workbench.exchange import xlsx_formulas as fx
 from workbench.exchange import xlsx_styles as st
 from workbench.exchange.xlsx_cells import styled, text
 
 
-def _table(sheet, headers: Sequence[str], rows: Iterable[list], widths: Sequence[float]) -> int:
+def table(sheet, headers: Sequence[str], rows: Iterable[list], widths: Sequence[float]) -> int:
     """Write a header row and records; returns the number of records."""
     width_of = dict(enumerate(widths, start=1))
     st.set_widths(sheet, width_of)
@@ -48,71 +49,174 @@ def _top(sheet, value):
     return value if value is None else styled(sheet, value, st.TOP)
 
 
-def write_evidence(sheet, project: Project, scores: MatrixScores) -> None:
+def _letter(headers: Sequence[str], name: str) -> str:
+    return get_column_letter(headers.index(name) + 1)
+
+
+def write_evidence(sheet, project: Project) -> None:
+    """Fields the Matrix has no room for; what the Matrix holds is shown by formula."""
     refs = {s.id: layout.source_ref(i) for i, s in enumerate(project.sources)}
-    sources = {s.id: s for s in project.sources}
+    n_evidence, n_hypotheses = len(project.evidence), len(project.hypotheses)
+    col = {name: _letter(layout.EVIDENCE_HEADERS, name) for name in layout.EVIDENCE_HEADERS}
+    at = col["Matrix row"]
+    titles = fx.matrix_range(layout.EVIDENCE_COLUMN, n_evidence)
+    cred = fx.matrix_range(layout.CREDIBILITY_COLUMN, n_evidence)
+    rel = fx.matrix_range(layout.RELEVANCE_COLUMN, n_evidence)
+    active = fx.matrix_range(layout.active_column(n_hypotheses), n_evidence)
+    codes = fx.matrix_range(layout.ID_COLUMN, n_evidence)
+    # The Matrix's hidden column after Active holds each row's diagnosticity.
+    helper = fx.matrix_range(layout.active_column(n_hypotheses) + 1, n_evidence)
+    sources = f"{layout.SOURCES_SHEET}!$A:$A"
+
+    def source_field(letter: str, n: int) -> str:
+        found = f"MATCH(${col['Source ref']}{n},{sources},0)"
+        return f'INDEX({layout.SOURCES_SHEET}!${letter}:${letter},{found})&""'
 
     def rows():
         for r, e in enumerate(project.evidence):
+            n = layout.TABLE_FIRST_ROW + r
             where = f"Evidence {e.code}"
-            source = sources.get(e.source_id) if e.source_id is not None else None
+            found = f"${at}{n}=0"
+            citation, author, year = (source_field(x, n) for x in "BCD")
+            cite = (
+                f'=IF(${col["Source ref"]}{n}="","",IFERROR(IF({citation}<>"",{citation},'
+                f'{author}&IF({year}="","",", "&{year})),""))'
+            )
+            diagnosticity = f"=IF({found},0,INDEX({helper},${at}{n}))" if n_hypotheses else "=0"
             yield [
                 text(sheet, e.code, "An evidence code", st.CODE),
-                text(sheet, e.title, f"{where} title", st.WRAPPED),
+                styled(sheet, f'=IF({found},"",INDEX({titles},${at}{n})&"")', st.WRAPPED),
                 text(sheet, e.description, f"{where} description", st.WRAPPED),
                 e.type.label,
                 str(e.date) if e.date else None,
-                text(sheet, source.cite() if source else "", f"{where} source"),
+                cite,
                 refs.get(e.source_id) if e.source_id is not None else None,
                 text(sheet, e.locator, f"{where} locator"),
-                e.credibility.label,
-                e.relevance.label,
-                styled(sheet, e.weight, st.NUMBER),
-                bool(e.active),
+                f'=IF({found},"",INDEX({cred},${at}{n})&"")',
+                f'=IF({found},"",INDEX({rel},${at}{n})&"")',
+                styled(
+                    sheet,
+                    f"=IF({found},0,{fx.level_weight(col['Credibility'] + str(n))}"
+                    f"*{fx.level_weight(col['Relevance'] + str(n))})",
+                    st.NUMBER,
+                ),
+                f'=IF({found},"",INDEX({active},${at}{n}))',
                 text(sheet, layout.TAG_SEPARATOR.join(e.tags), f"{where} tags"),
                 text(sheet, e.notes, f"{where} notes", st.WRAPPED),
-                styled(sheet, float(scores.diagnosticity[r]), st.NUMBER),
-                styled(sheet, float(scores.weighted_diagnosticity[r]), st.NUMBER),
+                styled(sheet, diagnosticity, st.NUMBER),
+                styled(sheet, f"={col['Weight']}{n}*{col['Diagnosticity']}{n}", st.NUMBER),
+                f"=IFERROR(MATCH($A{n},{codes},0),0)",
             ]
 
-    widths = (9, 45, 45, 18, 11, 24, 10, 18, 11, 11, 9, 8, 20, 40, 13, 13)
-    _table(sheet, layout.EVIDENCE_HEADERS, rows(), widths)
+    widths = (9, 45, 45, 18, 11, 24, 10, 18, 11, 11, 9, 8, 20, 40, 13, 13, 8)
+    sheet.column_dimensions[at].hidden = True
+    count = table(sheet, layout.EVIDENCE_HEADERS, rows(), widths)
+    add_filter(sheet, len(layout.EVIDENCE_HEADERS), count)
+
+
+def add_filter(sheet, n_columns: int, count: int) -> None:
+    """An autofilter over the header and every record row."""
+    sheet.auto_filter.ref = f"A1:{get_column_letter(n_columns)}{max(count, 1) + 1}"
 
 
 def write_hypotheses(sheet, project: Project) -> None:
+    headers = fx.matrix_codes_row(len(project.hypotheses)).replace(
+        f"${layout.MATRIX_CODES_ROW}", f"${layout.MATRIX_HEADER_ROW}"
+    )
+    codes = fx.matrix_codes_row(len(project.hypotheses))
+
+    def title(n: int) -> str:
+        return f'=IFERROR(MID(INDEX({headers},MATCH($A{n},{codes},0)),LEN($A{n})+3,32767),"")'
+
     rows = (
         [
             text(sheet, h.code, "A hypothesis code", st.CODE),
-            text(sheet, h.title, f"Hypothesis {h.code} title", st.WRAPPED),
+            styled(sheet, title(layout.TABLE_FIRST_ROW + k), st.WRAPPED),
             text(sheet, h.description, f"Hypothesis {h.code} description", st.WRAPPED),
             h.prior,
         ]
-        for h in project.hypotheses
+        for k, h in enumerate(project.hypotheses)
     )
-    _table(sheet, layout.HYPOTHESES_HEADERS, rows, (9, 50, 70, 10))
+    count = table(sheet, layout.HYPOTHESES_HEADERS, rows, (9, 50, 70, 10))
+    add_filter(sheet, len(layout.HYPOTHESES_HEADERS), count)
 
 
-def write_scores(sheet, project: Project, scores: MatrixScores) -> None:
-    """Hypotheses from most to least likely, with a bar chart of weighted inconsistency."""
+#: Helper columns after the Scores table: the prior used, log score, relative weight.
+SCORES_HELPERS = ("Prior used", "Log score", "Relative")
+
+
+def write_scores(sheet, project: Project) -> None:
+    """Live scores in matrix order: Rank and Posterior are formulas too (spec 3)."""
+    n_evidence, n_h = len(project.evidence), len(project.hypotheses)
+    last = layout.TABLE_FIRST_ROW + max(n_h, 1) - 1
+    first_score = layout.first_score_row(n_evidence)
+    priors = f"{layout.HYPOTHESES_SHEET}!$D${layout.TABLE_FIRST_ROW}:$D${last}"
+    prior_codes = f"{layout.HYPOTHESES_SHEET}!$A${layout.TABLE_FIRST_ROW}:$A${last}"
+    first_likelihood = len(layout.PROJECT_TEXT_FIELDS)
+    likelihoods = {
+        code: f"{layout.PROJECT_SHEET}!$B${layout.project_value_row(first_likelihood + k)}"
+        for k, code in enumerate(SCALE_CODES)
+    }
+
+    def span(letter: str) -> str:
+        return f"${letter}${layout.TABLE_FIRST_ROW}:${letter}${last}"
+
+    def rounded(letter: str, n: int) -> tuple[str, str]:
+        return f"ROUND({span(letter)},9)", f"ROUND({letter}{n},9)"
 
     def rows():
-        for c in scores.order().tolist():
-            h = project.hypotheses[c]
+        for c in range(n_h):
+            n = layout.TABLE_FIRST_ROW + c
+            column = get_column_letter(layout.hypothesis_column(c))
+            (wa, wi), (ca, ci), (ia, ii) = rounded("E", n), rounded("F", n), rounded("D", n)
+            rank = (
+                f"=1+SUMPRODUCT(({wa}<{wi})+({wa}={wi})*({ca}>{ci})"
+                f"+({wa}={wi})*({ca}={ci})*({ia}<{ii})"
+                f"+({wa}={wi})*({ca}={ci})*({ia}={ii})*(ROW({span('D')})<ROW(D{n})))"
+            )
+            given = f"INDEX({priors},MATCH($B{n},{prior_codes},0))"
+            prior = (
+                f'=IFERROR(IF({given}&""="",MAX(0,1-SUM({priors}))/COUNTBLANK({priors}),'
+                f"{given}),1/{n_h})"
+            )
+            log_score = (
+                f'=IF(I{n}<=0,"",LN(I{n})+'
+                f"{fx.log_evidence(layout.hypothesis_column(c), n_evidence, n_h, likelihoods)})"
+            )
             yield [
-                int(scores.rank[c]),
-                text(sheet, h.code, "A hypothesis code", st.CODE),
-                text(sheet, h.title, f"Hypothesis {h.code} title", st.WRAPPED),
-                float(scores.inconsistency[c]),
-                styled(sheet, float(scores.weighted_inconsistency[c]), st.NUMBER),
-                styled(sheet, float(scores.consistency[c]), st.NUMBER),
-                styled(sheet, float(scores.normalized[c]), st.NUMBER),
-                styled(sheet, float(scores.posterior[c]), st.PERCENT),
+                rank,
+                styled(
+                    sheet, f"={layout.MATRIX_SHEET}!{column}${layout.MATRIX_CODES_ROW}", st.CODE
+                ),
+                styled(
+                    sheet,
+                    f"=MID({layout.MATRIX_SHEET}!{column}${layout.MATRIX_HEADER_ROW},LEN(B{n})+3,32767)",
+                    st.WRAPPED,
+                ),
+                *(
+                    styled(sheet, f"={layout.MATRIX_SHEET}!{column}{first_score + k}", style)
+                    for k, style in enumerate((st.TOP, st.NUMBER, st.NUMBER, st.NUMBER))
+                ),
+                styled(sheet, f"=IF(SUM({span('K')})=0,0,K{n}/SUM({span('K')}))", st.PERCENT),
+                styled(sheet, prior, st.NUMBER),
+                log_score,
+                f'=IF(J{n}="",0,EXP(J{n}-MAX({span("J")})))',
             ]
 
-    count = len(project.hypotheses)
-    if count:
-        _add_chart(sheet, count)
-    _table(sheet, layout.SCORES_HEADERS, rows(), (7, 9, 50, 15, 15, 13, 12, 11))
+    if n_h:
+        _add_chart(sheet, n_h)
+    for letter in ("J", "K"):
+        sheet.column_dimensions[letter].hidden = True
+    count = table(
+        sheet,
+        (*layout.SCORES_HEADERS, *SCORES_HELPERS),
+        rows(),
+        (7, 9, 50, 15, 15, 13, 12, 11, 11, 8, 8),
+    )
+    add_filter(sheet, len(layout.SCORES_HEADERS), count)
+
+
+SCALE_CODES = tuple(r.code for r in RATING_SCALE.scored)
 
 
 def _add_chart(sheet, count: int) -> None:
@@ -124,7 +228,7 @@ def _add_chart(sheet, count: int) -> None:
     chart.y_axis.number_format = "0"
     chart.x_axis.title = None
     chart.legend = None
-    chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top, as in the table
+    chart.x_axis.scaling.orientation = "maxMin"  # the first hypothesis at the top, as in the table
     chart.y_axis.crosses = "max"  # ...and the value axis still along the bottom
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -150,7 +254,8 @@ def write_sources(sheet, project: Project) -> None:
         ]
         for i, s in enumerate(project.sources)
     )
-    _table(sheet, layout.SOURCES_HEADERS, rows, (6, 24, 30, 7, 60, 40))
+    count = table(sheet, layout.SOURCES_HEADERS, rows, (6, 24, 30, 7, 60, 40))
+    add_filter(sheet, len(layout.SOURCES_HEADERS), count)
 
 
 def write_milestones(sheet, project: Project) -> None:
@@ -165,7 +270,8 @@ def write_milestones(sheet, project: Project) -> None:
         ]
         for m in project.milestones
     )
-    _table(sheet, layout.MILESTONES_HEADERS, rows, (11, 60, 12, 13, 50))
+    count = table(sheet, layout.MILESTONES_HEADERS, rows, (11, 60, 12, 13, 50))
+    add_filter(sheet, len(layout.MILESTONES_HEADERS), count)
 
 
 def write_rationales(sheet, project: Project) -> None:
@@ -183,23 +289,24 @@ def write_rationales(sheet, project: Project) -> None:
     def records():
         for (_, r, c), aid, note in notes:
             e, h = project.evidence[r].code, project.hypotheses[c].code
-            rating = Rating(int(project.layer(aid)[r, c]))
             yield [
                 text(sheet, e, "An evidence code"),
                 text(sheet, h, "A hypothesis code"),
                 text(sheet, names[aid], "An analyst name"),
-                rating.code or None,
                 text(sheet, note, f"The rationale of {e} x {h}", st.WRAPPED),
             ]
 
-    _table(sheet, layout.RATIONALES_HEADERS, records(), (10, 11, 18, 8, 90))
+    count = table(sheet, layout.RATIONALES_HEADERS, records(), (10, 11, 18, 90))
+    add_filter(sheet, len(layout.RATIONALES_HEADERS), count)
 
 
-def write_metadata(sheet, entries: list[tuple[str, object]]) -> None:
+def write_metadata(sheet, entries: list[tuple]) -> None:
     sheet.sheet_state = "hidden"
     st.set_widths(sheet, {1: 16, 2: 40})
-    for key, value in entries:
-        sheet.append([key, text(sheet, value, f"The {key}") if isinstance(value, str) else value])
+    for key, *values in entries:
+        sheet.append(
+            [key, *(text(sheet, v, f"The {key}") if isinstance(v, str) else v for v in values)]
+        )
 
 
 def comment_texts(project: Project, codes: np.ndarray, analyst_id: int | None) -> dict:

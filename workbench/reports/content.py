@@ -141,6 +141,8 @@ class ReportContent:
     time_horizon: str = ""
     #: The project's own notes (method, gaps, what changed), printed at the end.
     notes: str = ""
+    #: The project's classification marking, printed at the top and bottom of every page.
+    classification: str = ""
     #: The team's disagreements, hand-set cells and disputed reasons (team consensus only).
     team: TeamSection | None = None
 
@@ -378,6 +380,7 @@ def build_report(
     )
     reasons = linchpin_reasons(project, result)
     return ReportContent(
+        classification=" ".join(project.classification.split()),
         title=project.title,
         question=project.question,
         description=project.description,

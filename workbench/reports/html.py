@@ -51,7 +51,13 @@ _HEAD = colours.HEADER_PAPER
 
 
 #: Only for browsers: Qt would turn the auto margins into an indent on every block.
-_WEB_STYLE = "body { max-width: 60em; margin: 1.5em auto; padding: 0 1em; }"
+_WEB_STYLE = (
+    "body { max-width: 60em; margin: 1.5em auto; padding: 0 1em; }"
+    # A printed page repeats the marking at its top and bottom.
+    "@media print { .marking-top { position: fixed; top: 0; left: 0; right: 0; }"
+    " .marking-bottom { position: fixed; bottom: 0; left: 0; right: 0; } }"
+)
+_MARKING_STYLE = ".marking { text-align: center; font-weight: bold; letter-spacing: 0.05em; }"
 
 
 def _e(text: object) -> str:
@@ -124,9 +130,13 @@ def render_html(
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{_e(c.title)} - ACH report</title>",
-        f"<style>{_STYLE}{'' if print_layout else _WEB_STYLE}</style></head><body>",
-        f"<h1>{_e(c.title)}</h1>",
+        f"<style>{_STYLE}{_MARKING_STYLE}{'' if print_layout else _WEB_STYLE}</style></head><body>",
     ]
+    # In the PDF the marking is painted on every page instead (reports/pdf.py).
+    banner = c.classification and not print_layout
+    if banner:
+        parts.append(f'<p class="marking marking-top">{_e(c.classification)}</p>')
+    parts.append(f"<h1>{_e(c.title)}</h1>")
     if c.question:
         parts.append(f'<p class="question"><b>Key question:</b> {_e(c.question)}</p>')
     if c.time_horizon:
@@ -154,6 +164,8 @@ def render_html(
         f"by ACH Workbench {_e(c.app_version)}. Scores follow the workbench's scoring "
         "specification: lower weighted inconsistency means more likely.</p>"
     )
+    if banner:
+        parts.append(f'<p class="marking marking-bottom">{_e(c.classification)}</p>')
     parts.append("</body></html>")
     return "\n".join(p for p in parts if p)
 

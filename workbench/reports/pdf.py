@@ -61,14 +61,19 @@ LAYOUT_DPI = 96
 FOOTER_HEIGHT = 22
 
 
-def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> bool:
-    """Paint the document page by page with a footer (title, page n of N).
+def _paint_pages(
+    document: QTextDocument, writer: QPdfWriter, footer: str, marking: str = ""
+) -> bool:
+    """Paint the document page by page with a footer (title, page n of N) and the
+    classification marking, if any, centred at the top and bottom of every page;
+    False when the painter could not start or finish.
 
     QTextDocument.print_ numbers pages only when it chooses the layout itself,
     which ignores our margins and squeezes the tables; so we paginate here.
     """
     rect = writer.pageLayout().paintRectPixels(LAYOUT_DPI)
-    width, height = float(rect.width()), float(rect.height() - FOOTER_HEIGHT)
+    top = FOOTER_HEIGHT if marking else 0
+    width, height = float(rect.width()), float(rect.height() - FOOTER_HEIGHT - top)
     document.setPageSize(QSizeF(width, height))
     pages = document.pageCount()
     painter = QPainter()
@@ -81,16 +86,29 @@ def _paint_pages(document: QTextDocument, writer: QPdfWriter, footer: str) -> bo
             if page:
                 writer.newPage()
             painter.save()
-            painter.translate(0, -page * height)
+            painter.translate(0, top - page * height)
             document.drawContents(painter, QRectF(0, page * height, width, height))
             painter.restore()
             painter.setFont(font)
             painter.setPen(QColor(colours.FAINT_INK))
             painter.drawText(
-                QRectF(0, height + 6, width, FOOTER_HEIGHT - 6),
+                QRectF(0, top + height + 6, width, FOOTER_HEIGHT - 6),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                 f"{footer} \u00b7 page {page + 1} of {pages}",
             )
+            if marking:
+                painter.save()
+                bold = QFont(font)
+                bold.setBold(True)
+                bold.setPointSizeF(9)
+                painter.setFont(bold)
+                painter.setPen(QColor(colours.INK))
+                centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
+                painter.drawText(QRectF(0, 0, width, top - 6), centred, marking)
+                painter.drawText(
+                    QRectF(0, top + height + 6, width, FOOTER_HEIGHT - 6), centred, marking
+                )
+                painter.restore()
     finally:
         finished = painter.end()
     return finished
@@ -116,7 +134,9 @@ def write_pdf(
             )
         )
         writer.setResolution(LAYOUT_DPI)
-        painted = _paint_pages(document, writer, f"{content.title} \u00b7 ACH report")
+        painted = _paint_pages(
+            document, writer, f"{content.title} \u00b7 ACH report", content.classification
+        )
         del writer  # finishes the file before it is renamed into place
         # Qt's PDF writer reports no write errors: on a full disk it leaves a cut-off
         # file and carries on. A complete PDF ends with %%EOF; anything else must

@@ -16,7 +16,17 @@ from workbench.store.project_file import ProjectFile
 
 
 def open_store(location: str | os.PathLike[str], read_only: bool = False) -> ProjectStore:
-    """Open the project at ``location`` (an ``.achwb`` file today) for editing or reading."""
+    """Open the project at ``location`` for editing or reading.
+
+    ``location`` is an ``.achwb`` file, or a team server's address
+    (``postgresql://...?project=NAME``, see :mod:`workbench.store.server`).
+    """
+    from workbench.store.server.address import is_server_address
+
+    if isinstance(location, str) and is_server_address(location):
+        from workbench.store.server import ServerProject
+
+        return ServerProject.open(location, read_only=read_only)
     return ProjectFile.open(location, read_only=read_only)
 
 

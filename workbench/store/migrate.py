@@ -50,6 +50,17 @@ def upgrade(engine: Engine, target: str = "head") -> None:
             )
 
 
+def run_migrations(connection: Connection, target: str = "head") -> None:
+    """Run the migrations up to ``target`` inside ``connection``'s open transaction.
+
+    The PostgreSQL store builds and upgrades a project's schema with this:
+    the same revisions as a file, with ``search_path`` set to the project.
+    """
+    from alembic import command
+
+    command.upgrade(_config(connection), target)
+
+
 def stamp_head(connection: Connection) -> None:
     """Record in a new file (made from the mapping) that it is at the newest revision."""
     from alembic import command

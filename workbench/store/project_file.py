@@ -45,6 +45,18 @@ def _reason(error: BaseException) -> str:
     return str(original if original is not None else error)
 
 
+def _unjournalled(tmp: Path) -> sqlite3.Connection:
+    """A connection to a file nobody sees yet, its rollback journal kept in memory.
+
+    Set on the raw connection before any transaction (SQLite ignores a change
+    of journal mode inside one): a build killed half way then leaves no
+    ``-journal`` beside its temporary file.
+    """
+    raw = connect_file(tmp, read_only=False)
+    raw.execute("PRAGMA journal_mode = MEMORY")
+    return raw
+
+
 class ProjectFile:
     """One project file opened for editing (or read-only). Use ``create`` or ``open``."""
 
@@ -131,14 +143,8 @@ class ProjectFile:
         try:
             # A new file nobody else sees yet: foreign keys are checked once at the
             # end instead of three lookups per rating (create is twice as fast).
-            engine = make_engine(
-                lambda: connect_file(tmp, read_only=False), read_only=False, foreign_keys=False
-            )
+            engine = make_engine(lambda: _unjournalled(tmp), read_only=False, foreign_keys=False)
             try:
-                with engine.connect() as connection:
-                    # The journal of a file nobody sees yet stays in memory: a build
-                    # killed half way leaves no -journal beside its temporary file.
-                    connection.exec_driver_sql("PRAGMA journal_mode = MEMORY")
                 with engine.begin() as connection:
                     connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
                     connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")

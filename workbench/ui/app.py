@@ -11,7 +11,6 @@ import importlib.resources
 import os
 import sys
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
@@ -65,9 +64,9 @@ def open_start_project(window, path: str | None) -> bool:  # noqa: ANN001 - Main
     """PATH, else the most recent file, else the example; True when one is open."""
     files = window.files
     if path is not None:
-        return files.open_path(Path(path))
+        return files.open_path(path)  # a file, or a team server's address (kept as text)
     for recent in files.recent_files():
-        if files.open_path(Path(recent)):
+        if files.open_path(recent):
             return True
     files.open_example()
     return window.document.is_open

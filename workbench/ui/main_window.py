@@ -1,8 +1,10 @@
 """The desktop window: the matrix in the centre, editors and scores in docks.
 
-Nothing here computes or stores anything: actions build core edits and hand
-them to the Document, and file actions live in file_actions.py. Every action
-has an objectName so tests (and keyboard-driven users) can find it.
+Nothing here computes or stores anything: core/actions builds the edits and
+the Document applies them; the docks come from the table in docks.py, and the
+File, Evidence and Hypotheses menus call helpers (files/, editors/) that get
+the document, the view and a status line, never the window. Every action has
+an objectName so tests (and keyboard-driven users) can find it.
 """
 
 from __future__ import annotations
@@ -194,7 +196,7 @@ class MainWindow(QMainWindow):
         return widget
 
     def _build_layer_box(self) -> None:
-        # My ratings / each analyst / team consensus, and the Team menu (layer_switcher.py).
+        # My ratings / each analyst / team consensus, and the Team menu (team/layer_switcher.py).
         toolbar = self.addToolBar("Ratings")
         toolbar.setObjectName("ratingsToolbar")
         toolbar.setMovable(False)

@@ -16,7 +16,22 @@ from pathlib import Path
 from workbench.core.errors import BadInput
 
 #: The views a screenshot can put in front (MainWindow.show_view accepts these).
-VIEWS = ("matrix", "scores", "evidence")
+#: "matrix" and every dock and analysis page (ui/docks.py; a test keeps the two
+#: lists equal). Spelled out so the CLI can name them without importing Qt.
+VIEWS = (
+    "matrix",
+    "evidence",
+    "hypothesis",
+    "sources",
+    "history",
+    "scores",
+    "steps",
+    "disagreement",
+    "sensitivity",
+    "bayes",
+    "timeline",
+    "milestones",
+)
 SIZE = (1600, 1000)
 
 

@@ -280,6 +280,24 @@ class Document(QObject):
             self.codes = project.layer(int(self._layer))
         self.scores = self._tracker.update_rows(rows, self.codes[rows])
 
+    def follow_remote(self, reloaded: bool) -> None:
+        """Show what others committed (a team server): re-read cells, or a reloaded project."""
+        if self._file is None:
+            return
+        if reloaded:
+            ids = {a.id for a in self.project.analysts}
+            if self._layer != CONSENSUS and self._layer not in ids:
+                self._layer = CONSENSUS
+            if self._analyst_id not in ids:
+                self._analyst_id = next(iter(sorted(ids)), None)
+            self.rescore()
+            return
+        self._refresh(evidence_changed=False)
+        rows = len(self.project.evidence)
+        if rows:
+            self.cellsChanged.emit(0, rows - 1)
+        self.scoresChanged.emit()
+
     def rescore(self) -> None:
         """Recompute after a change made outside :meth:`do` (an import into a new file)."""
         self._refresh()

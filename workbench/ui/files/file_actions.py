@@ -23,6 +23,7 @@ from workbench.ui.base.dialogs import StatusMessage, confirm, reporting
 from workbench.ui.base.document import Document
 from workbench.ui.base.tasks import Cancelled, run_in_background
 from workbench.ui.files import readers as files
+from workbench.ui.files.live import LiveLink
 
 RECENT_KEY = "files/recent"
 MAX_RECENT = 10
@@ -36,6 +37,12 @@ def example_folder() -> Path:
     folder = Path(location or Path.home() / ".ach-workbench")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _is_server(text: str) -> bool:
+    from workbench.store.server.address import is_server_address
+
+    return is_server_address(text)
 
 
 class _WaitCursor:
@@ -57,15 +64,21 @@ class FileActions:
         self.document = document
         self.settings = settings
         self.status = status
+        #: Follows a team-server project once one has been opened (see live.py).
+        self.live_link: LiveLink | None = None
 
     # -- recent files ------------------------------------------------------------
 
     def recent_files(self) -> list[str]:
         value = self.settings.value(RECENT_KEY, [])
         paths = [value] if isinstance(value, str) else list(value or [])
-        return [p for p in paths if isinstance(p, str) and Path(p).exists()]
+        return [p for p in paths if isinstance(p, str) and (_is_server(p) or Path(p).exists())]
 
     def _remember(self, path: Path) -> None:
+        if _is_server(str(path)):  # kept without its password (ServerLocation)
+            paths = [p for p in self.recent_files() if p != str(path)]
+            self.settings.setValue(RECENT_KEY, [str(path), *paths][:MAX_RECENT])
+            return
         text = str(path.absolute())
         paths = [p for p in self.recent_files() if p != text]
         self.settings.setValue(RECENT_KEY, [text, *paths][:MAX_RECENT])
@@ -81,6 +94,8 @@ class FileActions:
         from workbench.store import open_store
         from workbench.store.errors import FileInUse
 
+        if _is_server(str(path)):
+            return self.open_server(str(path), read_only)
         path = Path(path)
         with reporting(self.parent):
             try:
@@ -99,6 +114,26 @@ class FileActions:
             except Cancelled:
                 return False
             self._show(project_file)
+            return True
+        return False
+
+    def open_server(self, address: str, read_only: bool = False) -> bool:
+        """Open a project on a team server (``postgresql://...?project=NAME``) and follow it."""
+        from workbench.store import open_store
+        from workbench.store.server.address import parse_address
+
+        with reporting(self.parent):
+            try:
+                name = parse_address(address).project
+                store = self._in_background(
+                    f"Opening {name} on the team server…",
+                    lambda: open_store(address, read_only=read_only),
+                )
+            except Cancelled:
+                return False
+            if self.live_link is None:
+                self.live_link = LiveLink(self.parent, self.document, self.status)
+            self._show(store)
             return True
         return False
 
@@ -251,9 +286,10 @@ class FileActions:
 
         with reporting(self.parent):
             try:
-                project = self._read(source).project
+                imported = self._read(source)
             except Cancelled:
                 return
+            project = imported.project
             target = self._ask_new_path("Save the imported project as", f"{source.stem}.achwb")
             if target is None:
                 return
@@ -271,6 +307,14 @@ class FileActions:
                 f"hypotheses from {source.name}.",
                 8000,
             )
+            warnings = imported.warnings
+            if warnings:
+                shown = "\n".join(f"• {w}" for w in warnings[:PREVIEW_LINES])
+                if len(warnings) > PREVIEW_LINES:
+                    shown += f"\n… and {len(warnings) - PREVIEW_LINES} more"
+                QMessageBox.information(
+                    self.parent, "Imported with warnings", f"{source.name}:\n{shown}"
+                )
 
     def import_into(self) -> None:
         source = self._ask_import_source()
@@ -303,6 +347,7 @@ class FileActions:
                     allow_foreign=not own,
                     label=label,
                     scope=incoming.scope,
+                    warnings=incoming.warnings,
                 )
             except BadInput as error:
                 if not own or "another project" not in str(error):
@@ -321,6 +366,7 @@ class FileActions:
                     allow_foreign=True,
                     label=label,
                     scope=incoming.scope,
+                    warnings=incoming.warnings,
                 )
             if plan.is_empty:
                 QMessageBox.information(self.parent, "Import", "\n".join(plan.summary()))

@@ -41,7 +41,8 @@ def window_title(document: Document) -> str:
     flag = " [read-only]" if document.read_only else ""
     name = document.file.path.name if document.file is not None else ""
     text = f"{project.title} — {name}{flag} — ACH Workbench"
-    marking = project.classification.strip()
+    # One line, as a banner on paper: a line break typed into the marking is a space here.
+    marking = " ".join(project.classification.split())
     return f"{marking} — {text}" if marking else text
 
 
@@ -101,7 +102,8 @@ class ProjectDialog(QDialog):
         out = {}
         for name, widget in self.fields.items():
             text = widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
-            out[name] = text.strip()
+            # The marking is one line wherever it is printed: runs of spaces close up.
+            out[name] = " ".join(text.split()) if name == "classification" else text.strip()
         return out
 
     def accept(self) -> None:

@@ -25,7 +25,9 @@ IMPORT_FILTER = formats.IMPORT_FILTER
 
 
 def is_own_workbook(path: Path) -> bool:
-    """True for a workbook exported by ACH Workbench (it round-trips by code)."""
+    """True for a workbook exported by ACH Workbench (it round-trips by code), or its JSON."""
+    if path.suffix.lower() == ".json":
+        return True
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
     from workbench.exchange.workbook_import import is_workbench_workbook

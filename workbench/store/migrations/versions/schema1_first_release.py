@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from workbench.store.migrations.marks import mark_application_id, mark_schema_version
+
 revision = "schema1"
 down_revision = None
 branch_labels = None
@@ -24,7 +26,7 @@ def _id() -> sa.Column:
 
 
 def upgrade() -> None:
-    op.execute("PRAGMA application_id = 1094928471")  # "ACHW"
+    mark_application_id(1094928471)  # "ACHW"
     op.create_table(
         "project",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -154,7 +156,7 @@ def upgrade() -> None:
         sa.Column("label", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_change_log"),
     )
-    op.execute("PRAGMA user_version = 1")
+    mark_schema_version(1)
 
 
 def downgrade() -> None:

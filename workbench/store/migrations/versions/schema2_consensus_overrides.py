@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from workbench.store.migrations.marks import mark_schema_version
+
 revision = "schema2"
 down_revision = "schema1"
 branch_labels = None
@@ -44,7 +46,7 @@ def upgrade() -> None:
     op.create_index("ix_consensus_override_hypothesis_id", "consensus_override", ["hypothesis_id"])
     with op.batch_alter_table("change_log") as batch:
         batch.add_column(sa.Column("kind", sa.String(40), nullable=False, server_default=""))
-    op.execute("PRAGMA user_version = 2")
+    mark_schema_version(2)
 
 
 def downgrade() -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from workbench.store.migrations.marks import mark_schema_version
+
 revision = "schema3"
 down_revision = "schema2"
 branch_labels = None
@@ -22,7 +24,7 @@ depends_on = None
 def upgrade() -> None:
     for name in ("classification", "time_horizon", "notes"):
         op.add_column("project", sa.Column(name, sa.Text(), nullable=False, server_default=""))
-    op.execute("PRAGMA user_version = 3")
+    mark_schema_version(3)
 
 
 def downgrade() -> None:
