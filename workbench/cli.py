@@ -24,6 +24,9 @@ from workbench.core.errors import BadInput, WorkbenchError
 from workbench.core.plurals import counted
 from workbench.exchange import formats
 
+# Qt-free at import: the view names only, so parsing arguments starts no Qt.
+from workbench.ui.screenshot import VIEWS as SCREENSHOT_VIEWS
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -274,24 +277,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     say(f"wrote the report of {_shown(args.project)} to {out}")
     return 0
-
-
-#: The views ``screenshot --view`` offers (workbench.ui.screenshot.VIEWS, which a
-#: test keeps equal to this; repeated so parsing arguments never imports Qt).
-SCREENSHOT_VIEWS = (
-    "matrix",
-    "evidence",
-    "hypothesis",
-    "sources",
-    "history",
-    "scores",
-    "steps",
-    "disagreement",
-    "sensitivity",
-    "bayes",
-    "timeline",
-    "milestones",
-)
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:

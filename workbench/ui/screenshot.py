@@ -17,7 +17,7 @@ from workbench.core.errors import BadInput
 
 #: The views a screenshot can put in front (MainWindow.show_view accepts these).
 #: "matrix" and every dock and analysis page (ui/docks.py; a test keeps the two
-#: lists equal). Spelled out so the CLI can name them without importing Qt.
+#: lists equal). Spelled out so the CLI can offer them without importing Qt.
 VIEWS = (
     "matrix",
     "evidence",
