@@ -24,7 +24,7 @@ def open_store(location: str | os.PathLike[str], read_only: bool = False) -> Pro
     from workbench.store.server.address import is_server_address
 
     if isinstance(location, str) and is_server_address(location):
-        from workbench.store.server import ServerProject
+        from workbench.store.server.project import ServerProject
 
         return ServerProject.open(location, read_only=read_only)
     return ProjectFile.open(location, read_only=read_only)
