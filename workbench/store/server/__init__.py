@@ -5,7 +5,8 @@
 ``postgresql://...?project=NAME`` address wherever it takes a file. The
 tables are the project file's (but for the ratings, one row per cell here),
 built by the same migrations in a schema of the project's own; who may
-change what is enforced by PostgreSQL's grants and row-level security (see :mod:`workbench.store.server.access`).
+change what is enforced by PostgreSQL's grants and row-level security
+(see :mod:`workbench.store.server.access`).
 """
 
 from typing import TYPE_CHECKING
