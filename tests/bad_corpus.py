@@ -92,10 +92,8 @@ def _newer_project(path: Path) -> None:
     claim_newer_schema(path)
 
 
-_FIRST_RATING = (
-    "WHERE (evidence_id, hypothesis_id, analyst_id) = "
-    "(SELECT evidence_id, hypothesis_id, analyst_id FROM rating LIMIT 1)"
-)
+#: The first rating block (schema 4 stores each analyst's ratings as blocks of rows).
+_FIRST_BLOCK = "WHERE id = (SELECT min(id) FROM layer_block)"
 
 
 # -- spreadsheets --------------------------------------------------------------------
@@ -315,19 +313,27 @@ CORPUS: tuple[BadFile, ...] = (
         BadFile(
             "rating-code-9.achwb",
             "a rating code outside the scale",
-            tampered_project((f"UPDATE rating SET code = 9 {_FIRST_RATING}",)),
+            tampered_project(
+                (f"UPDATE layer_block SET codes = X'09' || substr(codes, 2) {_FIRST_BLOCK}",)
+            ),
             PROJECT_COMMANDS,
         ),
         BadFile(
             "orphan-rating.achwb",
             "a rating of evidence that does not exist",
-            tampered_project((f"UPDATE rating SET evidence_id = 99999 {_FIRST_RATING}",)),
+            tampered_project(
+                # The block's first evidence id (little-endian int64) becomes 99999.
+                (
+                    "UPDATE layer_block SET evidence = X'9F86010000000000' || substr(evidence, 9)"
+                    f" {_FIRST_BLOCK}",
+                )
+            ),
             PROJECT_COMMANDS,
         ),
         BadFile(
             "no-rating-table.achwb",
             "the rating table dropped",
-            tampered_project(("DROP TABLE rating",)),
+            tampered_project(("DROP TABLE layer_block",)),
             PROJECT_COMMANDS,
         ),
         BadFile("not-a-zip.xlsx", "CSV text named .xlsx", _not_a_zip, IMPORT_COMMANDS),

@@ -29,10 +29,8 @@ from corpus_kit import (
     tampered_project,
 )
 
-_FIRST = (
-    "WHERE (evidence_id, hypothesis_id, analyst_id) = "
-    "(SELECT evidence_id, hypothesis_id, analyst_id FROM rating LIMIT 1)"
-)
+#: The first rating block (schema 4: each analyst's ratings as blocks of rows).
+_FIRST = "WHERE id = (SELECT min(id) FROM layer_block)"
 _FIRST_EVIDENCE = "WHERE id = (SELECT min(id) FROM evidence)"
 _FIRST_HYPOTHESIS = "WHERE id = (SELECT min(id) FROM hypothesis)"
 
@@ -113,9 +111,9 @@ def _claims_schema1(path: Path) -> None:
 def _virtual_rating(path: Path) -> None:
     tampered_project(
         (
-            "DROP TABLE rating",
-            "CREATE VIRTUAL TABLE rating USING fts5("
-            "evidence_id, hypothesis_id, analyst_id, code, rationale)",
+            "DROP TABLE layer_block",
+            "CREATE VIRTUAL TABLE layer_block USING fts5("
+            "id, analyst_id, block, evidence, hypotheses, codes)",
         )
     )(path)
 
@@ -135,12 +133,15 @@ ROUND_TWO: tuple[BadFile, ...] = (
     _project(
         "trigger.achwb",
         "a trigger that wipes the ratings on the next edit",
-        "CREATE TRIGGER wipe AFTER INSERT ON change_log BEGIN DELETE FROM rating;"
+        "CREATE TRIGGER wipe AFTER INSERT ON change_log BEGIN DELETE FROM layer_block;"
         " UPDATE project SET title = 'owned'; END",
     ),
-    _project("view.achwb", "a view we never make", "CREATE VIEW leak AS SELECT * FROM rating"),
+    _project("view.achwb", "a view we never make", "CREATE VIEW leak AS SELECT * FROM layer_block"),
     BadFile(
-        "virtual-table.achwb", "an fts5 table in place of rating", _virtual_rating, PROJECT_COMMANDS
+        "virtual-table.achwb",
+        "an fts5 table in place of the ratings",
+        _virtual_rating,
+        PROJECT_COMMANDS,
     ),
     _project("extra-column.achwb", "a column we never make", "ALTER TABLE evidence ADD x TEXT"),
     _project("extra-index.achwb", "an index we never make", "CREATE INDEX ix_x ON evidence(title)"),
@@ -159,7 +160,10 @@ ROUND_TWO: tuple[BadFile, ...] = (
     # Damaged values.
     _project("blob-title.achwb", "a BLOB title", "UPDATE project SET title = X'00ff10'"),
     _project(
-        "blob-rationale.achwb", "a BLOB rationale", f"UPDATE rating SET rationale = X'00' {_FIRST}"
+        "blob-rationale.achwb",
+        "a BLOB rationale",
+        "INSERT INTO rationale VALUES ((SELECT min(id) FROM analyst),"
+        " (SELECT min(id) FROM evidence), (SELECT min(id) FROM hypothesis), X'00')",
     ),
     _project("tags-5.achwb", "tags of '5'", f"UPDATE evidence SET tags = '5' {_FIRST_EVIDENCE}"),
     _project(
@@ -179,9 +183,9 @@ ROUND_TWO: tuple[BadFile, ...] = (
     _project("next-id-abc.achwb", "next_id of 'abc'", "UPDATE project SET next_id = 'abc'"),
     _project(
         "code-300.achwb",
-        "a rating code 300 with next_id past 2^20",
+        "a rating code 127 with next_id past 2^20",
         "UPDATE project SET next_id = 2000000",
-        f"UPDATE rating SET code = 300 {_FIRST}",
+        f"UPDATE layer_block SET codes = X'7F' || substr(codes, 2) {_FIRST}",
     ),
     _project(
         "override-missing.achwb",

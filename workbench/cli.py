@@ -246,7 +246,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         project = pf.project
         result = project_sensitivity(project, _layer_of(project, args))
         if args.json:
-            say_json(sensitivity_report(project, result))
+            say_json(sensitivity_report(project, result, all_flips=args.all_flips))
         else:
             say_lines(sensitivity_summary(project, result))
     return 0
@@ -419,7 +419,17 @@ COMMANDS: tuple[Command, ...] = (
         "sensitivity",
         "how far the leader depends on single items: leave-one-out, linchpins",
         cmd_sensitivity,
-        (PROJECT, JSON, LAYER),
+        (
+            PROJECT,
+            JSON,
+            arg(
+                "--all-flips",
+                action="store_true",
+                help="list every one-step flip in the JSON "
+                "(default: the smallest that change the leader)",
+            ),
+            LAYER,
+        ),
     ),
     Command(
         "report",

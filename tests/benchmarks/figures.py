@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import bare
 import synthetic
 
 from workbench import __version__
@@ -98,19 +99,8 @@ def create_project_file(path: Path, n_evidence: int, n_hypotheses: int, n_analys
     return path
 
 
-def _read_rating_rows(path: Path) -> int:
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        rows = db.execute(
-            "SELECT evidence_id, hypothesis_id, analyst_id, code FROM rating"
-        ).fetchall()
-    finally:
-        db.close()
-    return len(rows)
-
-
 def _open_and_score(path: Path) -> None:
-    with ProjectFile.open(path) as project_file:
+    with ProjectFile.open(path, read_only=True) as project_file:
         score_project(project_file.project, CONSENSUS)
 
 
@@ -118,44 +108,40 @@ def open_and_score(path: Path, size: str, repeats: int) -> Figure:
     return time_figure(
         f"open + score {size}",
         lambda: _open_and_score(path),
-        lambda: _read_rating_rows(path),
+        lambda: bare.read_and_score(path),
         repeats=repeats,
-        target=2.0,
-        note="baseline: sqlite3 SELECT of every rating row, fetchall",
+        target=1.2,
+        note="read-only open + consensus score; baseline: " + bare.READ_AND_SCORE,
     )
 
 
 def rating_edit(path: Path, edits: int) -> Figure:
-    """One durable rating change through the store vs a bare UPDATE + COMMIT."""
+    """One durable rating change through the store vs the same write done bare, alternated."""
     with ProjectFile.open(path) as project_file:
         project = project_file.project
         analyst = project.analysts[0].id
-        evidence, hypothesis = project.evidence[len(project.evidence) // 2], project.hypotheses[0]
-        ours = []
-        for k in range(edits):
-            rating = Rating.C if k % 2 == 0 else Rating.I
-            edit = SetRating(analyst, evidence.id, hypothesis.id, rating)
-            ours.append(timed(lambda edit=edit: project_file.apply(edit, analyst)))
-    db = sqlite3.connect(path, isolation_level=None)
-    try:
-        # The store's own settings: WAL (persistent in the file) and synchronous FULL.
-        journal = db.execute("PRAGMA journal_mode").fetchone()[0]
-        db.execute("PRAGMA synchronous = FULL")
-        base = []
-        for k in range(edits):
-
-            def update(code: int = 5 if k % 2 == 0 else 3) -> None:
-                db.execute("BEGIN IMMEDIATE")
-                db.execute(
-                    "UPDATE rating SET code = ? WHERE evidence_id = ? AND hypothesis_id = ?"
-                    " AND analyst_id = ?",
-                    (code, evidence.id, hypothesis.id, analyst),
+        ours_cell = project.evidence[len(project.evidence) // 2], project.hypotheses[0]
+        # The baseline writes another cell of the same file, through its own connection.
+        base_cell = project.evidence[len(project.evidence) // 2 + 1], project.hypotheses[0]
+        db = sqlite3.connect(path, isolation_level=None)
+        try:
+            # The store's own settings: WAL (persistent in the file) and synchronous FULL.
+            journal = db.execute("PRAGMA journal_mode").fetchone()[0]
+            db.execute("PRAGMA synchronous = FULL")
+            ours, base = [], []
+            for k in range(edits):
+                rating = Rating.C if k % 2 == 0 else Rating.I
+                edit = SetRating(analyst, ours_cell[0].id, ours_cell[1].id, rating)
+                ours.append(timed(lambda edit=edit: project_file.apply(edit, analyst)))
+                base.append(
+                    timed(
+                        lambda rating=rating: bare.write_rating(
+                            db, project, analyst, base_cell[0].id, base_cell[1].id, int(rating)
+                        )
+                    )
                 )
-                db.execute("COMMIT")
-
-            base.append(timed(update))
-    finally:
-        db.close()
+        finally:
+            db.close()
     value, baseline = statistics.median(ours), statistics.median(base)
     return Figure(
         "one rating edit made durable",
@@ -163,10 +149,33 @@ def rating_edit(path: Path, edits: int) -> Figure:
         "s",
         baseline,
         value / baseline,
-        3.0,
+        1.5,
         "ratio",
-        f"median of {edits}; baseline: sqlite3 UPDATE + COMMIT, journal {journal}, sync FULL",
+        f"median of {edits}, alternated with the baseline; baseline: {bare.WRITE_RATING}, "
+        f"journal {journal}, synchronous FULL",
     )
+
+
+def scoring(n_evidence: int, n_hypotheses: int, repeats: int) -> Figure:
+    """Scoring one layer, whatever BLAS threads the machine has (the default ones here)."""
+    import numpy as np
+
+    from workbench.core.scoring import score
+
+    project = synthetic.make_project(n_evidence, n_hypotheses, 1)
+    codes = project.layer(project.analysts[0].id)
+    weights, active = project.weights(), project.active_mask()
+    flat = codes.ravel().view(np.uint8)
+    figure = time_figure(
+        f"score one {n_evidence:,} x {n_hypotheses} layer",
+        lambda: score(codes, weights, active),
+        lambda: np.bincount(flat, minlength=8),
+        repeats=repeats,
+        target=0.025,
+        note="default BLAS threads; baseline: one numpy pass over the codes (a bincount)",
+    )
+    figure.target_on = "value"
+    return figure
 
 
 # -- the workbook ----------------------------------------------------------------------
@@ -181,10 +190,10 @@ def workbook_import(folder: Path, n_evidence: int, n_hypotheses: int, repeats: i
     return time_figure(
         f"import {n_evidence:,} x {n_hypotheses} workbook",
         lambda: read_matrix(path),
-        lambda: synthetic.read_cells_openpyxl(path),
+        lambda: synthetic.read_cells_calamine(path),
         repeats=repeats,
-        target=0.5,
-        note="baseline: openpyxl read_only, every cell value",
+        target=1.5,
+        note="baseline: bare python-calamine (the reader the importer uses), every cell value",
     )
 
 
@@ -192,8 +201,10 @@ def workbook_export(folder: Path, n_evidence: int, n_hypotheses: int, repeats: i
     from workbench.exchange.xlsx_export import export_xlsx
 
     project = synthetic.make_project(n_evidence, n_hypotheses, 1)
-    rows = synthetic.matrix_rows(project)
     ours_path, base_path = folder / "export ours.xlsx", folder / "export bare.xlsx"
+    export_xlsx(project, ours_path, app_version=__version__)
+    # The baseline writes exactly the cells our export holds (formulas as their text).
+    sheets = synthetic.workbook_cells(ours_path)
 
     def ours() -> None:
         ours_path.unlink(missing_ok=True)
@@ -201,7 +212,7 @@ def workbook_export(folder: Path, n_evidence: int, n_hypotheses: int, repeats: i
 
     def baseline() -> None:
         base_path.unlink(missing_ok=True)
-        synthetic.write_rows_xlsx(rows, base_path)
+        synthetic.write_sheets_xlsx(sheets, base_path)
 
     return time_figure(
         f"export {n_evidence:,} x {n_hypotheses} workbook",
@@ -209,7 +220,49 @@ def workbook_export(folder: Path, n_evidence: int, n_hypotheses: int, repeats: i
         baseline,
         repeats=repeats,
         target=3.0,
-        note="baseline: openpyxl write_only dump of the same matrix cells",
+        note="baseline: bare openpyxl write_only dump of every cell of every sheet our export "
+        "writes (values and formula text; no styles, validation or cached values)",
+    )
+
+
+# -- whole processes -------------------------------------------------------------------
+
+
+def _process(argv: list[str]) -> Callable[[], object]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "QT_QPA_PLATFORM": "offscreen"}
+
+    def run() -> None:
+        subprocess.run(argv, check=True, capture_output=True, env=env, timeout=300)
+
+    return run
+
+
+def _workbench() -> list[str]:
+    """The installed ``workbench`` command (what a user runs), else ``python -m workbench``."""
+    script = Path(sys.executable).parent / "workbench"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "workbench"]
+
+
+def cli_score(example: Path, repeats: int) -> Figure:
+    return time_figure(
+        "workbench score of the example, whole process",
+        _process([*_workbench(), "score", str(example)]),
+        _process([sys.executable, str(HERE / "bare_score.py"), str(example)]),
+        repeats=repeats,
+        target=1.5,
+        note="baseline: a script reading the same file with plain sqlite3 and scoring it with "
+        "workbench.core (bare_score.py), alternated",
+    )
+
+
+def cli_version(repeats: int) -> Figure:
+    return time_figure(
+        "workbench --version, whole process",
+        _process([*_workbench(), "--version"]),
+        _process([sys.executable, "-c", "pass"]),
+        repeats=repeats,
+        target=2.0,
+        note="baseline: python -c pass, alternated",
     )
 
 
@@ -245,29 +298,120 @@ def matrix_paint(path: Path, repeats: int) -> Figure:
     )
 
 
-def peak_memory(path: Path, size: str) -> list[Figure]:
-    """Peak RSS of open + score in a fresh interpreter, absolute and above the imports."""
+def peak_memory(path: Path, size: str, ratings: int) -> Figure:
+    """Peak RSS of open + score in a fresh interpreter, above what its imports take."""
     measured = _run_script("peak_memory.py", str(path))
     imports, peak = measured["imports_mb"], measured["peak_mb"]
-    return [
-        Figure(
-            f"peak memory, open + score {size}",
-            peak,
-            "MB",
-            imports,
-            peak / imports,
-            400.0,
-            "value",
-            "baseline: the interpreter with the same modules imported (VmHWM)",
-        ),
-        Figure(
-            f"memory above imports, open + score {size}",
-            peak - imports,
-            "MB",
-            imports,
-            (peak - imports) / imports,
-            400.0,
-            "value",
-            "peak minus the after-imports baseline",
-        ),
-    ]
+    # The layers themselves are 1 byte a rating; 4 leaves room for a consensus and scoring.
+    budget = 4 * ratings / 2**20 + 100
+    return Figure(
+        f"memory above imports, open + score {size}",
+        peak - imports,
+        "MB",
+        budget,
+        (peak - imports) / budget,
+        budget,
+        "value",
+        f"VmHWM after open + score minus VmHWM after the imports ({imports:.0f} MB), fresh "
+        f"interpreter; baseline and target: 4 bytes x {ratings:,} ratings + 100 MB",
+    )
+
+
+# -- the window -------------------------------------------------------------------------
+
+
+def window_figures(path: Path, size: str, repeats: int) -> list[Figure]:
+    """Key press, layer switch and showing sensitivity, in the real window (offscreen)."""
+    m = _run_script("window.py", str(path), str(repeats))
+    key = Figure(
+        f"rating key press to repainted footer, team consensus, {size}",
+        m["key"],
+        "s",
+        m["key_base"],
+        m["key"] / m["key_base"],
+        1.5,
+        "ratio",
+        f"median of {repeats}, offscreen; value target <= 50 ms; baseline: the same durable "
+        "write done bare (bare.py) + one repaint of the matrix viewport, alternated",
+    )
+    layer = Figure(
+        f"switch the layer shown (consensus <-> analyst), {size}",
+        m["layer"],
+        "s",
+        m["layer_base"],
+        m["layer"] / m["layer_base"],
+        0.1,
+        "value",
+        f"median of {repeats}, until the matrix viewport is repainted; baseline: that repaint",
+    )
+    shown = Figure(
+        f"show the sensitivity view after an edit, {size}",
+        m["sensitivity"],
+        "s",
+        m["sensitivity_base"],
+        m["sensitivity"] / m["sensitivity_base"],
+        1.5,
+        "ratio",
+        "computed off the GUI thread, until on screen; baseline: core sensitivity() of the layer",
+    )
+    return [key, layer, shown]
+
+
+def window_open(path: Path, size: str, repeats: int) -> Figure:
+    m = _run_script("window.py", str(path), str(repeats))
+    figure = Figure(
+        f"open {size} in the window until the matrix is painted",
+        m["open"],
+        "s",
+        m["open_base"],
+        m["open"] / m["open_base"],
+        0.5,
+        "value",
+        f"median of {repeats}; baseline: the bare read and score of the same file (bare.py)",
+    )
+    return figure
+
+
+def startup(example: Path, repeats: int) -> Figure:
+    """Process start to the example's matrix painted: ``workbench EXAMPLE``, offscreen."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="workbench-startup-") as home:
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(sys.path),
+            "QT_QPA_PLATFORM": "offscreen",
+            "WORKBENCH_SMOKE_EXIT_MS": "1",
+            "XDG_CONFIG_HOME": home,
+            "XDG_DATA_HOME": home,
+        }
+
+        def ours() -> None:
+            process = subprocess.Popen(
+                [*_workbench(), str(example)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                text=True,
+            )
+            assert process.stdout is not None
+            try:
+                for line in process.stdout:
+                    if line.startswith("workbench smoke:"):
+                        return
+                raise RuntimeError("the window did not report the project shown")
+            finally:
+                process.kill()
+                process.wait()
+
+        figure = time_figure(
+            "process start to the example's matrix painted",
+            ours,
+            _process([sys.executable, "-c", "pass"]),
+            repeats=repeats,
+            target=1.0,
+            note="workbench EXAMPLE offscreen, until it reports the window shown with the "
+            "project open; baseline: python -c pass, alternated",
+        )
+    figure.target_on = "value"
+    return figure

@@ -24,18 +24,26 @@ import figures  # noqa: E402 - the helpers beside this script
 #: (evidence, hypotheses, analysts) of the project file; (evidence, hypotheses) of the workbook.
 FULL = {
     "project": (10_000, 50, 10),
+    "big project": (50_000, 50, 10),
     "workbook": (5_000, 40),
     "repeats": 3,
     "edits": 51,
     "paints": 21,
+    "processes": 11,
+    "keys": 20,
+    "window project": (5_000, 40),
     "team": (20, 500),
 }
 QUICK = {
     "project": (200, 8, 3),
+    "big project": (400, 8, 3),
     "workbook": (60, 5),
     "repeats": 2,
     "edits": 5,
     "paints": 3,
+    "processes": 2,
+    "keys": 3,
+    "window project": (100, 6),
     "team": (2, 10),
 }
 
@@ -68,6 +76,8 @@ def run(sizes: dict, folder: Path, progress) -> list[figures.Figure]:  # noqa: A
     results = []
     progress("open + score")
     results.append(figures.open_and_score(project_path, size, sizes["repeats"]))
+    progress("scoring")
+    results.append(figures.scoring(n_evidence, n_hypotheses, sizes["repeats"] * 7))
     progress("rating edits")
     results.append(figures.rating_edit(project_path, sizes["edits"]))
     rows, columns = sizes["workbook"]
@@ -77,8 +87,29 @@ def run(sizes: dict, folder: Path, progress) -> list[figures.Figure]:  # noqa: A
     results.append(figures.workbook_export(folder, rows, columns, sizes["repeats"]))
     progress("painting the matrix")
     results.append(figures.matrix_paint(project_path, sizes["paints"]))
+    progress("command line")
+    example = folder / "example.achwb"
+    from workbench.exchange.example import load_example
+    from workbench.store import ProjectFile
+
+    ProjectFile.create(example, load_example()).close()
+    results.append(figures.cli_score(example, sizes["processes"]))
+    results.append(figures.cli_version(sizes["processes"]))
+    progress("the window")
+    results.append(figures.startup(example, sizes["processes"]))
+    results.extend(figures.window_figures(project_path, size, sizes["keys"]))
+    window_e, window_h = sizes["window project"]
+    window_size = f"{window_e:,} x {window_h}"
+    window_path = figures.create_project_file(folder / "window.achwb", window_e, window_h, 1)
+    results.append(figures.window_open(window_path, window_size, 5))
     progress("peak memory")
-    results.extend(figures.peak_memory(project_path, size))
+    results.append(figures.peak_memory(project_path, size, n_evidence * n_hypotheses * n_analysts))
+    big_e, big_h, big_a = sizes["big project"]
+    big_size = f"{big_e:,} x {big_h} x {big_a}"
+    progress(f"building a {big_size} project file")
+    big_path = figures.create_project_file(folder / "big.achwb", big_e, big_h, big_a)
+    results.append(figures.peak_memory(big_path, big_size, big_e * big_h * big_a))
+    big_path.unlink()
     progress("analysts editing at once on a team server (PostgreSQL)")
     import team_server
 

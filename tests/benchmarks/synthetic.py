@@ -105,3 +105,44 @@ def read_cells_openpyxl(path: Path) -> int:
     finally:
         book.close()
     return count
+
+
+def read_cells_calamine(path: Path) -> int:
+    """The bare python-calamine baseline reader (the library the importer uses): every value."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    count = 0
+    try:
+        for name in book.sheet_names:
+            for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False):
+                count += len(row)
+    finally:
+        book.close()
+    return count
+
+
+def workbook_cells(path: Path) -> list[tuple[str, list[list[object]]]]:
+    """Every sheet of a workbook as (name, rows of values), formulas kept as their text."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    try:
+        return [
+            (sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)])
+            for sheet in book.worksheets
+        ]
+    finally:
+        book.close()
+
+
+def write_sheets_xlsx(sheets: list[tuple[str, list[list[object]]]], path: Path) -> None:
+    """The bare-openpyxl baseline writer for many sheets: write-only mode, plain values."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    for name, rows in sheets:
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)

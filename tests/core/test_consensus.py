@@ -217,3 +217,31 @@ def test_an_override_of_a_deleted_row_goes_with_it_and_comes_back_on_undo() -> N
     assert project_consensus(project).shape == (0, 2)
     undo.apply(project)
     assert project_consensus(project).tolist()[0][0] == CC
+
+
+def test_many_layers_take_the_counting_path_with_the_same_rule() -> None:
+    rng = np.random.default_rng(3)
+    layers = [rng.integers(0, len(Rating), (20, 6)).astype(np.int8) for _ in range(45)]
+    got = consensus_codes(layers, (20, 6))
+    for i in range(20):
+        for j in range(6):
+            cell = [Rating(int(layer[i, j])) for layer in layers]
+            assert Rating(int(got[i, j])) == reference_consensus(cell)
+
+
+@given(seed=st.integers(0, 2**32 - 1), n_analysts=st.integers(1, 4))
+def test_the_consensus_of_some_rows_is_those_rows_of_the_whole(seed, n_analysts) -> None:
+    from workbench.core.consensus import project_consensus, project_consensus_rows
+
+    rng = np.random.default_rng(seed)
+    project = Project("rows")
+    project.hypotheses = [Hypothesis(project.new_id(), f"H{j}", "h") for j in range(4)]
+    project.evidence = [Evidence(project.new_id(), f"E{i}", "e") for i in range(9)]
+    for k in range(n_analysts):
+        layer = rng.integers(0, len(Rating), (9, 4)).astype(np.int8)
+        project.add_analyst(Analyst(project.new_id(), f"A{k}"), layer)
+    for i, j in rng.integers(0, [9, 4], (3, 2)).tolist():
+        override = ConsensusOverride(Rating(int(rng.integers(0, len(Rating)))), "by hand")
+        project.overrides[(project.evidence[i].id, project.hypotheses[j].id)] = override
+    rows = np.unique(rng.integers(0, 9, 4))
+    assert np.array_equal(project_consensus_rows(project, rows), project_consensus(project)[rows])

@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from workbench.core.ratings import Level, Rating, evidence_weight
-from workbench.core.scoring import diagnosticity, posteriors, rank_hypotheses, score
+from workbench.core.scoring import (
+    diagnosticity,
+    likelihood_table,
+    posteriors,
+    rank_hypotheses,
+    score,
+)
 
 R = Rating
 LOW, MED, HIGH = 1 / math.sqrt(2), 1.0, math.sqrt(2)
@@ -189,3 +195,85 @@ def test_excluding_an_item_equals_deleting_it(m):
     b = score(codes[active], weights[active], np.ones(int(active.sum()), dtype=bool))
     for name in ("weighted_inconsistency", "consistency", "normalized", "posterior"):
         np.testing.assert_allclose(getattr(a, name), getattr(b, name), atol=1e-9)
+
+
+# -- the histogram scoring against the plain formulas ---------------------------------------
+
+
+def _reference_scores(codes, weights, active, priors):
+    """The spec's formulas written out cell by cell in numpy (the pre-issue-12 code)."""
+    v = np.where(codes >= Rating.II, codes.astype(float) - int(Rating.N), 0.0)
+    scored = codes >= Rating.II
+    counted = scored & active[:, None]
+    against = np.where(counted, np.maximum(0.0, -v), 0.0)
+    support = np.where(counted, np.maximum(0.0, v), 0.0)
+    wi, con = weights @ against, weights @ support
+    count = scored.sum(axis=1)
+    safe = np.maximum(count, 1)
+    mean = (v.sum(axis=1) / safe)[:, None]
+    var = (((v - mean) ** 2) * scored).sum(axis=1) / safe
+    diag = np.where(count >= 2, np.sqrt(var), 0.0)
+    log_l = np.log(likelihood_table())[codes]
+    log_prior = np.log(priors) if priors is not None else np.full(codes.shape[1], 0.0)
+    log_post = log_prior + np.where(active, weights, 0.0) @ log_l
+    post = np.exp(log_post - log_post.max())
+    return against.sum(axis=0), wi, con, diag, post / post.sum()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    shape=st.tuples(st.integers(0, 30), st.integers(1, 8)),
+    seed=st.integers(0, 2**32 - 1),
+    with_priors=st.booleans(),
+)
+def test_histogram_scoring_equals_the_cell_by_cell_formulas(shape, seed, with_priors):
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, len(Rating), shape).astype(np.int8)
+    weights = rng.choice([0.5, 1 / np.sqrt(2), 1.0, np.sqrt(2), 2.0], shape[0])
+    active = rng.random(shape[0]) < 0.8
+    priors = rng.dirichlet(np.ones(shape[1])) if with_priors else None
+    got = score(codes, weights, active, priors)
+    inc, wi, con, diag, post = _reference_scores(codes, weights, active, priors)
+    assert np.allclose(got.inconsistency, inc)
+    assert np.allclose(got.weighted_inconsistency, wi)
+    assert np.allclose(got.consistency, con)
+    assert np.allclose(got.diagnosticity, diag)
+    assert np.allclose(got.posterior, post)
+    assert np.allclose(got.weighted_diagnosticity, weights * diag)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 25), st.integers(1, 7)),
+    seed=st.integers(0, 2**32 - 1),
+    n_updates=st.integers(1, 12),
+    with_priors=st.booleans(),
+)
+def test_scores_kept_up_to_date_row_by_row_equal_a_full_recompute(
+    shape, seed, n_updates, with_priors
+):
+    from workbench.core.scoring import ScoreTracker
+
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, len(Rating), shape).astype(np.int8)
+    weights = rng.choice([0.5, 1 / np.sqrt(2), 1.0, np.sqrt(2), 2.0], shape[0])
+    active = rng.random(shape[0]) < 0.8
+    priors = rng.dirichlet(np.ones(shape[1])) if with_priors else None
+    tracker = ScoreTracker(codes, weights, active, priors)
+    for _ in range(n_updates):
+        rows = np.unique(rng.integers(0, shape[0], rng.integers(1, 4)))
+        new = rng.integers(0, len(Rating), (len(rows), shape[1])).astype(np.int8)
+        codes[rows] = new
+        got = tracker.update_rows(rows, new)
+        full = score(codes, weights, active, priors)
+        assert np.array_equal(got.rank, full.rank)
+        assert np.array_equal(got.inconsistency, full.inconsistency)
+        for name in (
+            "weighted_inconsistency",
+            "consistency",
+            "normalized",
+            "posterior",
+            "diagnosticity",
+            "weighted_diagnosticity",
+        ):
+            assert np.allclose(getattr(got, name), getattr(full, name), atol=1e-9), name

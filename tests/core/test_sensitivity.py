@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import numpy as np
 import pytest
@@ -11,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.core.change_my_mind import change_my_mind
-from workbench.core.ratings import Rating
+from workbench.core.model import Analyst, Evidence, Hypothesis, Project
+from workbench.core.ratings import Level, Rating
 from workbench.core.scoring import score
 from workbench.core.sensitivity import (
     Totals,
@@ -241,15 +241,13 @@ def test_cell_contributions_sum_to_the_scores():
     assert np.allclose(cells_.inconsistency.sum(axis=0), scores.inconsistency)
 
 
-def test_thousand_by_twenty_is_well_under_a_second():
+def test_thousand_by_twenty_covers_every_active_item():
+    # How fast is a benchmark figure (tests/benchmarks/run.py), not a timed test.
     rng = np.random.default_rng(3)
     codes = rng.integers(0, 7, size=(1000, 20)).astype(np.int8)
     weights = rng.choice(WEIGHTS, 1000)
     active = rng.random(1000) > 0.05
-    started = time.perf_counter()
     result = sensitivity(codes, weights, active)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.5, f"sensitivity of 1,000 x 20 took {elapsed:.3f} s"
     assert result.excluded_rows.size == active.sum()
 
 
@@ -269,3 +267,31 @@ def test_the_json_document_of_the_example_case():
     active_codes = [e.code for e in project.evidence if e.active]
     assert [x["evidence"] for x in report["leave_one_out"]] == active_codes
     assert set(report["leave_one_out"][0]) == {"evidence", "leader", "margin"}
+
+
+def test_the_json_lists_at_most_the_smallest_flips_that_change_the_leader():
+    from workbench.core.sensitivity import FLIP_LIMIT, leader_changing_flips
+
+    rng = np.random.default_rng(11)
+    project = Project("tight race")
+    project.hypotheses = [Hypothesis(project.new_id(), f"H{j}", "h") for j in range(1, 4)]
+    project.evidence = [
+        Evidence(project.new_id(), f"E{i}", "e", credibility=list(Level)[i % 3])
+        for i in range(1, 121)
+    ]
+    # Two hypotheses tied but for one item: many single steps change the leader.
+    layer = np.full((120, 3), int(Rating.N), dtype=np.int8)
+    layer[:, 2] = Rating.II
+    layer[0, 1] = Rating.I
+    layer[rng.integers(0, 120, 30), 0] = Rating.C
+    project.add_analyst(Analyst(project.new_id(), "A"), layer)
+    result = project_sensitivity(project)
+    changing = leader_changing_flips(project, result)
+    assert changing.size > FLIP_LIMIT
+    report = sensitivity_report(project, result)
+    assert report["flips_total"] == changing.size and not report["flips_complete"]
+    assert len(report["flips"]) == FLIP_LIMIT
+    weights = project.weights()[result.cell_rows[changing]]
+    assert np.all(np.diff(weights) >= 0)  # smallest first
+    full = sensitivity_report(project, result, all_flips=True)
+    assert len(full["flips"]) == result.cell_rows.size and full["flips_complete"]

@@ -6,11 +6,15 @@
 its tables on an empty file and the rows are inserted with plain SQL, the
 way release 1 laid them out (no consensus overrides, no change kind).
 ``schema2.achwb`` is what release 2 wrote: the current code writes the
-project, then the columns schema 3 added are dropped and the file is stamped
-schema 2 (exactly what schema 2's mapping made). ``schema3.achwb`` is
-written by the current code. tests/store checks that all open, with the
-contents listed here, and that older ones are migrated.
-Existing files are replaced: only run this when a schema is released.
+project in schema 3's layout (below), then the columns schema 3 added are
+dropped and the file is stamped schema 2 (exactly what schema 2's mapping
+made). ``schema3.achwb`` is what
+release 3 wrote: the current code writes the project, then its rating blocks
+and rationales are turned back into schema 3's one-row-per-cell ``rating``
+table. ``schema4.achwb`` is written by the current code. tests/store checks
+that all open, with the contents listed here, and that older ones are
+migrated. Existing files are replaced: only run this when a schema is
+released (``python make_schema_files.py schema4.achwb`` writes one file).
 """
 
 from __future__ import annotations
@@ -46,6 +50,29 @@ HERE = Path(__file__).resolve().parent
 SCHEMA1_UID = "5c4e3a1b2d6f48e0a9b7c1d2e3f40501"
 SCHEMA2_UID = "5c4e3a1b2d6f48e0a9b7c1d2e3f40502"
 SCHEMA3_UID = "5c4e3a1b2d6f48e0a9b7c1d2e3f40503"
+SCHEMA4_UID = "5c4e3a1b2d6f48e0a9b7c1d2e3f40504"
+
+#: Schema 3's rating table, as release 3 created it (SQLite keeps the text verbatim).
+_SCHEMA3_RATING_PARTS = (
+    "evidence_id INTEGER NOT NULL",
+    "hypothesis_id INTEGER NOT NULL",
+    "analyst_id INTEGER NOT NULL",
+    "code INTEGER NOT NULL",
+    "rationale TEXT",
+    "CONSTRAINT pk_rating PRIMARY KEY (evidence_id, hypothesis_id, analyst_id)",
+    "CONSTRAINT ck_rating_code_range CHECK (code BETWEEN 0 AND 6)",
+    "CONSTRAINT fk_rating_evidence_id_evidence FOREIGN KEY(evidence_id)"
+    " REFERENCES evidence (id) ON DELETE CASCADE",
+    "CONSTRAINT fk_rating_hypothesis_id_hypothesis FOREIGN KEY(hypothesis_id)"
+    " REFERENCES hypothesis (id) ON DELETE CASCADE",
+    "CONSTRAINT fk_rating_analyst_id_analyst FOREIGN KEY(analyst_id)"
+    " REFERENCES analyst (id) ON DELETE CASCADE",
+)
+SCHEMA3_RATING = (
+    "CREATE TABLE rating (\n\t" + ", \n\t".join(_SCHEMA3_RATING_PARTS) + "\n)\n WITHOUT ROWID\n\n",
+    "CREATE INDEX ix_rating_with_rationale ON rating (analyst_id, evidence_id, hypothesis_id)"
+    " WHERE rationale IS NOT NULL",
+)
 
 
 def _schema1(path: Path) -> None:
@@ -102,7 +129,7 @@ def _schema1(path: Path) -> None:
 
 def sample_project(schema: int = 2) -> Project:
     """The project kept in schemaN.achwb (every kind of entity, two analysts)."""
-    uid = SCHEMA2_UID if schema == 2 else SCHEMA3_UID
+    uid = {2: SCHEMA2_UID, 3: SCHEMA3_UID}.get(schema, SCHEMA4_UID)
     project = Project(f"Schema {schema} sample", "Who did it?", "Current file", uid=uid)
     if schema >= 3:
         project.classification = "OFFICIAL-SENSITIVE"
@@ -142,7 +169,7 @@ def sample_project(schema: int = 2) -> Project:
 
 
 def _schema2(path: Path) -> None:
-    _current(path, sample_project(2))
+    _as_schema3(path, sample_project(2))
     db = sqlite3.connect(path)
     with db:
         for column in ("classification", "time_horizon", "notes"):
@@ -154,7 +181,45 @@ def _schema2(path: Path) -> None:
 
 
 def _schema3(path: Path) -> None:
-    _current(path, sample_project(3))
+    _as_schema3(path, sample_project(3))
+
+
+def _as_schema3(path: Path, project: Project) -> None:
+    """``project`` written by the current code, then laid out as release 3 did."""
+    _current(path, project)
+    with ProjectFile.open(path, read_only=True) as project_file:
+        stored = project_file.project
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("PRAGMA foreign_keys = OFF")
+        for statement in SCHEMA3_RATING:
+            db.execute(statement)
+        cells = {}
+        for analyst in stored.analysts:
+            layer = stored.layers[analyst.id]
+            for i, evidence in enumerate(stored.evidence):
+                for j, hypothesis in enumerate(stored.hypotheses):
+                    if layer[i, j]:
+                        cells[(evidence.id, hypothesis.id, analyst.id)] = int(layer[i, j])
+        for a, e, h in stored.rationales:
+            cells.setdefault((e, h, a), 0)
+        db.executemany(
+            "INSERT INTO rating VALUES (?, ?, ?, ?, ?)",
+            [
+                (e, h, a, code, stored.rationales.get((a, e, h)))
+                for (e, h, a), code in sorted(cells.items())
+            ],
+        )
+        db.execute("DROP TABLE layer_block")
+        db.execute("DROP TABLE rationale")
+        db.execute("UPDATE alembic_version SET version_num = 'schema3'")
+    db.execute("PRAGMA user_version = 3")
+    db.execute("VACUUM")
+    db.close()
+
+
+def _schema4(path: Path) -> None:
+    _current(path, sample_project(4))
 
 
 def _current(path: Path, project: Project) -> None:
@@ -171,12 +236,15 @@ def _current(path: Path, project: Project) -> None:
     db.close()
 
 
-def main() -> int:
+def main(names: list[str] | None = None) -> int:
     for name, make in (
         ("schema1.achwb", _schema1),
         ("schema2.achwb", _schema2),
         ("schema3.achwb", _schema3),
+        ("schema4.achwb", _schema4),
     ):
+        if names and name not in names:
+            continue
         path = HERE / name
         path.unlink(missing_ok=True)
         make(path)
@@ -185,4 +253,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

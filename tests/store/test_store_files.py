@@ -14,6 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
+from workbench.core.edits import UpdateProject
 from workbench.core.errors import ProjectFileError
 from workbench.core.ratings import Rating
 from workbench.store import SCHEMA_VERSION, NewerSchema, NotAProject, ProjectFile
@@ -208,7 +209,7 @@ def test_schema1_opens_read_only_without_changing_anything(tmp_path):
     assert _folder_snapshot(tmp_path) == before
 
 
-@pytest.mark.parametrize("schema", [2, 3])
+@pytest.mark.parametrize("schema", [2, 3, 4])
 def test_released_file_opens_with_its_contents(tmp_path, schema):
     path = tmp_path / "current.achwb"
     shutil.copy(DATA / f"schema{schema}.achwb", path)
@@ -216,12 +217,15 @@ def test_released_file_opens_with_its_contents(tmp_path, schema):
         project = project_file.project
         assert project.title == f"Schema {schema} sample"
         assert project.uid == f"5c4e3a1b2d6f48e0a9b7c1d2e3f4050{schema}"
-        if schema == 3:
+        if schema == SCHEMA_VERSION:
             assert project_file.backup is None
+        else:  # upgraded in place, the released file kept next to it
+            assert project_file.backup == tmp_path / f"current.achwb.bak-schema{schema}"
+            assert project_file.backup.read_bytes() == (DATA / f"schema{schema}.achwb").read_bytes()
+        if schema >= 3:
             assert project.classification == "OFFICIAL-SENSITIVE"
             assert (project.time_horizon, project.notes) == ("through 2021", "Kept in tests/data")
-        else:  # upgraded in place, the released file kept next to it
-            assert project_file.backup == tmp_path / "current.achwb.bak-schema2"
+        else:
             assert (project.classification, project.time_horizon, project.notes) == ("", "", "")
         ann, bo = (a.id for a in project.analysts)
         e1, e2 = (e.id for e in project.evidence)
@@ -314,13 +318,42 @@ def test_the_script_still_makes_the_files_kept_in_tests_data(tmp_path, same_proj
     folder.mkdir()
     script.HERE = folder
     assert script.main() == 0
-    for name in ("schema1.achwb", "schema2.achwb", "schema3.achwb"):
+    for name in ("schema1.achwb", "schema2.achwb", "schema3.achwb", "schema4.achwb"):
         with (
             ProjectFile.open(folder / name, read_only=True) as made,
             ProjectFile.open(DATA / name, read_only=True) as kept,
         ):
             assert same_project(made.project, kept.project)
             assert [r.label for r in made.change_log()] == [r.label for r in kept.change_log()]
+
+
+def test_a_current_file_opens_read_only_in_place_leaving_the_folder_as_it_was(
+    tmp_path, full_project, same_project
+):
+    path = tmp_path / "current.achwb"
+    project = full_project()
+    ProjectFile.create(path, project).close()
+    before = _folder_snapshot(tmp_path)
+    with ProjectFile.open(path, read_only=True) as project_file:
+        # In place: the connection reads the file itself, not an in-memory copy.
+        assert project_file._raw is not None
+        file_name = project_file._raw.execute("PRAGMA database_list").fetchone()[2]
+        assert Path(file_name) == path
+        assert same_project(project_file.project, project)
+        project_file.change_log()
+        project_file.get_setting("anything")
+        assert _folder_snapshot(tmp_path) == before
+    assert _folder_snapshot(tmp_path) == before
+
+
+def test_a_file_being_edited_opens_read_only_with_the_edits_so_far(tmp_path, full_project):
+    path = tmp_path / "busy.achwb"
+    with ProjectFile.create(path, full_project()) as editing:
+        editing.apply(UpdateProject({"title": "edited"}))
+        with ProjectFile.open(path, read_only=True) as viewing:
+            assert viewing.project.title == "edited"
+        assert (tmp_path / "busy.achwb.lock").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy.achwb"]
 
 
 def test_the_project_file_is_a_project_store(tmp_path, full_project):

@@ -70,7 +70,7 @@ def test_its_own_hot_journal_is_rolled_back_in_a_copy(tmp_path: Path) -> None:
         "db.execute('PRAGMA cache_size = 2')\n"
         "db.execute('BEGIN')\n"
         "db.execute(\"UPDATE project SET title = 'half done'\")\n"
-        "db.execute('UPDATE rating SET rationale = hex(randomblob(500))')\n"
+        "db.execute('UPDATE evidence SET notes = hex(randomblob(500))')\n"
         "os._exit(0)\n"
     )
     subprocess.run([sys.executable, "-c", script, str(path)], check=True)

@@ -247,7 +247,7 @@ def test_a_failed_save_rolls_back_and_restores_the_project(
             raise sqlite3.OperationalError("database or disk is full")
 
         # The third part of the batch fails after two parts were applied and written.
-        monkeypatch.setattr(persist_module.matrix, "insert_block", disk_full)
+        monkeypatch.setattr(persist_module.matrix, "insert_rationales", disk_full)
         batch = Batch(
             (
                 SetRating(a[0], e[0], h[0], Rating.CC, "sure"),

@@ -23,6 +23,7 @@ from workbench.ui.analysis.milestones_view import (
     MilestonesView,
 )
 from workbench.ui.analysis.sensitivity_view import SensitivityView
+from workbench.ui.analysis.steps_guide import StepsGuide
 from workbench.ui.analysis.timeline_view import ANNOTATE_SETTING, TimelineView
 
 
@@ -38,6 +39,8 @@ def shown(widget, qtbot, size=(1000, 560)):  # noqa: ANN001, ANN201
     widget.resize(*size)
     widget.show()
     qtbot.waitExposed(widget)
+    if isinstance(widget, SensitivityView):  # computed off the GUI thread
+        qtbot.waitUntil(lambda: widget.result is not None and not widget.busy, timeout=5000)
     return widget
 
 
@@ -91,7 +94,7 @@ def test_tornado_bar_selects_the_row_in_the_main_window(
     assert main_window.files.open_path(path)
     main_window.show_dock("sensitivity")
     view = main_window.views["sensitivity"]
-    qtbot.waitUntil(lambda: view.bars and view.plot.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: bool(view.bars) and view.plot.isVisible(), timeout=5000)
     qtbot.wait(50)
     k = next(
         k
@@ -295,4 +298,26 @@ def test_a_hidden_sensitivity_view_catches_up_when_shown(document, qtbot):
     assert view.result is before  # nothing computed while nobody looks
     view.show()
     qtbot.waitExposed(view)
-    assert view.result is not before and view.result.leader == 1
+    qtbot.waitUntil(lambda: view.result is not before and not view.busy, timeout=5000)
+    assert view.result.leader == 1
+
+
+def test_views_in_the_analysis_area_refresh_only_when_their_tab_is_shown(main_window, qtbot):
+    """Issue 11's tabbed area and issue 12's WhenShown: a page behind another tab
+    only notes it is stale, and catches up as its tab is brought to the front."""
+    main_window.show_dock("steps")
+    steps = main_window.view_of("steps", StepsGuide)
+    timeline = main_window.view_of("timeline", TimelineView)
+    bayes = main_window.view_of("bayes", BayesView)
+    qtbot.waitUntil(lambda: steps.isVisible() and not steps.when_shown.stale, timeout=5000)
+    assert not timeline.isVisible() and not bayes.isVisible()
+    document = main_window.document
+    e1 = document.project.evidence_by_code("E1")
+    document.do(document.rating_edit(document.project.evidence.index(e1), 1, Rating.N))
+    # Behind their tabs: noted as stale, not refreshed.
+    qtbot.waitUntil(lambda: timeline.when_shown.stale and bayes.when_shown.stale, timeout=5000)
+    main_window.show_dock("timeline")
+    qtbot.waitUntil(lambda: timeline.isVisible() and not timeline.when_shown.stale, timeout=5000)
+    assert bayes.when_shown.stale
+    main_window.show_dock("bayes")
+    qtbot.waitUntil(lambda: bayes.isVisible() and not bayes.when_shown.stale, timeout=5000)

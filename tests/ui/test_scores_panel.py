@@ -86,16 +86,19 @@ def test_switch_to_posterior_by_clicking(panel, document, qtbot):
     assert "Lower is more likely" in panel.caption.text()
 
 
-def test_a_rating_change_reorders_the_bars_live(panel, document):
+def test_a_rating_change_reorders_the_bars_live(panel, document, qtbot):  # noqa: ANN001
     project = document.project
     analyst = project.analysts[0].id
     h3 = project.hypotheses[2].id
     for evidence in project.evidence:
         document.do(SetRating(analyst, evidence.id, h3, II))
+    # Redrawn a moment after the burst of edits, once.
+    qtbot.waitUntil(lambda: not panel.when_shown.stale, timeout=3000)
     assert panel.bar_labels()[-1].startswith("H3:")
     assert panel.bar_labels()[0].startswith("H1:")
     assert panel.table_model.index(0, 1).data() == "H1"
     document.undo_stack.undo()
+    qtbot.waitUntil(lambda: not panel.when_shown.stale, timeout=3000)
     assert panel.bar_values()[-1] == pytest.approx(
         float(np.sort(document.scores.weighted_inconsistency)[-1])
     )
@@ -104,6 +107,7 @@ def test_a_rating_change_reorders_the_bars_live(panel, document):
 def test_a_renamed_hypothesis_shows_its_new_title(panel, document):
     h1 = document.project.hypotheses[0]
     document.do(UpdateHypothesis(h1.id, {"title": "Lightning strike"}))
+    panel.refresh()  # what the coalescing timer does a moment later
     assert "H1: Lightning strike" in panel.bar_labels()
 
 

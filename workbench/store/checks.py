@@ -17,8 +17,7 @@ from workbench.core.errors import ProjectFileError
 from workbench.store import schema_check
 from workbench.store.connection import file_uri
 from workbench.store.errors import NewerSchema, NotAProject
-from workbench.store.migrate import REVISIONS
-from workbench.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from workbench.store.format import APPLICATION_ID, REVISIONS, SCHEMA_VERSION
 
 _MAGIC = b"SQLite format 3\x00"
 
@@ -39,6 +38,7 @@ REQUIRED_TABLES = {
     1: _SCHEMA1_TABLES,
     2: _SCHEMA1_TABLES | {"consensus_override"},
     3: _SCHEMA1_TABLES | {"consensus_override"},
+    4: (_SCHEMA1_TABLES - {"rating"}) | {"consensus_override", "layer_block", "rationale"},
 }
 
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import StaticPool
+if TYPE_CHECKING:  # SQLAlchemy is imported only to edit, create or upgrade a file
+    from sqlalchemy import Engine
 
 
 def has_sidecars(path: Path) -> bool:
@@ -62,6 +62,9 @@ def make_engine(
     Migrations pass ``foreign_keys=False``: Alembic's batch mode copies and
     drops tables, which must not cascade.
     """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import StaticPool
+
     engine = create_engine("sqlite+pysqlite://", creator=connect, poolclass=StaticPool)
 
     @event.listens_for(engine, "connect")

@@ -1,127 +1,133 @@
-"""Ratings between the ``rating`` table and the Project's numpy layers, in bulk.
+"""Ratings between the ``layer_block`` table and the Project's numpy layers, in bulk.
 
-A 10,000 x 50 project rated by ten analysts has five million ratings. They
-are never turned into Python objects: loading streams the DBAPI cursor
-straight into a numpy record array and scatters it into the int8 layers with
-fancy indexing; saving takes ``np.nonzero`` of each layer and feeds the rows
-to ``executemany`` in chunks, sorted by the table's key so SQLite appends to
-its B-tree instead of splitting pages. Only non-blank ratings are stored
-(plus blank cells that carry a rationale).
+A 10,000 x 50 project rated by ten analysts has five million ratings. Each
+analyst's int8 layer is stored cut into blocks of evidence rows: the block
+of an evidence item is its id >> BLOCK_BITS, so it never moves when rows are
+reordered, and a block row holds the ids of its evidence and hypotheses next
+to the codes (row by row, one byte each). Opening reads a few hundred blobs
+instead of millions of rows, and scatters them into the layers with one
+fancy-indexed assignment per column layout: about the cost of reading the
+bytes. A rating edit rewrites the one block it falls in (a few KB).
+
+Every structural edit keeps the blocks exact (a block lists exactly the
+project's evidence in it and the project's hypotheses), so anything else in a
+block is damage and refused on open. Rationales live in their own table.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import numpy as np
 
 from workbench.core.limits import MAX_TEXT_CHARS
 from workbench.core.model import Project
-from workbench.core.ratings import RATING_SCALE, Rating
+from workbench.core.ratings import RATING_SCALE
 
-_RATING_RECORD = np.dtype([("e", np.int64), ("h", np.int64), ("a", np.int64), ("c", np.int8)])
-_PACKED_RECORD = np.dtype([("k", np.int64)])
-#: Bits per id in a packed rating (3 ids + a 3-bit code fit in 63 bits).
-_ID_BITS = 20
-#: Bits of the rating code in a packed rating, and its range, from the scale.
-_CODE_BITS = RATING_SCALE.code_bits
-_LOWEST, _HIGHEST = RATING_SCALE.lowest_code, RATING_SCALE.highest_code
+#: Evidence ids per block: 2**7. Small enough that an edit rewrites a few KB,
+#: large enough that 10,000 rows are about eighty blobs per analyst.
+BLOCK_BITS = 7
 
-_INSERT = "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code) VALUES (?, ?, ?, ?)"
+_ID = np.dtype("<i8")
+
+_UPSERT_BLOCK = (
+    "INSERT INTO layer_block (analyst_id, block, evidence, hypotheses, codes)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (analyst_id, block) DO UPDATE SET"
+    " evidence = excluded.evidence, hypotheses = excluded.hypotheses, codes = excluded.codes"
+)
 _UPSERT_RATIONALE = (
-    "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code, rationale)"
-    " VALUES (?, ?, ?, 0, ?)"
-    " ON CONFLICT (evidence_id, hypothesis_id, analyst_id)"
+    "INSERT INTO rationale (analyst_id, evidence_id, hypothesis_id, rationale)"
+    " VALUES (?, ?, ?, ?) ON CONFLICT (analyst_id, evidence_id, hypothesis_id)"
     " DO UPDATE SET rationale = excluded.rationale"
 )
 
-#: Evidence rows per executemany chunk when saving whole layers.
-_CHUNK_ROWS = 2000
-
 
 class CorruptRatings(ValueError):
-    """Ratings that do not fit the project (unknown ids or codes)."""
+    """Ratings that do not fit the project (unknown ids or codes, a block of the wrong shape)."""
 
 
-def _positions(ids: list[int], wanted: np.ndarray) -> np.ndarray:
-    """The position in ``ids`` of each id in ``wanted`` (-1 where it is not there).
-
-    A binary search over the sorted ids, not a table as long as the largest
-    id: ids are never reused, so a damaged (or long-lived) file may have ids
-    in the hundreds of millions, and a table that long would take gigabytes.
-    """
-    if not ids:
-        return np.full(len(wanted), -1, dtype=np.int64)
-    known = np.asarray(ids, dtype=np.int64)
-    order = np.argsort(known, kind="stable")
-    ordered = known[order]
-    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
-    return np.where(ordered[at] == wanted, order[at], -1)
+def _ids(items: Iterable[object]) -> np.ndarray:
+    return np.asarray([item.id for item in items], dtype=np.int64)  # type: ignore[attr-defined]
 
 
-def _read_ratings(raw: sqlite3.Connection, id_limit: int) -> np.ndarray:
-    """All rating rows as a record array with fields e, h, a, c.
+def _index_of(ids: np.ndarray, size: int) -> np.ndarray:
+    """Lookup table id -> position (-1 where the id is not in ``ids``)."""
+    table = np.full(size, -1, dtype=np.int64)
+    table[ids] = np.arange(len(ids))
+    return table
 
-    When every id fits in 20 bits, SQLite packs each row into one integer:
-    one Python int per rating instead of a four-item tuple roughly halves
-    the time spent crossing from SQLite to numpy.
-    """
-    if id_limit <= 1 << _ID_BITS:
-        mask = (1 << _ID_BITS) - 1
-        # A code or id outside its bits would spill into its neighbour and load
-        # as some other valid rating (code 9 as NA): such rows come back as -1.
-        cursor = raw.execute(
-            f"SELECT CASE WHEN code BETWEEN {_LOWEST} AND {_HIGHEST}"
-            f" AND evidence_id BETWEEN 0 AND {mask} AND hypothesis_id BETWEEN 0 AND {mask}"
-            f" AND analyst_id BETWEEN 0 AND {mask}"
-            f" THEN (((evidence_id << {_ID_BITS}) | hypothesis_id) << {_ID_BITS + _CODE_BITS})"
-            f" | (analyst_id << {_CODE_BITS}) | code ELSE -1 END FROM rating"
-        )
-        packed = np.fromiter(cursor, dtype=_PACKED_RECORD)["k"]
-        if (packed < 0).any():
-            raise CorruptRatings("a rating has a code or id out of range")
-        records = np.empty(len(packed), dtype=_RATING_RECORD)
-        records["c"] = packed & ((1 << _CODE_BITS) - 1)
-        records["a"] = (packed >> _CODE_BITS) & mask
-        records["h"] = (packed >> (_ID_BITS + _CODE_BITS)) & mask
-        records["e"] = packed >> (2 * _ID_BITS + _CODE_BITS)
-        return records
-    # Checked in SQL: a code of 300 would not fit the int8 field it is read into.
-    cursor = raw.execute(
-        "SELECT evidence_id, hypothesis_id, analyst_id,"
-        f" CASE WHEN code BETWEEN 0 AND {int(Rating.CC)} THEN code ELSE -1 END FROM rating"
-    )
-    try:
-        return np.fromiter(cursor, dtype=_RATING_RECORD)
-    except (TypeError, ValueError, OverflowError):
-        raise CorruptRatings("a rating has an id that is not a whole number") from None
+
+def _id_array(blob: object, what: str, size: int) -> np.ndarray:
+    if not isinstance(blob, bytes) or len(blob) % _ID.itemsize:
+        raise CorruptRatings(f"a rating block's {what} list is damaged")
+    ids = np.frombuffer(blob, dtype=_ID)
+    if len(ids) and (ids.min() < 0 or ids.max() >= size):
+        raise CorruptRatings("a rating refers to something not in the project")
+    return ids
 
 
 def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarray]:
-    """Every analyst's layer, read in one pass over the rating table."""
-    records = _read_ratings(raw, project.next_id)
+    """Every analyst's layer, read from the blocks in one pass.
+
+    The blocks' bytes are gathered first and checked and scattered as whole
+    arrays: a few numpy calls per column layout, not per block.
+    """
+    evidence, hypotheses = _ids(project.evidence), _ids(project.hypotheses)
     analysts = [a.id for a in project.analysts]
-    shape = (len(analysts), len(project.evidence), len(project.hypotheses))
-    stack = np.zeros(shape, dtype=np.int8)
-    if len(records):
-        rows = _positions([e.id for e in project.evidence], records["e"])
-        cols = _positions([h.id for h in project.hypotheses], records["h"])
-        layer = _positions(analysts, records["a"])
-        codes = records["c"]
-        if (rows < 0).any() or (cols < 0).any() or (layer < 0).any():
-            raise CorruptRatings("a rating refers to something not in the project")
-        if (codes < _LOWEST).any() or (codes > _HIGHEST).any():
+    # Sized by the ids in use, not next_id: a file may claim a next id near the limit,
+    # and an id in a block beyond every known one is simply not in the project.
+    known = [int(ids.max()) for ids in (evidence, hypotheses) if len(ids)]
+    size = max([*known, *analysts, 0]) + 1
+    row_of, col_of = _index_of(evidence, size), _index_of(hypotheses, size)
+    layer_of = {aid: k for k, aid in enumerate(analysts)}
+    stack = np.zeros((len(analysts), len(evidence), len(hypotheses)), dtype=np.int8)
+    #: Per column layout (nearly always one): layer, block, evidence ids and codes of each block.
+    groups: dict[bytes, tuple[list[int], list[int], list[bytes], list[bytes]]] = {}
+    cursor = raw.execute("SELECT analyst_id, block, evidence, hypotheses, codes FROM layer_block")
+    for analyst_id, block, evidence_blob, hypothesis_blob, codes in cursor:
+        layer = layer_of.get(analyst_id)
+        if layer is None:
+            raise CorruptRatings("a rating refers to an analyst not in the project")
+        if not (
+            isinstance(evidence_blob, bytes)
+            and isinstance(hypothesis_blob, bytes)
+            and isinstance(codes, bytes)
+            and isinstance(block, int)
+            and len(evidence_blob) % _ID.itemsize == 0
+            and len(codes) * _ID.itemsize
+            == len(evidence_blob) // _ID.itemsize * len(hypothesis_blob)
+        ):
+            raise CorruptRatings("a rating block is damaged")
+        layers, blocks, id_blobs, code_blobs = groups.setdefault(hypothesis_blob, ([], [], [], []))
+        layers.append(layer)
+        blocks.append(block)
+        id_blobs.append(evidence_blob)
+        code_blobs.append(codes)
+    for hypothesis_blob, (layers, blocks, id_blobs, code_blobs) in groups.items():
+        cols = col_of[_id_array(hypothesis_blob, "hypothesis", size)]
+        if (cols < 0).any():
+            raise CorruptRatings("a rating refers to a hypothesis not in the project")
+        ids = _id_array(b"".join(id_blobs), "evidence", size)
+        counts = [len(blob) // _ID.itemsize for blob in id_blobs]
+        rows = row_of[ids]
+        if (rows < 0).any() or (ids >> BLOCK_BITS != np.repeat(blocks, counts)).any():
+            raise CorruptRatings("a rating refers to evidence not in the project")
+        if len(cols) == 0 or len(rows) == 0:
+            continue
+        codes = np.frombuffer(b"".join(code_blobs), dtype=np.int8).reshape(-1, len(cols))
+        if codes.min() < RATING_SCALE.lowest_code or codes.max() > RATING_SCALE.highest_code:
             raise CorruptRatings("a rating code is out of range")
-        stack[layer, rows, cols] = codes
+        layer_index = np.repeat(np.asarray(layers, dtype=np.int64), counts)
+        if np.array_equal(cols, np.arange(len(hypotheses))):
+            stack[layer_index, rows] = codes
+        else:
+            stack[layer_index[:, None], rows[:, None], cols[None, :]] = codes
     return {aid: stack[k] for k, aid in enumerate(analysts)}
 
 
 def load_rationales(raw: sqlite3.Connection) -> dict[tuple[int, int, int], str]:
-    cursor = raw.execute(
-        "SELECT analyst_id, evidence_id, hypothesis_id, rationale FROM rating"
-        " WHERE rationale IS NOT NULL"
-    )
+    cursor = raw.execute("SELECT analyst_id, evidence_id, hypothesis_id, rationale FROM rationale")
     rationales = {}
     for a, e, h, text in cursor:
         if not isinstance(text, str) or len(text) > MAX_TEXT_CHARS:
@@ -130,59 +136,82 @@ def load_rationales(raw: sqlite3.Connection) -> dict[tuple[int, int, int], str]:
     return rationales
 
 
-def _block_rows(
-    project: Project, analyst_ids: Iterable[int], rows: np.ndarray, cols: np.ndarray
-) -> Iterator[tuple[int, int, int, int]]:
-    """(evidence, hypothesis, analyst, code) of the non-blank cells of a block, key-sorted."""
-    evidence_ids = np.asarray([project.evidence[r].id for r in rows.tolist()], dtype=np.int64)
-    hypothesis_ids = np.asarray([project.hypotheses[c].id for c in cols.tolist()], dtype=np.int64)
-    for start in range(0, len(rows), _CHUNK_ROWS):
-        parts = []
-        chunk = rows[start : start + _CHUNK_ROWS]
-        for aid in analyst_ids:
-            grid = project.layers[aid][np.ix_(chunk, cols)]
-            r, c = np.nonzero(grid)
-            e = evidence_ids[start + r]
-            h = hypothesis_ids[c]
-            parts.append((e, h, np.full(len(r), aid, dtype=np.int64), grid[r, c]))
-        if not parts:
-            return
-        e, h, a, codes = (np.concatenate(column) for column in zip(*parts, strict=True))
-        order = np.lexsort((a, h, e))
-        yield from zip(
-            e[order].tolist(),
-            h[order].tolist(),
-            a[order].tolist(),
-            codes[order].astype(np.int64).tolist(),
-            strict=True,
-        )
+# -- writing ---------------------------------------------------------------------------
 
 
-def insert_block(
+def _blocks(
+    project: Project, analyst_ids: Iterable[int], evidence_ids: Iterable[int] | None
+) -> tuple[list[tuple[int, int, bytes, bytes, bytes]], list[tuple[int, int]]]:
+    """(rows to upsert, (analyst, block) keys to delete) for the blocks wanted.
+
+    ``evidence_ids`` None means every block of each analyst.
+    """
+    evidence = _ids(project.evidence)
+    hypothesis_blob = _ids(project.hypotheses).astype(_ID).tobytes()
+    blocks_of = evidence >> BLOCK_BITS
+    if evidence_ids is None:
+        wanted = np.unique(blocks_of)
+    else:
+        wanted = np.unique(np.asarray(list(evidence_ids), dtype=np.int64) >> BLOCK_BITS)
+    order = np.argsort(blocks_of, kind="stable")
+    sorted_blocks = blocks_of[order]
+    starts = np.searchsorted(sorted_blocks, wanted, side="left")
+    stops = np.searchsorted(sorted_blocks, wanted, side="right")
+    upserts, deletes = [], []
+    for aid in analyst_ids:
+        layer = project.layers[aid]
+        for block, start, stop in zip(wanted.tolist(), starts, stops, strict=True):
+            if start == stop:
+                deletes.append((aid, block))
+                continue
+            rows = order[start:stop]
+            upserts.append(
+                (
+                    aid,
+                    block,
+                    evidence[rows].astype(_ID).tobytes(),
+                    hypothesis_blob,
+                    np.ascontiguousarray(layer[rows], dtype=np.int8).tobytes(),
+                )
+            )
+    return upserts, deletes
+
+
+def write_blocks(
     raw: sqlite3.Connection,
     project: Project,
-    analyst_ids: list[int],
-    rows: np.ndarray | None = None,
-    cols: np.ndarray | None = None,
+    analyst_ids: Iterable[int],
+    evidence_ids: Iterable[int] | None = None,
 ) -> None:
-    """Insert the ratings and rationales of a block of the matrix (default: all of it).
+    """Make the blocks of ``evidence_ids`` (default: all) match the project's layers."""
+    analyst_ids = list(analyst_ids)
+    if evidence_ids is None:
+        raw.executemany(
+            "DELETE FROM layer_block WHERE analyst_id = ?", ((aid,) for aid in analyst_ids)
+        )
+    upserts, deletes = _blocks(project, analyst_ids, evidence_ids)
+    raw.executemany("DELETE FROM layer_block WHERE analyst_id = ? AND block = ?", deletes)
+    raw.executemany(_UPSERT_BLOCK, upserts)
 
-    The block must have no rows in the table yet (a new row, column or analyst).
-    """
-    if rows is None:
-        rows = np.arange(len(project.evidence))
-    if cols is None:
-        cols = np.arange(len(project.hypotheses))
-    raw.executemany(_INSERT, _block_rows(project, analyst_ids, rows, cols))
-    evidence_ids = {project.evidence[r].id for r in rows.tolist()}
-    hypothesis_ids = {project.hypotheses[c].id for c in cols.tolist()}
-    wanted = set(analyst_ids)
+
+def insert_rationales(
+    raw: sqlite3.Connection,
+    project: Project,
+    *,
+    analyst_id: int | None = None,
+    evidence_id: int | None = None,
+    hypothesis_id: int | None = None,
+) -> None:
+    """Write the project's rationales that match every id given (all of them without one)."""
     raw.executemany(
         _UPSERT_RATIONALE,
         (
-            (e, h, a, text)
+            (a, e, h, text)
             for (a, e, h), text in project.rationales.items()
-            if a in wanted and e in evidence_ids and h in hypothesis_ids
+            if text
+            and analyst_id in (None, a)
+            and evidence_id in (None, e)
+            and hypothesis_id in (None, h)
         ),
     )
 
@@ -190,19 +219,20 @@ def insert_block(
 def write_cells(
     raw: sqlite3.Connection, project: Project, cells: Iterable[tuple[int, int, int]]
 ) -> None:
-    """Make the rows of some (analyst, evidence, hypothesis) cells match the project."""
+    """Make the stored rating and rationale of some (analyst, evidence, hypothesis) cells
+    match the project: the blocks they fall in are rewritten."""
+    cells = list(cells)
+    by_analyst: dict[int, set[int]] = {}
     for analyst_id, evidence_id, hypothesis_id in cells:
-        code = int(project.rating(analyst_id, evidence_id, hypothesis_id))
-        rationale = project.rationales.get((analyst_id, evidence_id, hypothesis_id)) or None
-        if code == Rating.BLANK and rationale is None:
-            raw.execute(
-                "DELETE FROM rating WHERE evidence_id = ? AND hypothesis_id = ? AND analyst_id = ?",
-                (evidence_id, hypothesis_id, analyst_id),
-            )
+        by_analyst.setdefault(analyst_id, set()).add(evidence_id)
+        rationale = project.rationales.get((analyst_id, evidence_id, hypothesis_id))
+        if rationale:
+            raw.execute(_UPSERT_RATIONALE, (analyst_id, evidence_id, hypothesis_id, rationale))
         else:
             raw.execute(
-                "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code, rationale)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (evidence_id, hypothesis_id, analyst_id)"
-                " DO UPDATE SET code = excluded.code, rationale = excluded.rationale",
-                (evidence_id, hypothesis_id, analyst_id, code, rationale),
+                "DELETE FROM rationale WHERE analyst_id = ? AND evidence_id = ?"
+                " AND hypothesis_id = ?",
+                (analyst_id, evidence_id, hypothesis_id),
             )
+    for analyst_id, evidence_ids in by_analyst.items():
+        write_blocks(raw, project, [analyst_id], evidence_ids)

@@ -23,9 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbench.core.errors import ProjectFileError
 from workbench.store.connection import connect_file, has_sidecars, make_engine
 from workbench.store.files import fsync_file, new_temp_file, publish
-
-#: Alembic revision id of each schema version.
-REVISIONS = {1: "schema1", 2: "schema2", 3: "schema3"}
+from workbench.store.format import REVISIONS
 
 
 def _config(connection: Connection) -> Any:

@@ -18,7 +18,6 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
 from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
@@ -182,16 +181,18 @@ def _add_evidence(edit: AddEvidence, inverse: Edit, unit: Unit) -> None:
         insert(EvidenceRow), [rows.evidence_values(project.evidence[index], index)]
     )
     _positions(unit, EvidenceRow, project.evidence, index + 1, len(project.evidence))
-    matrix.insert_block(unit.raw, project, list(project.layers), rows=np.array([index]))
+    matrix.write_blocks(unit.raw, project, list(project.layers), [edit.evidence.id])
+    matrix.insert_rationales(unit.raw, project, evidence_id=edit.evidence.id)
     _write_overrides(unit, edit.evidence.id, None)
 
 
 @persist.register
 def _remove_evidence(edit: RemoveEvidence, inverse: Edit, unit: Unit) -> None:
     assert isinstance(inverse, AddEvidence)
-    # Ratings and overrides go with it (ON DELETE CASCADE).
+    # Rationales and overrides go with it (ON DELETE CASCADE); its block is rewritten.
     unit.session.execute(delete(EvidenceRow).where(EvidenceRow.id == edit.evidence_id))
     _positions(unit, EvidenceRow, unit.project.evidence, inverse.index, len(unit.project.evidence))
+    matrix.write_blocks(unit.raw, unit.project, list(unit.project.layers), [edit.evidence_id])
 
 
 @persist.register
@@ -219,7 +220,10 @@ def _add_hypothesis(edit: AddHypothesis, inverse: Edit, unit: Unit) -> None:
         insert(HypothesisRow), [rows.hypothesis_values(project.hypotheses[index], index)]
     )
     _positions(unit, HypothesisRow, project.hypotheses, index + 1, len(project.hypotheses))
-    matrix.insert_block(unit.raw, project, list(project.layers), cols=np.array([index]))
+    # Blocks without this column read it as blank: rewrite them only if it has ratings.
+    if any(layer[:, index].any() for layer in project.layers.values()):
+        matrix.write_blocks(unit.raw, project, list(project.layers))
+    matrix.insert_rationales(unit.raw, project, hypothesis_id=edit.hypothesis.id)
     _write_overrides(unit, None, edit.hypothesis.id)
     if edit.milestones:
         restored = {m.id for _, m in edit.milestones}
@@ -237,9 +241,11 @@ def _add_hypothesis(edit: AddHypothesis, inverse: Edit, unit: Unit) -> None:
 @persist.register
 def _remove_hypothesis(edit: RemoveHypothesis, inverse: Edit, unit: Unit) -> None:
     assert isinstance(inverse, AddHypothesis)
-    # Ratings, overrides and milestones go with it (ON DELETE CASCADE).
+    # Rationales, overrides and milestones go with it (ON DELETE CASCADE); the blocks
+    # are rewritten without its column, so a block never lists a hypothesis not in the file.
     unit.session.execute(delete(HypothesisRow).where(HypothesisRow.id == edit.hypothesis_id))
     project = unit.project
+    matrix.write_blocks(unit.raw, project, list(project.layers))
     _positions(unit, HypothesisRow, project.hypotheses, inverse.index, len(project.hypotheses))
     if inverse.milestones:
         _positions(unit, MilestoneRow, project.milestones, 0, len(project.milestones))
@@ -317,12 +323,13 @@ def _update_milestone(edit: UpdateMilestone, inverse: Edit, unit: Unit) -> None:
 def _add_analyst(edit: AddAnalyst, inverse: Edit, unit: Unit) -> None:
     analysts = unit.project.analysts
     _insert_listed(unit, AnalystRow, analysts, edit.analyst.id, rows.analyst_values)
-    matrix.insert_block(unit.raw, unit.project, [edit.analyst.id])
+    matrix.write_blocks(unit.raw, unit.project, [edit.analyst.id])
+    matrix.insert_rationales(unit.raw, unit.project, analyst_id=edit.analyst.id)
 
 
 @persist.register
 def _remove_analyst(edit: RemoveAnalyst, inverse: Edit, unit: Unit) -> None:
-    # Their ratings go with them (ON DELETE CASCADE).
+    # Their blocks and rationales go with them (ON DELETE CASCADE).
     _delete_listed(unit, AnalystRow, unit.project.analysts, edit.analyst_id)
 
 

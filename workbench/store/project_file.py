@@ -5,7 +5,9 @@ the change in one transaction before it returns, so a crash loses at most the
 edit being made. Opening checks the file read-only first (see
 :mod:`workbench.store.checks`), takes the ``.lock`` sidecar, migrates an
 older schema after backing the file up, and loads everything into a core
-Project.
+Project with plain ``sqlite3`` (:mod:`workbench.store.reader`). SQLAlchemy is
+imported only to create, upgrade or edit a file: a read-only open, which is
+what every command that only looks at a project does, never needs it.
 """
 
 from __future__ import annotations
@@ -14,35 +16,28 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Engine, delete, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from workbench.core.edits import Edit
 from workbench.core.errors import ProjectFileError
 from workbench.core.model import Project
 from workbench.core.storage import ProjectStore
-from workbench.store import changelog, checks, migrate, sidecars, snapshot
+from workbench.store import changelog, checks, reader, sidecars
 from workbench.store.changelog import ChangeRecord
-from workbench.store.connection import connect_file, make_engine, use_wal
+from workbench.store.connection import connect_file
 from workbench.store.errors import FileInUse, NotAProject, ReadOnlyFile
 from workbench.store.files import fsync_file, fsync_folder, new_temp_file, publish
+from workbench.store.format import APPLICATION_ID, SCHEMA_VERSION
 from workbench.store.lock import ProjectLock, live_holder
 from workbench.store.matrix import CorruptRatings
-from workbench.store.persist import Unit, apply_and_persist, undo_applied
-from workbench.store.schema import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    Base,
-    ProjectRow,
-    SettingRow,
-)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 
 def _reason(error: BaseException) -> str:
@@ -69,13 +64,20 @@ class ProjectFile:
         self,
         path: Path,
         project: Project,
-        engine: Engine,
+        connection: Engine | sqlite3.Connection,
         lock: ProjectLock | None,
         backup: Path | None = None,
     ) -> None:
         self.path = path
         self.project = project
-        self._engine: Engine | None = engine
+        # Editing goes through an SQLAlchemy engine (one connection); a read-only
+        # file is a plain sqlite3 connection, on the file itself.
+        self._engine: Engine | None = None
+        self._raw: sqlite3.Connection | None = None
+        if isinstance(connection, sqlite3.Connection):
+            self._raw = connection
+        else:
+            self._engine = connection
         self._lock = lock
         self._mutex = threading.RLock()
         #: project.next_id as the file holds it (the in-memory one runs ahead of it).
@@ -130,6 +132,13 @@ class ProjectFile:
 
     @staticmethod
     def _build(path: Path, project: Project, replace: bool = False) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.orm import Session
+
+        from workbench.store import migrate, snapshot
+        from workbench.store.connection import make_engine
+        from workbench.store.schema import Base
+
         tmp = new_temp_file(path.parent, path.name)
         try:
             # A new file nobody else sees yet: foreign keys are checked once at the
@@ -168,41 +177,71 @@ class ProjectFile:
     def open(cls, path: str | os.PathLike[str], read_only: bool = False) -> ProjectFile:
         """Open an existing project; raises a ProjectFileError saying why it cannot be.
 
-        ``read_only=True`` takes no lock and never writes: the project is read
-        into an in-memory snapshot (an older file is upgraded there only), it
-        does not follow later changes by whoever edits the file, and
-        :meth:`apply` refuses edits.
+        ``read_only=True`` takes no lock and never writes: the file is read in
+        place (``mode=ro``; ``immutable`` when no journal says someone is
+        writing, so no ``-wal`` or ``-shm`` is left behind), the project is
+        loaded once and does not follow later changes, and :meth:`apply`
+        refuses edits. An older file is upgraded in an in-memory copy only.
         """
         path = Path(path).absolute()
         checks.check_header(path)
         with sidecars.verified_copy(path) as replayed:
             version = checks.inspect_file(path, replayed)
             if read_only:
-                return cls._open_read_only(path, replayed or path, version)
+                raw = cls._viewing_connection(path, replayed, version)
+                try:
+                    project = cls._load(path, raw)
+                except BaseException:
+                    raw.close()
+                    raise
+                return cls(path, project, raw, None)
+        from workbench.store import migrate
+
         lock = ProjectLock(path)
         try:
             backup = migrate.migrate_file(path, version) if version < SCHEMA_VERSION else None
             engine = cls._editing_engine(path)
-            return cls(path, cls._load(path, engine), engine, lock, backup)
+            try:
+                with engine.connect() as connection:
+                    driver = connection.connection.driver_connection
+                    assert isinstance(driver, sqlite3.Connection)
+                    project = cls._load(path, driver)
+            except BaseException:
+                engine.dispose()
+                raise
+            return cls(path, project, engine, lock, backup)
         except BaseException:
             lock.release()
             raise
 
-    @classmethod
-    def _open_read_only(cls, path: Path, source: Path, version: int) -> ProjectFile:
+    @staticmethod
+    def _viewing_connection(path: Path, replayed: Path | None, version: int) -> sqlite3.Connection:
+        """The file itself, read in place; an in-memory copy when it must be upgraded
+        or when its leftover journal was replayed into a private copy (``replayed``)."""
+        if version >= SCHEMA_VERSION and replayed is None:
+            try:
+                return connect_file(path, read_only=True)
+            except sqlite3.Error as error:
+                raise NotAProject(path, str(error)) from None
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from workbench.store import migrate
+
         try:
-            memory = migrate.snapshot_in_memory(source, version)
+            return migrate.snapshot_in_memory(replayed or path, version)
         except sqlite3.DatabaseError as error:
             raise NotAProject(path, str(error)) from None
         except (SQLAlchemyError, ProjectFileError) as error:
             raise ProjectFileError(
                 f"{path} could not be upgraded for viewing ({_reason(error)})"
             ) from None
-        engine = make_engine(lambda: memory, read_only=True)
-        return cls(path, cls._load(path, engine), engine, None)
 
     @staticmethod
     def _editing_engine(path: Path) -> Engine:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from workbench.store.connection import make_engine, use_wal
+
         engine = make_engine(lambda: connect_file(path, read_only=False), read_only=False)
         try:
             use_wal(engine)
@@ -214,15 +253,19 @@ class ProjectFile:
         return engine
 
     @staticmethod
-    def _load(path: Path, engine: Engine) -> Project:
+    def _load(path: Path, raw: sqlite3.Connection) -> Project:
         try:
-            with Session(bind=engine) as session, session.begin():
-                return snapshot.load_project(session)
-        except (DBAPIError, sqlite3.DatabaseError) as error:
-            engine.dispose()
+            return reader.load_project(raw)
+        except sqlite3.DatabaseError as error:
             raise NotAProject(path, _reason(error)) from None
-        except (snapshot.MissingProject, CorruptRatings, ValueError, KeyError) as error:
-            engine.dispose()
+        except (
+            reader.MissingProject,
+            CorruptRatings,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+        ) as error:
             raise NotAProject(path, f"its contents are damaged: {error}") from None
 
     # -- editing ----------------------------------------------------------------
@@ -232,9 +275,25 @@ class ProjectFile:
         return self._lock is None
 
     def _session(self) -> Session:
+        from sqlalchemy.orm import Session
+
         if self._engine is None:
             raise ProjectFileError(f"{self.path} is closed")
         return Session(bind=self._engine)
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The open file's sqlite3 connection, for a few plain SELECTs."""
+        with self._mutex:
+            if self._raw is not None:
+                yield self._raw
+            elif self._engine is not None:
+                with self._engine.connect() as connection:
+                    raw = connection.connection.driver_connection
+                    assert isinstance(raw, sqlite3.Connection)
+                    yield raw
+            else:
+                raise ProjectFileError(f"{self.path} is closed")
 
     def apply(self, edit: Edit, analyst_id: int | None = None) -> Edit:
         """Apply ``edit`` to :attr:`project` and store it durably; returns the inverse.
@@ -246,6 +305,12 @@ class ProjectFile:
         """
         if self.read_only:
             raise ReadOnlyFile(self.path)
+        from sqlalchemy import update
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from workbench.store.persist import Unit, apply_and_persist, undo_applied
+        from workbench.store.schema import ProjectRow
+
         with self._mutex:
             label = edit.label(self.project)
             analyst = next((a.name for a in self.project.analysts if a.id == analyst_id), None)
@@ -262,7 +327,7 @@ class ProjectFile:
                         session.execute(
                             update(ProjectRow).where(ProjectRow.id == 1).values(next_id=next_id)
                         )
-                    changelog.record(session, when, analyst, label, type(edit).__name__)
+                    changelog.record(unit.raw, when, analyst, label, type(edit).__name__)
                 self._stored_next_id = next_id
             except (SQLAlchemyError, sqlite3.Error, OSError) as error:
                 if unit is not None:
@@ -280,28 +345,31 @@ class ProjectFile:
     # -- settings, log, copies ----------------------------------------------------------
 
     def get_setting(self, key: str, default: Any = None) -> Any:
-        with self._mutex, self._session() as session, session.begin():
-            text = session.scalar(select(SettingRow.value).where(SettingRow.key == key))
+        with self._reading() as raw:
+            text = reader.read_setting(raw, key)
         return default if text is None else json.loads(text)
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a small JSON-able value; ``None`` removes the setting."""
         if self.read_only:
             raise ReadOnlyFile(self.path)
+        from workbench.store.snapshot import raw_connection
+
         with self._mutex, self._session() as session, session.begin():
+            raw = raw_connection(session)
             if value is None:
-                session.execute(delete(SettingRow).where(SettingRow.key == key))
+                raw.execute("DELETE FROM setting WHERE key = ?", (key,))
                 return
-            text = json.dumps(value)
-            statement = sqlite_insert(SettingRow).values(key=key, value=text)
-            session.execute(
-                statement.on_conflict_do_update(index_elements=["key"], set_={"value": text})
+            raw.execute(
+                "INSERT INTO setting (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
             )
 
     def change_log(self, limit: int = 200) -> list[ChangeRecord]:
         """The latest ``limit`` changes, newest first."""
-        with self._mutex, self._session() as session, session.begin():
-            return changelog.read(session, limit)
+        with self._reading() as raw:
+            return changelog.read(raw, limit)
 
     def save_copy(self, path: str | os.PathLike[str]) -> None:
         """Write a complete, self-contained copy of the project to ``path``.
@@ -316,26 +384,23 @@ class ProjectFile:
         holder = live_holder(target)
         if holder is not None:
             raise FileInUse(target, holder)
-        with self._mutex:
-            if self._engine is None:
-                raise ProjectFileError(f"{self.path} is closed")
-            with self._engine.connect() as connection:
-                raw = connection.connection.driver_connection
-                assert isinstance(raw, sqlite3.Connection)
-                staging = target.with_name(f".{target.name}.copy")
+        from workbench.store import migrate
+
+        with self._reading() as raw:
+            staging = target.with_name(f".{target.name}.copy")
+            staging.unlink(missing_ok=True)
+            try:
+                migrate.copy_database(raw, staging)
+                for leftover in ("-wal", "-shm", "-journal"):
+                    target.with_name(target.name + leftover).unlink(missing_ok=True)
+                os.replace(staging, target)
+                fsync_folder(target.parent)
+            except OSError as error:
+                raise ProjectFileError(
+                    f"{target} could not be written ({error.strerror})"
+                ) from None
+            finally:
                 staging.unlink(missing_ok=True)
-                try:
-                    migrate.copy_database(raw, staging)
-                    for leftover in ("-wal", "-shm", "-journal"):
-                        target.with_name(target.name + leftover).unlink(missing_ok=True)
-                    os.replace(staging, target)
-                    fsync_folder(target.parent)
-                except OSError as error:
-                    raise ProjectFileError(
-                        f"{target} could not be written ({error.strerror})"
-                    ) from None
-                finally:
-                    staging.unlink(missing_ok=True)
 
     # -- closing ------------------------------------------------------------------
 
@@ -345,6 +410,9 @@ class ProjectFile:
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
+            if self._raw is not None:
+                self._raw.close()
+                self._raw = None
             if self._lock is not None:
                 self._lock.release()
 

@@ -10,7 +10,7 @@ any SQLite browser.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.core.dates import PartialDate
 from workbench.core.model import (
@@ -25,14 +25,16 @@ from workbench.core.model import (
     Source,
 )
 from workbench.core.ratings import Level, Rating
-from workbench.store.schema import (
-    AnalystRow,
-    ConsensusOverrideRow,
-    EvidenceRow,
-    HypothesisRow,
-    MilestoneRow,
-    SourceRow,
-)
+
+if TYPE_CHECKING:  # the mapping imports SQLAlchemy; reading a file does not need it
+    from workbench.store.schema import (
+        AnalystRow,
+        ConsensusOverrideRow,
+        EvidenceRow,
+        HypothesisRow,
+        MilestoneRow,
+        SourceRow,
+    )
 
 Values = dict[str, Any]
 
@@ -119,21 +121,34 @@ def evidence_values(item: Evidence, position: int) -> Values:
     }
 
 
+#: Stored text -> value, looked up once per row (opening 10,000 rows is on the
+#: path of every command; json and enum lookups by name cost more than the read).
+_LEVELS = {level.name.lower(): level for level in Level}
+_EVIDENCE_TYPES = {kind.value: kind for kind in EvidenceType}
+
+
+def _level(text: str) -> Level:
+    level = _LEVELS.get(text)
+    return level if level is not None else Level[text.upper()]
+
+
 def evidence_from(row: EvidenceRow) -> Evidence:
+    kind = _EVIDENCE_TYPES.get(row.type)
+    # Positional: keyword arguments double the cost of building 10,000 of them.
     return Evidence(
-        id=row.id,
-        code=row.code,
-        title=row.title,
-        description=row.description,
-        type=EvidenceType(row.type),
-        date=PartialDate.parse(row.date) if row.date else None,
-        source_id=row.source_id,
-        locator=row.locator,
-        credibility=Level[row.credibility.upper()],
-        relevance=Level[row.relevance.upper()],
-        active=bool(row.active),
-        tags=_tags(row.code, row.tags),
-        notes=row.notes,
+        row.id,
+        row.code,
+        row.title,
+        row.description,
+        kind if kind is not None else EvidenceType(row.type),
+        PartialDate.parse(row.date) if row.date else None,
+        row.source_id,
+        row.locator,
+        _level(row.credibility),
+        _level(row.relevance),
+        bool(row.active),
+        [] if row.tags == "[]" else _tags(row.code, row.tags),
+        row.notes,
     )
 
 

@@ -3,12 +3,10 @@
 One SQLite file holds one project. The mapping is the single description of
 the current schema: a new file is made from it (``create_all``), the Alembic
 migrations in ``migrations/versions`` bring older files up to it, and a test
-checks the two agree. Ratings live one row per non-blank cell (or blank cell
-with a rationale) in a ``WITHOUT ROWID`` table keyed by evidence first, so
-deleting an evidence row, the most common structural edit, finds its ratings
-through the key instead of scanning millions of rows. Deleting a hypothesis
-or an analyst scans the table instead (about a second at five million
-ratings): rare edits, not worth a second index as big as the table.
+checks the two agree. Ratings (schema 4) are stored as each analyst's int8
+layer cut into blocks of evidence rows, one blob per block (see
+:mod:`workbench.store.matrix`), so opening reads them at the disk's speed;
+rationales, which are few, have a table of their own.
 """
 
 from __future__ import annotations
@@ -19,25 +17,17 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from workbench.core.ratings import RATING_SCALE
+from workbench.store.format import APPLICATION_ID, PROJECT_SUFFIX, SCHEMA_VERSION
 
-#: The schema this code writes. 1: first release. 2: consensus overrides and
-#: the change log's ``kind`` column. 3: the project's classification marking,
-#: time horizon and notes.
-SCHEMA_VERSION = 3
-
-#: ``PRAGMA application_id`` of every project file ("ACHW"), so a file is
-#: recognised as ours without trusting its name.
-APPLICATION_ID = 0x41434857
-
-PROJECT_SUFFIX = ".achwb"
+__all__ = ["APPLICATION_ID", "PROJECT_SUFFIX", "SCHEMA_VERSION", "Base"]
 
 # Stable constraint names let Alembic batch migrations find and alter them.
 NAMING_CONVENTION = {
@@ -133,35 +123,46 @@ class AnalystRow(Base):
 _CODE_RANGE = f"code BETWEEN {RATING_SCALE.lowest_code} AND {RATING_SCALE.highest_code}"
 
 
-class RatingRow(Base):
-    """One analyst's rating of one cell. Blank cells without a rationale have no row."""
+class LayerBlockRow(Base):
+    """One analyst's ratings of a block of evidence rows (schema 4).
 
-    __tablename__ = "rating"
+    The block holds the evidence whose id >> BLOCK_BITS is ``block``
+    (:mod:`workbench.store.matrix`). ``evidence`` and ``hypotheses`` are the
+    ids of its rows and columns as little-endian int64; ``codes`` the int8
+    Rating values, row by row. Ids are never handed out twice, so a block
+    describes itself whatever order the matrix shows.
+    """
+
+    __tablename__ = "layer_block"
     __table_args__ = (
-        CheckConstraint(_CODE_RANGE, name="code_range"),
-        # Loading reads rationales alone; this partial index makes that cheap.
-        Index(
-            "ix_rating_with_rationale",
-            "analyst_id",
-            "evidence_id",
-            "hypothesis_id",
-            sqlite_where=text("rationale IS NOT NULL"),
-        ),
-        {"sqlite_with_rowid": False},
+        Index("ix_layer_block_analyst_block", "analyst_id", "block", unique=True),
+        CheckConstraint("length(codes) * 64 = length(evidence) * length(hypotheses)", name="shape"),
     )
 
-    evidence_id: Mapped[int] = mapped_column(
-        ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True
-    )
-    hypothesis_id: Mapped[int] = mapped_column(
-        ForeignKey("hypothesis.id", ondelete="CASCADE"), primary_key=True
-    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    analyst_id: Mapped[int] = mapped_column(ForeignKey("analyst.id", ondelete="CASCADE"))
+    block: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[bytes] = mapped_column(LargeBinary)
+    hypotheses: Mapped[bytes] = mapped_column(LargeBinary)
+    codes: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RationaleRow(Base):
+    """An analyst's reason for one rating (schema 4; before, a column of ``rating``)."""
+
+    __tablename__ = "rationale"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
     analyst_id: Mapped[int] = mapped_column(
         ForeignKey("analyst.id", ondelete="CASCADE"), primary_key=True
     )
-    #: The core Rating value (0 blank, 1 NA, 2 II ... 6 CC).
-    code: Mapped[int] = mapped_column(Integer)
-    rationale: Mapped[str | None] = mapped_column(Text, default=None)
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    hypothesis_id: Mapped[int] = mapped_column(
+        ForeignKey("hypothesis.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    rationale: Mapped[str] = mapped_column(Text)
 
 
 class MilestoneRow(Base):

@@ -3,8 +3,12 @@
 The tables are the project file's own (built by the same Alembic
 migrations, see :func:`build_schema`), one schema per project, reached
 through ``search_path``; row values come from :mod:`workbench.store.rows`
-exactly as for a file. When the migrations change the table layout (the
-rating storage, say), this module is the one to follow them.
+exactly as for a file. One difference is deliberate: a file keeps each
+analyst's ratings as blobs of blocks of rows (schema 4), a server keeps one
+``rating`` row per cell, the unit that row-level security grants and that
+analysts rating at once write without touching each other's rows (see
+``schema4_layer_blobs``). When the migrations change the other tables, this
+module is the one to follow them.
 
 Edits are written as what they changed, never as the whole project: the
 entity rows (a few thousand at most) are compared before and after the

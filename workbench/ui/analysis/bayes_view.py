@@ -36,6 +36,7 @@ from workbench.core.ratings import DEFAULT_LIKELIHOODS, SCALE, Rating
 from workbench.reports.content import BAYES_NOTE, bayes_warning, effective_priors
 from workbench.ui.base.dialogs import report
 from workbench.ui.base.document import Document
+from workbench.ui.base.when_shown import WhenShown
 
 LEADER_COLOUR = colours.LEADER
 OTHER_COLOUR = colours.OTHERS
@@ -282,11 +283,14 @@ class BayesView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        document.scoresChanged.connect(self.refresh)
-        document.projectReplaced.connect(self.refresh)
-        document.detailsChanged.connect(self.refresh)
-        document.structureChanged.connect(self.refresh)
-        self.refresh()
+        self.when_shown = WhenShown(
+            self,
+            self.refresh,
+            document.scoresChanged,
+            document.projectReplaced,
+            document.detailsChanged,
+            document.structureChanged,
+        )
 
     def refresh(self) -> None:
         self.priors.reset()

@@ -33,6 +33,7 @@ from workbench.core.model import Hypothesis
 from workbench.core.scoring import MatrixScores
 from workbench.ui.base.document import Document
 from workbench.ui.base.palette import is_dark
+from workbench.ui.base.when_shown import WhenShown
 
 #: The palette of the project: the leading hypothesis, and every other bar.
 LEADER_COLOUR = colours.LEADER
@@ -247,8 +248,11 @@ class ScoresPanel(QWidget):
         layout.addWidget(self.empty_note, 3)
         layout.addWidget(self.table)
 
-        document.scoresChanged.connect(self.refresh)
-        document.projectReplaced.connect(self.refresh)
+        # Redrawn just after the matrix and its footer (a burst of keys redraws once),
+        # and not at all while the dock is hidden.
+        self.when_shown = WhenShown(
+            self, self.refresh, document.scoresChanged, document.projectReplaced, delay_ms=40
+        )
         self._apply_palette()
         self.refresh()
 

@@ -10,6 +10,9 @@ which the main window turns into a selection in the matrix.
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import (
@@ -92,12 +95,20 @@ class SensitivityView(QWidget):
     """Tornado chart, linchpins and "what would change my mind" for the shown layer."""
 
     evidenceSelected = Signal(int)  # noqa: N815 - Qt signal naming
+    #: (result or error, generation) from the worker thread, delivered on the GUI thread.
+    _computed = Signal(object, int)
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("sensitivityView")
         self.document = document
         self.result: SensitivityResult | None = None
+        #: True while a sensitivity is being computed off the GUI thread.
+        self.busy = False
+        # Every change bumps the generation: a result computed before it is dropped.
+        self._generation = 0
+        self._worker = concurrent.futures.ThreadPoolExecutor(1, "workbench-sensitivity")
+        self._computed.connect(self._show_result)
         #: (evidence row, change in lead, changes leader) per bar, top bar first.
         self.bars: list[tuple[int, float, bool]] = []
 
@@ -182,9 +193,10 @@ class SensitivityView(QWidget):
         document.scoresChanged.connect(self._schedule)
         document.projectReplaced.connect(self._schedule)
         document.detailsChanged.connect(self._schedule)
-        self.refresh()
+        self._stale = True  # computed when first shown
 
     def _schedule(self) -> None:
+        self._generation += 1
         if self.isVisible():
             self._timer.start()
         else:
@@ -213,8 +225,32 @@ class SensitivityView(QWidget):
             self.linchpins.set_rows([])
             self.mind.clear()
             return
-        project = doc.project
-        self.result = sensitivity(doc.codes, doc.weights, doc.active)
+        # Computed off the GUI thread on copies (typing goes on meanwhile); shown by
+        # _show_result unless something changed in between.
+        self._generation += 1
+        generation = self._generation
+        codes, weights, active = doc.codes.copy(), doc.weights.copy(), doc.active.copy()
+
+        def compute() -> None:
+            try:
+                outcome: object = sensitivity(codes, weights, active)
+            except Exception as error:  # shown as a bug on the GUI thread
+                outcome = error
+            with contextlib.suppress(RuntimeError):  # the view was closed meanwhile
+                self._computed.emit(outcome, generation)
+
+        self.busy = True
+        self._worker.submit(compute)
+
+    def _show_result(self, outcome: object, generation: int) -> None:
+        if generation != self._generation or not self.document.is_open:
+            return
+        self.busy = False
+        if isinstance(outcome, BaseException):
+            raise outcome
+        assert isinstance(outcome, SensitivityResult)
+        project = self.document.project
+        self.result = outcome
         self.bars = tornado_bars(self.result, MAX_BARS)
         self.summary.setText(
             "<br>".join("• " + _escape(x) for x in sensitivity_sentences(project, self.result))

@@ -23,6 +23,7 @@ from workbench.core import palette as colours
 from workbench.core.steps import HEUER_STEPS, HeuerStep, StepStatus, current_step
 from workbench.ui.base.document import Document
 from workbench.ui.base.palette import is_dark
+from workbench.ui.base.when_shown import WhenShown
 
 ACCENT = colours.LEADER
 DONE_MARK = "\u2713"
@@ -117,9 +118,10 @@ class StepsGuide(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(scroll, 1)
 
-        document.scoresChanged.connect(self.refresh)
-        document.projectReplaced.connect(self.refresh)
-        self.refresh()
+        # Hidden (a tab behind another dock), it re-reads nothing until shown.
+        self.when_shown = WhenShown(
+            self, self.refresh, document.scoresChanged, document.projectReplaced
+        )
 
     def card(self, number: int) -> StepCard:
         return self.cards[number - 1]

@@ -14,7 +14,7 @@ import datetime as dt
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -32,6 +32,7 @@ from workbench.core.timeline import Timeline, project_timeline
 from workbench.reports.charts import SERIES
 from workbench.ui.base.dialogs import show_error
 from workbench.ui.base.document import Document
+from workbench.ui.base.when_shown import WhenShown
 
 #: Project-file setting holding the marked date.
 ANNOTATE_SETTING = "timeline_annotate_date"
@@ -122,12 +123,10 @@ class TimelineView(QWidget):
         layout.addLayout(controls)
         layout.addWidget(splitter, 1)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(120)
-        self._timer.timeout.connect(self.refresh)
-        document.scoresChanged.connect(self._timer.start)
-        document.detailsChanged.connect(self._timer.start)
+        # Coalesces a burst of edits when shown; hidden, it waits until it is.
+        self.when_shown = WhenShown(
+            self, self.refresh, document.scoresChanged, document.detailsChanged, delay_ms=120
+        )
         document.projectReplaced.connect(self._load_annotation)
         self._load_annotation()
 
@@ -142,7 +141,7 @@ class TimelineView(QWidget):
         except BadDate:
             self.annotate = None
         self.mark.setText(str(self.annotate) if self.annotate else "")
-        self.refresh()
+        self.when_shown.request()
 
     def set_annotation(self, date: PartialDate | None) -> None:
         """Mark ``date`` on the chart (None removes the mark) and remember it."""
@@ -166,7 +165,6 @@ class TimelineView(QWidget):
     # -- drawing ---------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self._timer.stop()
         doc = self.document
         if not doc.is_open:
             self.timeline = None

@@ -17,11 +17,12 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench.core import actions
 from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes
+from workbench.core.consensus import project_consensus_rows
 from workbench.core.edits import Edit
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Project
 from workbench.core.ratings import Rating
-from workbench.core.scoring import MatrixScores, score
+from workbench.core.scoring import MatrixScores, ScoreTracker, score
 
 if TYPE_CHECKING:
     from workbench.core.storage import ProjectStore
@@ -102,6 +103,7 @@ class Document(QObject):
         self.scores: MatrixScores = score(self.codes, np.zeros(0), np.zeros(0, dtype=bool))
         self.weights = np.zeros(0)
         self.active = np.zeros(0, dtype=bool)
+        self._tracker: ScoreTracker | None = None
         if project_file is not None:
             self.replace(project_file)
 
@@ -166,8 +168,9 @@ class Document(QObject):
             return
         self._layer = layer
         self._refresh()
+        # Rows and columns stay as they are: the views showing ratings follow
+        # layerChanged, and nothing rebuilds what a structure change would.
         self.layerChanged.emit()
-        self.structureChanged.emit()
         self.scoresChanged.emit()
 
     @property
@@ -232,9 +235,11 @@ class Document(QObject):
             self.errorOccurred.emit(str(error) or type(error).__name__)
             return edit
         change = edit.change()
-        # Ratings alone leave weights and exclusions as they were: no Python loop over
-        # 10,000 evidence items on every key press.
-        self._refresh(evidence_changed=change.structure or change.details)
+        if change.ratings is not None and not (change.structure or change.details):
+            # A key press: only its rows' codes (their consensus) and the score deltas.
+            self._refresh_rows(change.evidence_ids)
+        else:
+            self._refresh(evidence_changed=change.structure or change.details)
         if change.structure:
             self.structureChanged.emit()
         elif change.evidence_ids:
@@ -253,9 +258,27 @@ class Document(QObject):
         if evidence_changed or self.weights.shape[0] != self.codes.shape[0]:
             self.weights = project.weights()
             self.active = project.active_mask()
-        self.scores = score(
+        self._tracker = ScoreTracker(
             self.codes, self.weights, self.active, project.priors(), project.likelihoods
         )
+        self.scores = self._tracker.scores()
+
+    def _refresh_rows(self, evidence_ids: frozenset[int]) -> None:
+        """Recompute what a rating change touches: its rows of the layer on show
+        and the scores' deltas (weights, exclusions and priors are as they were)."""
+        project = self.project
+        if self._tracker is None or self.codes.shape != (
+            len(project.evidence),
+            len(project.hypotheses),
+        ):
+            self._refresh()
+            return
+        rows = np.array(sorted(project.evidence_index(e) for e in evidence_ids), dtype=np.intp)
+        if self._layer == CONSENSUS:
+            self.codes[rows] = project_consensus_rows(project, rows)
+        else:
+            self.codes = project.layer(int(self._layer))
+        self.scores = self._tracker.update_rows(rows, self.codes[rows])
 
     def follow_remote(self, reloaded: bool) -> None:
         """Show what others committed (a team server): re-read cells, or a reloaded project."""

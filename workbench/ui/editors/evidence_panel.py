@@ -179,6 +179,7 @@ class EvidencePanel(QWidget):
         for signal in (document.projectReplaced, document.structureChanged):
             signal.connect(self._reload_clamped)
         document.detailsChanged.connect(self.reload)
+        document.layerChanged.connect(self.reload)  # the rationale shown is the layer's
         document.cellsChanged.connect(lambda first, last: self._cells_changed(first, last))
         self.show_evidence(-1)
 

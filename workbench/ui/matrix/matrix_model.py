@@ -92,11 +92,22 @@ class MatrixModel(QAbstractTableModel):
         self._italic.setItalic(True)
         document.projectReplaced.connect(self._reset)
         document.structureChanged.connect(self._reset)
+        document.layerChanged.connect(self._layer_changed)
         document.cellsChanged.connect(self._cells_changed)
         document.detailsChanged.connect(self._details_changed)
         document.scoresChanged.connect(self._scores_changed)
         if document.is_open:
             self._rebuild()
+
+    def _layer_changed(self) -> None:
+        """Another layer on show: same rows and columns, other ratings and rationales."""
+        if self.sort_key is not SortKey.MATRIX:
+            self._reset()  # the order may follow the scores
+            return
+        self._collect_rationales()
+        if self.row_order.size and self._columns:
+            last = self.index(self.rowCount() - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     # -- order and filter ------------------------------------------------------
 

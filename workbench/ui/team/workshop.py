@@ -202,6 +202,7 @@ class WorkshopWindow(QWidget):
         for signal in (
             document.cellsChanged,
             document.structureChanged,
+            document.layerChanged,
             document.projectReplaced,
             document.detailsChanged,
         ):
