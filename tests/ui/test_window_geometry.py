@@ -85,11 +85,18 @@ def test_a_geometry_saved_on_a_big_screen_is_clamped_to_a_small_one(qapp, tmp_pa
 
 
 def test_present_the_disagreement_view_on_a_projector(main_window, qtbot):  # noqa: ANN001
+    import pyqtgraph as pg
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QLabel, QTableView
 
+    from workbench.core.edits import AddAnalyst
+    from workbench.core.model import Analyst
     from workbench.ui.analysis.area import PRESENT_POINTS
 
+    # A second analyst who disagrees, so the heat map and the list are drawn.
+    document = main_window.document
+    layer = document.project.layer(document.project.analysts[0].id)[::-1].copy()
+    document.do(AddAnalyst(Analyst(document.project.new_id(), "Second analyst"), layer))
     main_window.findChild(QAction, "actionViewDisagreement").trigger()
     main_window.findChild(QAction, "actionPresentAnalysis").trigger()
     dock = main_window.docks["analysis"]
@@ -99,8 +106,21 @@ def test_present_the_disagreement_view_on_a_projector(main_window, qtbot):  # no
     assert dock.width() * dock.height() >= 0.8 * screen.width() * screen.height()
     view = main_window.analysis_area.pages["disagreement"]
     found = [*view.findChildren(QLabel), *view.findChildren(QTableView)]
+    found += [t.horizontalHeader() for t in view.findChildren(QTableView)]
+    assert view.plot.isVisible()
     texts = [w for w in found if w.isVisible()]
     assert texts and min(w.font().pointSizeF() for w in texts) >= PRESENT_POINTS >= 14
+    # The chart's own text (drawn in a graphics scene that ignores widget fonts) grows too.
+    for plot in main_window.analysis_area.findChildren(pg.PlotWidget):
+        for side in ("left", "bottom"):
+            axis = plot.getPlotItem().getAxis(side)
+            assert axis.style["tickFont"].pointSizeF() >= PRESENT_POINTS, (plot, side)
+            if axis.labelText:
+                assert axis.label.boundingRect().height() >= PRESENT_POINTS, (plot, side)
+    heat_map = view.plot.getPlotItem()
+    assert f"{PRESENT_POINTS:g}pt" in heat_map.titleLabel.item.toHtml().replace(" ", "")
     main_window.findChild(QAction, "actionPresentAnalysis").trigger()
     assert not dock.isFloating()
     assert view.font().pointSizeF() < PRESENT_POINTS
+    for side in ("left", "bottom"):
+        assert heat_map.getAxis(side).style["tickFont"].pointSizeF() < PRESENT_POINTS

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QHeaderView,
+    QMainWindow,
+    QScrollArea,
+    QTabWidget,
+    QWidget,
+)
 
 #: A page never gets less height than this: on a short screen its chart keeps
 #: readable labels and the page scrolls a little instead.
@@ -133,6 +141,8 @@ def toggle_present(window: QMainWindow, dock: QDockWidget, area: AnalysisArea) -
     if getattr(area, "presenting", False):
         area.presenting = False  # type: ignore[attr-defined]
         area.setFont(area.normal_font)  # type: ignore[attr-defined]
+        for header, font in area.header_fonts:  # type: ignore[attr-defined]
+            header.setFont(font)
         dock.setFloating(False)
         window.keep_on_screen()  # type: ignore[attr-defined]
         return False
@@ -141,6 +151,11 @@ def toggle_present(window: QMainWindow, dock: QDockWidget, area: AnalysisArea) -
     big = QFont(area.font())
     big.setPointSizeF(max(PRESENT_POINTS, big.pointSizeF() * 1.6))
     area.setFont(big)
+    # Table headers take the platform's header font, not their parent's: enlarge them too.
+    headers = area.findChildren(QHeaderView)
+    area.header_fonts = [(h, QFont(h.font())) for h in headers]  # type: ignore[attr-defined]
+    for header in headers:
+        header.setFont(big)
     dock.show()
     dock.setFloating(True)
     dock.setGeometry(geometry.available_geometry(window))

@@ -34,6 +34,7 @@ from workbench.core.edits import Batch, UpdateHypothesis, UpdateProject
 from workbench.core.errors import WorkbenchError
 from workbench.core.ratings import DEFAULT_LIKELIHOODS, SCALE, Rating
 from workbench.reports.content import BAYES_NOTE, bayes_warning, effective_priors
+from workbench.ui.base.chart_font import follow_widget_font
 from workbench.ui.base.dialogs import report
 from workbench.ui.base.document import Document
 from workbench.ui.base.when_shown import WhenShown
@@ -232,7 +233,7 @@ class BayesView(QWidget):
         for model in (self.priors, self.likelihoods):
             model.problem.connect(lambda error: report(self, error))
 
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = follow_widget_font(pg.PlotWidget(background="w"))
         self.plot.setObjectName("posteriorChart")
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()

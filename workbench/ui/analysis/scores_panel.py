@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from workbench.core import palette as colours
 from workbench.core.model import Hypothesis
 from workbench.core.scoring import MatrixScores
+from workbench.ui.base.chart_font import follow_widget_font
 from workbench.ui.base.document import Document
 from workbench.ui.base.palette import is_dark
 from workbench.ui.base.when_shown import WhenShown
@@ -205,7 +206,7 @@ class ScoresPanel(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setObjectName("scores_caption")
 
-        self.plot = pg.PlotWidget()
+        self.plot = follow_widget_font(pg.PlotWidget())
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()

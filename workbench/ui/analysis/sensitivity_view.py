@@ -42,6 +42,7 @@ from workbench.reports.content import (
     linchpin_reasons,
     sensitivity_sentences,
 )
+from workbench.ui.base.chart_font import follow_widget_font
 from workbench.ui.base.document import Document
 
 FLIP_COLOUR = colours.FLIP
@@ -117,7 +118,7 @@ class SensitivityView(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = follow_widget_font(pg.PlotWidget(background="w"))
         self.plot.setObjectName("tornadoChart")
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()

@@ -30,6 +30,7 @@ from workbench.core import palette as colours
 from workbench.core.dates import BadDate, PartialDate
 from workbench.core.timeline import Timeline, project_timeline
 from workbench.reports.charts import SERIES
+from workbench.ui.base.chart_font import follow_widget_font
 from workbench.ui.base.dialogs import show_error
 from workbench.ui.base.document import Document
 from workbench.ui.base.when_shown import WhenShown
@@ -58,7 +59,7 @@ class TimelineView(QWidget):
         self.timeline: Timeline | None = None
         self.annotate: PartialDate | None = None
 
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = follow_widget_font(pg.PlotWidget(background="w"))
         self.plot.setObjectName("timelineChart")
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.2)

@@ -15,8 +15,15 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -35,6 +42,7 @@ from workbench.core import palette as colours
 from workbench.core.plurals import counted
 from workbench.core.ratings import Rating
 from workbench.core.team import CellDisagreement, TeamAnalysis, analyse_team
+from workbench.ui.base.chart_font import follow_widget_font
 from workbench.ui.base.document import Document
 from workbench.ui.base.palette import RATING_FILL, RATING_TEXT
 from workbench.ui.team.layer_switcher import set_consensus_by_hand
@@ -207,7 +215,7 @@ class DisagreementView(QWidget):
         self.selected: tuple[int, int] | None = None
         self._stale = True
 
-        self.plot = pg.PlotWidget(self, background="w")
+        self.plot = follow_widget_font(pg.PlotWidget(self, background="w"))
         self.plot.setObjectName("spreadHeatMap")
         self.plot.setMinimumHeight(220)
         self.plot.setMenuEnabled(False)
@@ -303,6 +311,12 @@ class DisagreementView(QWidget):
         if self._stale:
             self.refresh()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        # Present mode enlarges the font: fewer evidence labels fit, so draw them again.
+        if event.type() == QEvent.Type.FontChange and self.team is not None:
+            self._draw_heat_map()
+
     def refresh(self) -> None:
         # A hidden dock does no work on every keystroke; it catches up when shown.
         self._stale = not self.isVisible()
@@ -354,8 +368,9 @@ class DisagreementView(QWidget):
             self.image.clear()
         rows, columns = np.nonzero(self.team.disputed)
         self.rings.setData(x=columns.astype(float), y=rows.astype(float))
-        # As many labels as fit the plot's height (about 16 px each), never overlapping.
-        room = max(4, self.plot.height() // 16)
+        # As many labels as fit the plot's height at its font, never overlapping.
+        line = QFontMetrics(self.plot.font()).height() + 2
+        room = max(4, self.plot.height() // line)
         step_y = max(1, -(-len(project.evidence) // room))
         step_x = max(1, len(project.hypotheses) // 30)
         item.getAxis("left").setTicks(
