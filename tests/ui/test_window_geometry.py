@@ -124,3 +124,20 @@ def test_present_the_disagreement_view_on_a_projector(main_window, qtbot):  # no
     assert view.font().pointSizeF() < PRESENT_POINTS
     for side in ("left", "bottom"):
         assert heat_map.getAxis(side).style["tickFont"].pointSizeF() < PRESENT_POINTS
+
+
+def test_the_editor_forms_fit_their_side_dock_on_a_laptop(main_window, qtbot):  # noqa: ANN001
+    """Nothing in the Evidence, Hypothesis or Sources panel is cut off at the right: each
+    form is no wider than the dock that scrolls it (one row of five buttons was)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    main_window.resize(1366, 768)
+    for key in ("evidence", "hypothesis", "sources"):
+        main_window.show_dock(key)
+        dock = main_window.docks[key]
+        qtbot.waitUntil(dock.isVisible, timeout=2000)
+        scrolls = [s for s in dock.findChildren(QScrollArea) if s.widget() is not None]
+        assert scrolls, key
+        for scroll in scrolls:
+            needed = scroll.widget().minimumSizeHint().width()
+            assert needed <= scroll.viewport().width(), (key, needed, scroll.viewport().width())

@@ -14,10 +14,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -35,6 +33,7 @@ from workbench.core.model import Evidence, EvidenceType
 from workbench.core.ratings import Level, Rating
 from workbench.ui.base.document import Document
 from workbench.ui.base.form_fields import CommitTextEdit, StatusLine, apply_edit
+from workbench.ui.editors.buttons import button_grid
 
 
 class EvidencePanel(QWidget):
@@ -119,18 +118,16 @@ class EvidencePanel(QWidget):
         cell_layout.addWidget(self.cell_label)
         cell_layout.addWidget(self.rationale)
 
-        buttons = QHBoxLayout()
-        for name, text, slot in (
-            ("addEvidenceButton", "Add", self.addRequested.emit),
-            ("duplicateEvidenceButton", "Duplicate", self.duplicateRequested.emit),
-            ("deleteEvidenceButton", "Delete", self.deleteRequested.emit),
-            ("moveEvidenceUpButton", "Up", lambda: self._move(-1)),
-            ("moveEvidenceDownButton", "Down", lambda: self._move(1)),
-        ):
-            button = QPushButton(text, self)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+        buttons = button_grid(
+            self,
+            (
+                ("addEvidenceButton", "Add", self.addRequested.emit),
+                ("duplicateEvidenceButton", "Duplicate", self.duplicateRequested.emit),
+                ("deleteEvidenceButton", "Delete", self.deleteRequested.emit),
+                ("moveEvidenceUpButton", "Move up", lambda: self._move(-1)),
+                ("moveEvidenceDownButton", "Move down", lambda: self._move(1)),
+            ),
+        )
 
         inner = QWidget(self)
         layout = QVBoxLayout(inner)

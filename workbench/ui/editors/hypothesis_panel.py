@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -19,6 +18,7 @@ from workbench.core.edits import MoveHypothesis, UpdateHypothesis
 from workbench.core.model import Hypothesis
 from workbench.ui.base.document import Document
 from workbench.ui.base.form_fields import CommitTextEdit, StatusLine, apply_edit
+from workbench.ui.editors.buttons import button_grid
 
 
 def parse_prior(text: str) -> float | None:
@@ -68,18 +68,16 @@ class HypothesisPanel(QWidget):
         )
         self.status = StatusLine(self)
 
-        buttons = QHBoxLayout()
-        for name, text, slot in (
-            ("addHypothesisButton", "Add", self.addRequested.emit),
-            ("duplicateHypothesisButton", "Duplicate", self.duplicateRequested.emit),
-            ("deleteHypothesisButton", "Delete", self.deleteRequested.emit),
-            ("moveHypothesisLeftButton", "Left", lambda: self._move(-1)),
-            ("moveHypothesisRightButton", "Right", lambda: self._move(1)),
-        ):
-            button = QPushButton(text, self)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+        buttons = button_grid(
+            self,
+            (
+                ("addHypothesisButton", "Add", self.addRequested.emit),
+                ("duplicateHypothesisButton", "Duplicate", self.duplicateRequested.emit),
+                ("deleteHypothesisButton", "Delete", self.deleteRequested.emit),
+                ("moveHypothesisLeftButton", "Move left", lambda: self._move(-1)),
+                ("moveHypothesisRightButton", "Move right", lambda: self._move(1)),
+            ),
+        )
         sort = QPushButton("Sort hypotheses by rank", self)
         sort.setObjectName("sortHypothesesButton")
         sort.clicked.connect(self.sortRequested.emit)
