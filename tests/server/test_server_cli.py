@@ -40,6 +40,20 @@ def test_push_then_pull_gives_the_same_project(pushed, tmp_path, capsys, same_pr
     assert (code, err) == (0, "") and facilitator.password not in out
     with ProjectFile.open(path, read_only=True) as a, ProjectFile.open(copy, read_only=True) as b:
         assert same_project(a.project, b.project)
+    # The issue's own measure: the JSON exports of the original, the pulled copy and the
+    # project on the server are identical, byte for byte.
+    exports = []
+    for source, out_name in (
+        (path, "original"),
+        (copy, "pulled"),
+        (facilitator.url(name), "server"),
+    ):
+        out_path = tmp_path / f"{out_name}.json"
+        assert run(capsys, "export", source, out_path)[0] == 0
+        exports.append(out_path.read_bytes())
+    assert exports[0] == exports[1] == exports[2]
+    exported = json.loads(exports[0])
+    assert exported["analysts"] and exported["evidence"] and exported["project_id"]
 
 
 def test_push_refuses_a_name_that_is_taken_unless_forced(pushed, capsys):
