@@ -264,3 +264,52 @@ def test_any_edit_sequence_undoes_exactly(data):
         undo.apply(p)
         # Overrides and milestones of removed rows/columns come back too, in place.
         assert snapshot(p) == states[-1]
+
+
+def test_a_project_cannot_grow_past_the_supported_size_one_add_at_a_time(monkeypatch):
+    """Open and import refuse an oversized project; an Add must not build one either,
+    or the analyst would have a file the workbench then refuses to open."""
+    from workbench.core import limits
+    from workbench.core.errors import BadInput
+
+    p = small_project()
+    monkeypatch.setattr(limits, "MAX_EVIDENCE", len(p.evidence) + 1)
+    monkeypatch.setattr(limits, "MAX_HYPOTHESES", len(p.hypotheses))
+    monkeypatch.setattr(limits, "MAX_ANALYSTS", len(p.analysts))
+    edits.AddEvidence(Evidence(p.new_id(), "E5", "fits"), 4).apply(p)
+    before = copy.deepcopy(p)
+    refused = [
+        edits.AddEvidence(Evidence(p.new_id(), "E6", "one too many"), 5),
+        edits.AddHypothesis(Hypothesis(p.new_id(), "H4", "one too many"), 3),
+        edits.AddAnalyst(Analyst(p.new_id(), "Cy")),
+        # A paste of several rows is a Batch: the row past the limit stops it.
+        edits.Batch(
+            tuple(edits.AddEvidence(Evidence(p.new_id(), f"P{i}", "x"), 5) for i in range(3))
+        ),
+    ]
+    for edit in refused:
+        with pytest.raises(BadInput, match="cannot add .*supported") as caught:
+            edit.apply(p)
+        assert "\n" not in str(caught.value)
+    assert [e.id for e in p.evidence] == [e.id for e in before.evidence]
+    assert len(p.hypotheses) == len(before.hypotheses)
+    assert len(p.analysts) == len(before.analysts)
+
+
+def test_an_added_item_obeys_the_text_limit_a_typed_change_does(monkeypatch):
+    from workbench.core import limits
+    from workbench.core.errors import BadInput
+
+    p = small_project()
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 10)
+    long = "x" * 11
+    for edit in (
+        edits.AddEvidence(Evidence(p.new_id(), "E9", long), 0),
+        edits.AddHypothesis(Hypothesis(p.new_id(), "H9", "ok", description=long), 0),
+        edits.AddAnalyst(Analyst(p.new_id(), long)),
+        edits.AddSource(Source(p.new_id(), long, 2020)),
+        edits.AddMilestone(Milestone(p.new_id(), p.hypotheses[0].id, long)),
+    ):
+        with pytest.raises(BadInput, match="11 characters; the limit is 10"):
+            edit.apply(p)
+    assert len(p.evidence) == 4 and len(p.analysts) == 2 and len(p.sources) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import shutil
@@ -366,3 +367,33 @@ def test_the_project_file_is_a_project_store(tmp_path, full_project):
     with open_store(path, read_only=True) as store:
         assert isinstance(store, ProjectStore)
         assert store.read_only and store.project.title
+
+
+def test_a_paste_past_the_size_limit_is_refused_and_nothing_changes(
+    tmp_path, full_project, same_project, monkeypatch
+):  # noqa: ANN001
+    """A batch whose later rows pass the supported size is refused as a whole: the rows
+    before it are taken back in memory and never reach the file."""
+    from workbench.core import limits
+    from workbench.core.edits import AddEvidence, Batch
+    from workbench.core.errors import BadInput
+    from workbench.core.model import Evidence
+
+    path = tmp_path / "case.achwb"
+    ProjectFile.create(path, full_project()).close()
+    with ProjectFile.open(path) as store:
+        project = store.project
+        on_disk = copy.deepcopy(project)
+        monkeypatch.setattr(limits, "MAX_EVIDENCE", len(project.evidence) + 1)
+        paste = Batch(
+            tuple(
+                AddEvidence(Evidence(project.new_id(), f"P{i}", f"pasted {i}"), 0) for i in range(3)
+            ),
+            "Paste 3 rows",
+        )
+        before = copy.deepcopy(project)  # with the three ids the paste took
+        with pytest.raises(BadInput, match="cannot add P1: .* at most"):
+            store.apply(paste)
+        assert same_project(store.project, before)
+    with ProjectFile.open(path, read_only=True) as reopened:
+        assert same_project(reopened.project, on_disk)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.core.limits import check_text
+from workbench.core.limits import check_size, check_text
 from workbench.core.model import (
     Analyst,
     ConsensusOverride,
@@ -207,6 +207,34 @@ def _check_length(name: str, value: object) -> None:
         check_text(value, f"the {name}")
 
 
+def _check_room(
+    project: Project, what: str, evidence: int = 0, hypotheses: int = 0, analysts: int = 0
+) -> None:
+    """Refuse an Add that would take the project past the supported size.
+
+    Opening and importing check the size too; this stops a project reaching it
+    one typed or pasted row at a time, when it would no longer open.
+    """
+    check_size(
+        len(project.evidence) + evidence,
+        len(project.hypotheses) + hypotheses,
+        len(project.analysts) + analysts,
+        f"cannot add {what}",
+    )
+
+
+def _check_texts(item: object) -> None:
+    """An added item's text obeys the limit a typed change of it would."""
+    for field in dataclasses.fields(item):  # type: ignore[arg-type]
+        value = getattr(item, field.name)
+        if isinstance(value, str):
+            _check_length(field.name, value)
+        elif isinstance(value, list | tuple):
+            for part in value:
+                if isinstance(part, str):
+                    _check_length(field.name, part)
+
+
 def _update(obj: object, changes: dict[str, Any]) -> dict[str, Any]:
     before = {}
     fields = {f.name for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
@@ -276,6 +304,8 @@ class AddEvidence(Edit):
         return STRUCTURE
 
     def apply(self, project: Project) -> Edit:
+        _check_room(project, self.evidence.code, evidence=1)
+        _check_texts(self.evidence)
         project.insert_evidence(
             self.index,
             dataclasses.replace(self.evidence),
@@ -335,6 +365,8 @@ class AddHypothesis(Edit):
         return STRUCTURE
 
     def apply(self, project: Project) -> Edit:
+        _check_room(project, self.hypothesis.code, hypotheses=1)
+        _check_texts(self.hypothesis)
         project.insert_hypothesis(
             self.index,
             dataclasses.replace(self.hypothesis),
@@ -400,6 +432,7 @@ class AddSource(Edit):
     index: int = -1
 
     def apply(self, project: Project) -> Edit:
+        _check_texts(self.source)
         project.reserve_id(self.source.id)
         index = len(project.sources) if self.index < 0 else self.index
         project.sources.insert(index, dataclasses.replace(self.source))
@@ -451,6 +484,7 @@ class AddMilestone(Edit):
     index: int = -1
 
     def apply(self, project: Project) -> Edit:
+        _check_texts(self.milestone)
         project.reserve_id(self.milestone.id)
         index = len(project.milestones) if self.index < 0 else self.index
         project.milestones.insert(index, dataclasses.replace(self.milestone))
@@ -497,6 +531,8 @@ class AddAnalyst(Edit):
         return Change(structure=True, details=True)
 
     def apply(self, project: Project) -> Edit:
+        _check_room(project, f"analyst {self.analyst.name}", analysts=1)
+        _check_texts(self.analyst)
         project.add_analyst(dataclasses.replace(self.analyst), self.layer)
         if self.index >= 0:
             project.analysts.insert(self.index, project.analysts.pop())
