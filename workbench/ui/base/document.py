@@ -149,6 +149,19 @@ class Document(QObject):
         self._refresh()
         self.projectReplaced.emit()
         self.scoresChanged.emit()
+        if not project_file.read_only and hasattr(project_file, "prepare_editing"):
+            # A file opens without its editing engine (SQLAlchemy takes a third of a
+            # second to import): make it once the project is on screen, so the
+            # first key press does not wait for it.
+            QTimer.singleShot(0, self, lambda: self._prepare_editing(project_file))
+
+    def _prepare_editing(self, project_file: ProjectStore) -> None:
+        if self._file is not project_file:
+            return  # closed or replaced meanwhile
+        try:
+            project_file.prepare_editing()  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - the first edit will say what is wrong
+            return
 
     def close(self) -> None:
         if self._file is not None:
