@@ -7,7 +7,8 @@ edit being made. Opening checks the file read-only first (see
 older schema after backing the file up, and loads everything into a core
 Project with plain ``sqlite3`` (:mod:`workbench.store.reader`). SQLAlchemy is
 imported only to create, upgrade or edit a file: a read-only open, which is
-what every command that only looks at a project does, never needs it.
+what every command that only looks at a project does, never needs it, and an
+open for editing imports it at the first write (or :meth:`prepare_editing`).
 """
 
 from __future__ import annotations
