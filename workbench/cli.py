@@ -558,6 +558,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:
+        # What argparse's version action prints, without building every sub-command's
+        # parser first: the answer should cost about as much as starting Python.
+        say(f"workbench {__version__}")
+        return 0
     parser = build_parser()
     # `workbench [PROJECT]`: anything that is not a command or an option is a project.
     if not argv or (

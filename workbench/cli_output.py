@@ -11,7 +11,6 @@ JSON way, so it stays valid JSON that means the same.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from typing import Any, TextIO
@@ -46,6 +45,8 @@ def say_lines(text: str) -> None:
 
 def say_json(data: Any) -> None:
     """Print ``data`` as indented JSON; characters that act on a terminal come as \\u escapes."""
+    import json  # here: ``workbench --version`` and plain output need no JSON
+
     # json.dumps already escapes C0 controls; the newlines left are its own layout.
     text = json.dumps(data, indent=2, ensure_ascii=False)
     print(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text))

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
-from workbench.core.analysis import score_project
+from workbench.core.analysis import CONSENSUS, score_project
 from workbench.core.edits import SetRating, UpdateEvidence
 from workbench.core.model import Analyst, Evidence, EvidenceType, Hypothesis, Project
 from workbench.core.ratings import Level, Rating
@@ -224,3 +226,88 @@ def test_filter_by_type_lists_the_conclusions_apart(document):  # noqa: ANN001
     conclusions = [i for i, e in enumerate(evidence) if e.type is EvidenceType.CONCLUSION]
     assert conclusions and model.row_order.tolist() == conclusions
     assert not any(evidence[i].active for i in conclusions)
+
+
+def _shown(model: MatrixModel) -> tuple[list[object], list[object]]:
+    """What the views would show that follows the scores: the diagnosticity column
+    and the hypothesis headers' bold."""
+    cells = [model.index(r, DIAGNOSTICITY).data() for r in range(model.rowCount())]
+    bold = [
+        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.FontRole) is not None
+        for c in range(LEADING, model.columnCount())
+    ]
+    return cells, bold
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_what_the_scores_change_is_announced_and_a_rating_announces_only_its_row(
+    qtbot,
+    tmp_path_factory,
+    full_project,
+    seed,  # noqa: ANN001
+):
+    """Ratings, weights, exclusions, layer switches, sorts and filters in any order:
+    every diagnosticity cell and header whose look changed was announced to the
+    views, and a rating edit announces nothing outside its own row (Qt repaints the
+    whole viewport for a range reaching past the visible rows)."""
+    rng = np.random.default_rng(seed)
+    path = tmp_path_factory.mktemp("announce") / "p.achwb"
+    ProjectFile.create(path, full_project(n_evidence=9, n_hypotheses=4, n_analysts=3)).close()
+    document = Document(ProjectFile.open(path))
+    model = MatrixModel(document)
+    announced: list[tuple[int, int, int, int]] = []
+    headers: list[tuple[int, int]] = []
+    resets: list[bool] = []
+    model.dataChanged.connect(
+        lambda a, b, *_: announced.append((a.row(), a.column(), b.row(), b.column()))
+    )
+    model.headerDataChanged.connect(lambda _o, a, b: headers.append((a, b)))
+    model.modelReset.connect(lambda: resets.append(True))
+    try:
+        project = document.project
+        layers = [CONSENSUS, *(a.id for a in project.analysts)]
+        for _ in range(25):
+            before = _shown(model)
+            announced.clear(), headers.clear(), resets.clear()
+            step = int(rng.integers(0, 10))
+            row = int(rng.integers(0, len(project.evidence)))
+            evidence = project.evidence[row]
+            rated = step < 5
+            if rated:
+                analyst = project.analysts[int(rng.integers(0, 3))].id
+                hypothesis = project.hypotheses[int(rng.integers(0, 4))].id
+                rating = Rating(int(rng.integers(0, len(Rating))))
+                document.do(SetRating(analyst, evidence.id, hypothesis, rating))
+            elif step == 5:
+                level = Level(int(rng.integers(0, 3)))
+                document.do(UpdateEvidence(evidence.id, {"credibility": level}))
+            elif step == 6:
+                document.do(UpdateEvidence(evidence.id, {"active": not evidence.active}))
+            elif step == 7:
+                document.set_layer(layers[int(rng.integers(0, len(layers)))])
+            elif step == 8:
+                model.set_sort(list(SortKey)[int(rng.integers(0, len(SortKey)))])
+            else:
+                model.set_filter(["", "evidence", "1"][int(rng.integers(0, 3))])
+            after = _shown(model)
+            if resets:
+                continue  # the views ask for everything again
+            cells_before, bold_before = before
+            cells_after, bold_after = after
+            for view_row, (old, new) in enumerate(zip(cells_before, cells_after, strict=True)):
+                if old != new:
+                    assert any(
+                        r0 <= view_row <= r1 and c0 <= DIAGNOSTICITY <= c1
+                        for r0, c0, r1, c1 in announced
+                    ), (view_row, old, new, announced)
+            for k, (old, new) in enumerate(zip(bold_before, bold_after, strict=True)):
+                if old != new:
+                    assert any(a <= LEADING + k <= b for a, b in headers), (k, headers)
+            if rated:
+                view_row = model.view_row(row)
+                assert all(r0 == r1 == view_row for r0, _c0, r1, _c1 in announced), announced
+    finally:
+        document.close()

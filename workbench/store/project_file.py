@@ -7,7 +7,8 @@ edit being made. Opening checks the file read-only first (see
 older schema after backing the file up, and loads everything into a core
 Project with plain ``sqlite3`` (:mod:`workbench.store.reader`). SQLAlchemy is
 imported only to create, upgrade or edit a file: a read-only open, which is
-what every command that only looks at a project does, never needs it.
+what every command that only looks at a project does, never needs it, and an
+open for editing imports it at the first write (or :meth:`prepare_editing`).
 """
 
 from __future__ import annotations
@@ -70,12 +71,19 @@ class ProjectFile:
     ) -> None:
         self.path = path
         self.project = project
-        # Editing goes through an SQLAlchemy engine (one connection); a read-only
-        # file is a plain sqlite3 connection, on the file itself.
+        # Editing goes through an SQLAlchemy engine over one connection; a read-only
+        # file is a plain sqlite3 connection, on the file itself. A file opened for
+        # editing starts as its plain connection too (``_editing``): the engine, and
+        # SQLAlchemy's import (a third of a second), come with the first write or
+        # :meth:`prepare_editing`, so opening shows the project that much sooner.
         self._engine: Engine | None = None
         self._raw: sqlite3.Connection | None = None
+        self._editing: sqlite3.Connection | None = None
         if isinstance(connection, sqlite3.Connection):
-            self._raw = connection
+            if lock is None:
+                self._raw = connection
+            else:
+                self._editing = connection
         else:
             self._engine = connection
         self._lock = lock
@@ -195,21 +203,20 @@ class ProjectFile:
                     raw.close()
                     raise
                 return cls(path, project, raw, None)
-        from workbench.store import migrate
-
         lock = ProjectLock(path)
         try:
-            backup = migrate.migrate_file(path, version) if version < SCHEMA_VERSION else None
-            engine = cls._editing_engine(path)
+            backup = None
+            if version < SCHEMA_VERSION:
+                from workbench.store import migrate
+
+                backup = migrate.migrate_file(path, version)
+            raw = cls._editing_connection(path)
             try:
-                with engine.connect() as connection:
-                    driver = connection.connection.driver_connection
-                    assert isinstance(driver, sqlite3.Connection)
-                    project = cls._load(path, driver)
+                project = cls._load(path, raw)
             except BaseException:
-                engine.dispose()
+                raw.close()
                 raise
-            return cls(path, project, engine, lock, backup)
+            return cls(path, project, raw, lock, backup)
         except BaseException:
             lock.release()
             raise
@@ -235,6 +242,42 @@ class ProjectFile:
             raise ProjectFileError(
                 f"{path} could not be upgraded for viewing ({_reason(error)})"
             ) from None
+
+    @staticmethod
+    def _editing_connection(path: Path) -> sqlite3.Connection:
+        """The one connection a file open for editing uses, set up as
+        :func:`~workbench.store.connection.make_engine` sets up its connection
+        (foreign keys, synchronous FULL) and switched to the WAL journal."""
+        try:
+            raw = connect_file(path, read_only=False)
+        except sqlite3.Error as error:
+            raise NotAProject(path, str(error)) from None
+        try:
+            raw.execute("PRAGMA foreign_keys = ON")
+            raw.execute("PRAGMA synchronous = FULL")
+            raw.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.Error as error:
+            raw.close()
+            raise ProjectFileError(
+                f"{path} cannot be opened for editing ({_reason(error)}); open it read-only"
+            ) from None
+        return raw
+
+    def prepare_editing(self) -> None:
+        """Make the engine edits go through now (importing SQLAlchemy), not at the
+        first edit: the window calls it once the project is on screen."""
+        with self._mutex:
+            self._editing_engine_now()
+
+    def _editing_engine_now(self) -> Engine | None:
+        """The engine of a file open for editing, made over its connection on first use."""
+        if self._engine is None and self._editing is not None:
+            from workbench.store.connection import make_engine
+
+            raw = self._editing
+            self._engine = make_engine(lambda: raw, read_only=False)
+            self._editing = None
+        return self._engine
 
     @staticmethod
     def _editing_engine(path: Path) -> Engine:
@@ -277,9 +320,10 @@ class ProjectFile:
     def _session(self) -> Session:
         from sqlalchemy.orm import Session
 
-        if self._engine is None:
+        engine = self._editing_engine_now()
+        if engine is None:
             raise ProjectFileError(f"{self.path} is closed")
-        return Session(bind=self._engine)
+        return Session(bind=engine)
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -287,6 +331,8 @@ class ProjectFile:
         with self._mutex:
             if self._raw is not None:
                 yield self._raw
+            elif self._editing is not None:
+                yield self._editing
             elif self._engine is not None:
                 with self._engine.connect() as connection:
                     raw = connection.connection.driver_connection
@@ -413,6 +459,9 @@ class ProjectFile:
             if self._raw is not None:
                 self._raw.close()
                 self._raw = None
+            if self._editing is not None:
+                self._editing.close()
+                self._editing = None
             if self._lock is not None:
                 self._lock.release()
 

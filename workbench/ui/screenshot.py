@@ -10,7 +10,6 @@ another window and the picture shows the window as it looks when editing.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from workbench.core.errors import BadInput
@@ -60,6 +59,7 @@ def _application():  # noqa: ANN202 - QApplication, imported late on purpose
 def _screen_file() -> str:
     """A one-screen configuration for the offscreen platform, 1920 x 1080."""
     import json
+    import tempfile
 
     path = Path(tempfile.gettempdir()) / "workbench-screenshot-screen.json"
     screen = {"name": "screenshot", "x": 0, "y": 0, "width": 1920, "height": 1080}
@@ -100,6 +100,8 @@ def render_screenshot(
         raise BadInput(f"{out}: a screenshot is saved as .png")
     if not out.parent.exists():
         raise BadInput(f"{out}: folder {out.parent} does not exist")
+
+    import tempfile
 
     from workbench.store import ProjectFile
 

@@ -111,6 +111,8 @@ class ScoresTableModel(QAbstractTableModel):
         self._hypotheses: list[Hypothesis] = []
         self._scores: MatrixScores | None = None
         self._order: list[int] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     def set_scores(self, hypotheses: list[Hypothesis], scores: MatrixScores | None) -> None:
         self.beginResetModel()
@@ -144,23 +146,25 @@ class ScoresTableModel(QAbstractTableModel):
         s = self._scores
         hypothesis = self._hypotheses[j]
         if role == Qt.DisplayRole:
-            return (
-                str(int(s.rank[j])),
-                hypothesis.code,
-                f"{s.weighted_inconsistency[j]:.2f}",
-                f"{s.consistency[j]:.2f}",
-                f"{s.normalized[j]:.3f}",
-                percent(float(s.posterior[j])),
-            )[column]
+            # Only the cell asked for: Qt asks cell by cell, many times per refresh.
+            if column == 0:
+                return str(int(s.rank[j]))
+            if column == 1:
+                return hypothesis.code
+            if column == 2:
+                return f"{s.weighted_inconsistency[j]:.2f}"
+            if column == 3:
+                return f"{s.consistency[j]:.2f}"
+            if column == 4:
+                return f"{s.normalized[j]:.3f}"
+            return percent(float(s.posterior[j]))
         if role == Qt.ToolTipRole:
             return f"{hypothesis.code}: {hypothesis.title}" if column <= 1 else None
         if role == Qt.TextAlignmentRole:
             horizontal = Qt.AlignLeft if column == 1 else Qt.AlignRight
             return int(horizontal | Qt.AlignVCenter)
         if role == Qt.FontRole and int(s.rank[j]) == 1:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
         return None
 
 
@@ -355,15 +359,21 @@ class ScoresPanel(QWidget):
         self.plot.setXRange(0, top / (1 - share), padding=0)
 
     def _set_value_labels(self, labels: list[tuple[float, int, str]]) -> None:
-        for item in self._value_labels:
-            self.plot.removeItem(item)
+        """One text item per bar, reused from the last refresh (making pyqtgraph
+        items is most of a refresh's cost); the spare ones are taken away."""
         colour = self.palette().color(QPalette.WindowText)
-        self._value_labels = []
-        for x, row, text in labels:
-            item = pg.TextItem(text, color=colour, anchor=(0, 0.5))
+        for item in self._value_labels[len(labels) :]:
+            self.plot.removeItem(item)
+        del self._value_labels[len(labels) :]
+        for k, (x, row, text) in enumerate(labels):
+            if k < len(self._value_labels):
+                item = self._value_labels[k]
+                item.setText(text, color=colour)
+            else:
+                item = pg.TextItem(text, color=colour, anchor=(0, 0.5))
+                self.plot.addItem(item)
+                self._value_labels.append(item)
             item.setPos(x, row)
-            self.plot.addItem(item)
-            self._value_labels.append(item)
 
     def _is_dark(self) -> bool:
         return is_dark(self.palette())

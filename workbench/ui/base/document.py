@@ -16,8 +16,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench.core import actions
-from workbench.core.analysis import CONSENSUS, LayerKey, layer_codes
-from workbench.core.consensus import project_consensus_rows
+from workbench.core.analysis import CONSENSUS, LayerKey
+from workbench.core.consensus import project_consensus, project_consensus_rows
 from workbench.core.edits import Edit
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Project
@@ -104,6 +104,9 @@ class Document(QObject):
         self.weights = np.zeros(0)
         self.active = np.zeros(0, dtype=bool)
         self._tracker: ScoreTracker | None = None
+        #: The team consensus, kept current row by row once computed, so showing
+        #: it again costs no recount of every layer; None until needed.
+        self._team: np.ndarray | None = None
         if project_file is not None:
             self.replace(project_file)
 
@@ -146,6 +149,19 @@ class Document(QObject):
         self._refresh()
         self.projectReplaced.emit()
         self.scoresChanged.emit()
+        if not project_file.read_only and hasattr(project_file, "prepare_editing"):
+            # A file opens without its editing engine (SQLAlchemy takes a third of a
+            # second to import): make it once the project is on screen, so the
+            # first key press does not wait for it.
+            QTimer.singleShot(0, self, lambda: self._prepare_editing(project_file))
+
+    def _prepare_editing(self, project_file: ProjectStore) -> None:
+        if self._file is not project_file:
+            return  # closed or replaced meanwhile
+        try:
+            project_file.prepare_editing()  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - the first edit will say what is wrong
+            return
 
     def close(self) -> None:
         if self._file is not None:
@@ -167,7 +183,8 @@ class Document(QObject):
         if layer == self._layer:
             return
         self._layer = layer
-        self._refresh()
+        # Only the codes on show change: weights, exclusions and the team layer stand.
+        self._refresh(evidence_changed=False, keep_team=True)
         # Rows and columns stay as they are: the views showing ratings follow
         # layerChanged, and nothing rebuilds what a structure change would.
         self.layerChanged.emit()
@@ -252,9 +269,18 @@ class Document(QObject):
 
     # -- derived arrays -----------------------------------------------------------
 
-    def _refresh(self, evidence_changed: bool = True) -> None:
+    def _refresh(self, evidence_changed: bool = True, keep_team: bool = False) -> None:
         project = self.project
-        self.codes = layer_codes(project, self._layer)
+        shape = (len(project.evidence), len(project.hypotheses))
+        if not keep_team or (self._team is not None and self._team.shape != shape):
+            self._team = None
+        if self._layer == CONSENSUS:
+            if self._team is None:
+                self._team = project_consensus(project)
+            # Shared: a key press updates its rows in place, for the view and the cache.
+            self.codes = self._team
+        else:
+            self.codes = project.layer(int(self._layer))
         if evidence_changed or self.weights.shape[0] != self.codes.shape[0]:
             self.weights = project.weights()
             self.active = project.active_mask()
@@ -274,9 +300,11 @@ class Document(QObject):
             self._refresh()
             return
         rows = np.array(sorted(project.evidence_index(e) for e in evidence_ids), dtype=np.intp)
-        if self._layer == CONSENSUS:
-            self.codes[rows] = project_consensus_rows(project, rows)
+        if self._team is not None and self._team.shape == self.codes.shape:
+            self._team[rows] = project_consensus_rows(project, rows)
         else:
+            self._team = None
+        if self._layer != CONSENSUS:
             self.codes = project.layer(int(self._layer))
         self.scores = self._tracker.update_rows(rows, self.codes[rows])
 

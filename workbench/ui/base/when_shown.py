@@ -59,6 +59,12 @@ class WhenShown(QObject):
         self._refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self._view and event.type() == QEvent.Type.Show and self._stale:
+        # Python's cycle collector may clear this object's attributes while Qt still
+        # holds it as the view's filter (seen once in a full test run, as an
+        # AttributeError in the event loop): such a filter has nothing left to refresh.
+        state = self.__dict__
+        view = state.get("_view")
+        shown = event.type() == QEvent.Type.Show
+        if view is not None and watched is view and shown and state.get("_stale"):
             self._run()
         return False

@@ -98,7 +98,6 @@ class ScoreFooterModel(QAbstractTableModel):
         if not (0 <= row < len(FOOTER_ROWS) and 0 <= column < self.columnCount()):
             return None
         name, _attr, tip = FOOTER_ROWS[row]
-        leader = self.document.scores.leader
         if column < LEADING:
             # The name sits in column 0, which the footer view spans over the leading columns.
             if role == Qt.ItemDataRole.DisplayRole and column == CODE:
@@ -120,10 +119,11 @@ class ScoreFooterModel(QAbstractTableModel):
             return f"{value:.2f}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
-        if role == Qt.ItemDataRole.BackgroundRole and col == leader:
-            return palette.leader_fill()
-        if role == Qt.ItemDataRole.FontRole and col == leader:
-            return self._bold
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole):
+            # Asked only for these two roles: the leader is a search of the ranks.
+            if col != self.document.scores.leader:
+                return None
+            return palette.leader_fill() if role == Qt.ItemDataRole.BackgroundRole else self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
             hypothesis = self.document.project.hypotheses[col]
             rank = self.document.scores.rank[col]

@@ -49,6 +49,10 @@ ProjectRowRole = Qt.ItemDataRole.UserRole + 3
 OverriddenRole = Qt.ItemDataRole.UserRole + 4
 
 
+#: Up to this many changed rows are announced one by one; more, as one range.
+_FEW_ROWS = 64
+
+
 class SortKey(enum.StrEnum):
     MATRIX = "Matrix order"
     DIAGNOSTICITY = "Weighted diagnosticity"
@@ -86,6 +90,10 @@ class MatrixModel(QAbstractTableModel):
         #: Column count as last announced to the views (Qt asks for it thousands of times).
         self._columns = 0
         self._rationale_cells: set[tuple[int, int]] = set()
+        #: Weighted diagnosticity as last announced to the views (per project row).
+        self._diagnosticity_shown: np.ndarray | None = None
+        #: Which hypotheses' headers were last announced in bold (the leaders).
+        self._leaders_shown: np.ndarray | None = None
         self._bold = QFont()
         self._bold.setBold(True)
         self._italic = QFont()
@@ -106,6 +114,7 @@ class MatrixModel(QAbstractTableModel):
             return
         self._collect_rationales()
         if self.row_order.size and self._columns:
+            self._note_diagnosticity_shown()
             last = self.index(self.rowCount() - 1, self.columnCount() - 1)
             self.dataChanged.emit(self.index(0, 0), last)
 
@@ -117,6 +126,7 @@ class MatrixModel(QAbstractTableModel):
             self.row_order = np.zeros(0, dtype=np.int64)
             self._rationale_cells = set()
             self._columns = 0
+            self._diagnosticity_shown = None
             return
         project = doc.project
         self._columns = LEADING + len(project.hypotheses)
@@ -130,6 +140,13 @@ class MatrixModel(QAbstractTableModel):
         rows = rows[self._sort_positions(rows)]
         self.row_order = rows
         self._collect_rationales()
+        self._note_diagnosticity_shown()
+
+    def _note_diagnosticity_shown(self) -> None:
+        """Every cell is being repainted: remember the diagnosticity they will show."""
+        scores = self.document.scores if self.document.is_open else None
+        self._diagnosticity_shown = None if scores is None else scores.weighted_diagnosticity.copy()
+        self._leaders_shown = None  # the headers are asked again after a reset
 
     def _sort_positions(self, rows: np.ndarray) -> np.ndarray:
         doc = self.document
@@ -202,13 +219,46 @@ class MatrixModel(QAbstractTableModel):
             )
 
     def _scores_changed(self) -> None:
-        # Diagnosticity of every row may change when weights or a rating change.
-        if self.rowCount():
+        self._diagnosticity_changed()
+        # The headers follow the scores only in the leader's bold (their tooltips are
+        # asked for when shown); announcing them re-lays the header out and repaints
+        # the whole table, so only when the leaders changed.
+        leaders = self.document.scores.rank == 1 if self.document.is_open else None
+        shown = self._leaders_shown
+        if leaders is not None and shown is not None and np.array_equal(leaders, shown):
+            return
+        self._leaders_shown = leaders
+        if self.columnCount() > LEADING:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, LEADING, self.columnCount() - 1)
+
+    def _diagnosticity_changed(self) -> None:
+        """Announce the diagnosticity cells whose value changed since last announced.
+
+        A weight change may move every row's; a rating key press moves one row's.
+        Qt repaints the whole viewport for a range that reaches past the visible
+        rows, so a key press announces only its own row instead of the column.
+        """
+        shown = self._diagnosticity_shown
+        now = self.document.scores.weighted_diagnosticity if self.document.is_open else None
+        self._diagnosticity_shown = None if now is None else now.copy()
+        if not self.rowCount() or now is None:
+            return
+        if shown is None or shown.shape != now.shape:
+            changed = None
+        else:
+            # NaN never equals itself: a row that stays NaN has not changed.
+            differs = (shown != now) & ~(np.isnan(shown) & np.isnan(now))
+            changed = np.flatnonzero(differs[self.row_order])
+            if not changed.size:
+                return
+        if changed is None or changed.size > _FEW_ROWS:
             self.dataChanged.emit(
                 self.index(0, DIAGNOSTICITY), self.index(self.rowCount() - 1, DIAGNOSTICITY)
             )
-        if self.columnCount() > LEADING:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, LEADING, self.columnCount() - 1)
+            return
+        for view_row in changed.tolist():
+            cell = self.index(view_row, DIAGNOSTICITY)
+            self.dataChanged.emit(cell, cell)
 
     def _details_changed(self) -> None:
         if self.columnCount():
