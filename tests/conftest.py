@@ -222,7 +222,10 @@ ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
 @pytest.fixture(scope="session")
 def libreoffice(tmp_path_factory):
     """``convert(source, target="xlsx", recalculate=False) -> Path``: LibreOffice headless
-    in a throwaway profile, the result written to a folder beside ``source``."""
+    in a throwaway profile, the result written to a folder beside ``source``.
+
+    ``convert.all(sources, target, recalculate) -> list[Path]`` converts several files
+    in one LibreOffice run (each run costs a second or more of start-up)."""
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed here; .ci/run installs it")
     plain = tmp_path_factory.mktemp("lo-profile")
@@ -230,8 +233,11 @@ def libreoffice(tmp_path_factory):
     (forced / "user").mkdir()
     (forced / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
 
-    def convert(source: Path, target: str = "xlsx", recalculate: bool = False) -> Path:
-        out = source.parent / ("recalculated" if recalculate else "converted")
+    def convert_all(
+        sources: list[Path], target: str = "xlsx", recalculate: bool = False
+    ) -> list[Path]:
+        assert len({source.stem for source in sources}) == len(sources), "one output per name"
+        out = sources[0].parent / ("recalculated" if recalculate else "converted")
         out.mkdir(exist_ok=True)
         profile = forced if recalculate else plain
         command = [
@@ -243,13 +249,18 @@ def libreoffice(tmp_path_factory):
             target,
             "--outdir",
             str(out),
-            str(source),
+            *map(str, sources),
         ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=180)
-        result = out / f"{source.stem}.{target}"
-        assert result.exists(), f"soffice failed: {done.stdout} {done.stderr}"
-        return result
+        results = [out / f"{source.stem}.{target}" for source in sources]
+        for result in results:
+            assert result.exists(), f"soffice failed: {done.stdout} {done.stderr}"
+        return results
 
+    def convert(source: Path, target: str = "xlsx", recalculate: bool = False) -> Path:
+        return convert_all([source], target, recalculate)[0]
+
+    convert.all = convert_all  # type: ignore[attr-defined]
     return convert
 
 
