@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,6 +42,42 @@ def private_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "config"))
     yield home
     QStandardPaths.setTestModeEnabled(False)
+
+
+# -- the order of a run: slow tests first, spread over the xdist workers --------------
+
+
+@pytest.hookimpl(trylast=True)  # after -m has deselected what does not run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the tests marked ``slow`` first, spread over the xdist workers.
+
+    ``--dist worksteal`` first gives worker k the k-th contiguous share of the
+    collection, and an idle worker steals from the end of another's queue: a
+    long test late in a share leaves the other workers idle at the end. So
+    each share starts with its round-robin part of the slow tests (a module's
+    together, so its module-scoped fixtures are made once), then the rest in
+    their usual order.
+    """
+    slow: dict[Path, list[pytest.Item]] = {}
+    rest: list[pytest.Item] = []
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            slow.setdefault(item.path, []).append(item)
+        else:
+            rest.append(item)
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    firsts: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for k, module in enumerate(slow.values()):
+        firsts[k % workers].extend(module)
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for k, first in enumerate(firsts):
+        share = remaining // (workers - k)  # what worksteal sends worker k at the start
+        remaining -= share
+        take = max(0, share - len(first))
+        ordered += first + rest[:take]
+        rest = rest[take:]
+    items[:] = ordered + rest
 
 
 # -- store: a project using every field, and a deep comparison of two projects --

@@ -29,6 +29,7 @@ from workbench.exchange.xlsx_cached import sheet_member
 from workbench.exchange.xlsx_export import export_xlsx
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.libreoffice,
     pytest.mark.skipif(
         shutil.which("soffice") is None,

@@ -43,6 +43,7 @@ def inside(frame: list[int], available: list[int]) -> bool:
     return x >= ax and y >= ay and x + w <= ax + aw and y + h <= ay + ah
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("width", "height", "scale"), SCREENS)
 def test_the_window_fits_every_screen_with_every_view_open(tmp_path, width, height, scale):
     report = probe(tmp_path, width, height, scale)
@@ -66,6 +67,7 @@ def test_the_window_fits_every_screen_with_every_view_open(tmp_path, width, heig
         assert state["matrix_share"] >= 0.3, state
 
 
+@pytest.mark.slow
 def test_a_geometry_saved_on_a_big_screen_is_clamped_to_a_small_one(qapp, tmp_path):  # noqa: ANN001
     from PySide6.QtCore import QSettings
 
