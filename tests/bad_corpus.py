@@ -11,6 +11,7 @@ it, and which place (sheet, cell, row) the refusal must name besides the file.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import io
@@ -133,9 +134,14 @@ def _not_a_zip(path: Path) -> None:
 
 def _zip_bomb(path: Path) -> None:
     """A workbook whose sheet inflates to 300 MB from a file of a few hundred KB."""
-    buffer = io.BytesIO()
+    path.write_bytes(_zip_bomb_bytes())
+
+
+@functools.cache  # compressing 300 MB takes a second; several tests use the same bomb
+def _zip_bomb_bytes() -> bytes:
+    buffer, bomb = io.BytesIO(), io.BytesIO()
     _save(_matrix_book(_good_rows()), buffer)  # type: ignore[arg-type]
-    with zipfile.ZipFile(buffer) as good, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(buffer) as good, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
         for item in good.infolist():
             if item.filename == "xl/worksheets/sheet1.xml":
                 continue
@@ -144,6 +150,7 @@ def _zip_bomb(path: Path) -> None:
         with out.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
             for _ in range(300):
                 member.write(chunk)
+    return bomb.getvalue()
 
 
 _LAUGHS = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,6 +42,42 @@ def private_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "config"))
     yield home
     QStandardPaths.setTestModeEnabled(False)
+
+
+# -- the order of a run: slow tests first, spread over the xdist workers --------------
+
+
+@pytest.hookimpl(trylast=True)  # after -m has deselected what does not run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the tests marked ``slow`` first, spread over the xdist workers.
+
+    ``--dist worksteal`` first gives worker k the k-th contiguous share of the
+    collection, and an idle worker steals from the end of another's queue: a
+    long test late in a share leaves the other workers idle at the end. So
+    each share starts with its round-robin part of the slow tests (a module's
+    together, so its module-scoped fixtures are made once), then the rest in
+    their usual order.
+    """
+    slow: dict[Path, list[pytest.Item]] = {}
+    rest: list[pytest.Item] = []
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            slow.setdefault(item.path, []).append(item)
+        else:
+            rest.append(item)
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    firsts: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for k, module in enumerate(slow.values()):
+        firsts[k % workers].extend(module)
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for k, first in enumerate(firsts):
+        share = remaining // (workers - k)  # what worksteal sends worker k at the start
+        remaining -= share
+        take = max(0, share - len(first))
+        ordered += first + rest[:take]
+        rest = rest[take:]
+    items[:] = ordered + rest
 
 
 # -- store: a project using every field, and a deep comparison of two projects --
@@ -222,7 +259,10 @@ ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
 @pytest.fixture(scope="session")
 def libreoffice(tmp_path_factory):
     """``convert(source, target="xlsx", recalculate=False) -> Path``: LibreOffice headless
-    in a throwaway profile, the result written to a folder beside ``source``."""
+    in a throwaway profile, the result written to a folder beside ``source``.
+
+    ``convert.all(sources, target, recalculate) -> list[Path]`` converts several files
+    in one LibreOffice run (each run costs a second or more of start-up)."""
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed here; .ci/run installs it")
     plain = tmp_path_factory.mktemp("lo-profile")
@@ -230,8 +270,11 @@ def libreoffice(tmp_path_factory):
     (forced / "user").mkdir()
     (forced / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
 
-    def convert(source: Path, target: str = "xlsx", recalculate: bool = False) -> Path:
-        out = source.parent / ("recalculated" if recalculate else "converted")
+    def convert_all(
+        sources: list[Path], target: str = "xlsx", recalculate: bool = False
+    ) -> list[Path]:
+        assert len({source.stem for source in sources}) == len(sources), "one output per name"
+        out = sources[0].parent / ("recalculated" if recalculate else "converted")
         out.mkdir(exist_ok=True)
         profile = forced if recalculate else plain
         command = [
@@ -243,13 +286,18 @@ def libreoffice(tmp_path_factory):
             target,
             "--outdir",
             str(out),
-            str(source),
+            *map(str, sources),
         ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=180)
-        result = out / f"{source.stem}.{target}"
-        assert result.exists(), f"soffice failed: {done.stdout} {done.stderr}"
-        return result
+        results = [out / f"{source.stem}.{target}" for source in sources]
+        for result in results:
+            assert result.exists(), f"soffice failed: {done.stdout} {done.stderr}"
+        return results
 
+    def convert(source: Path, target: str = "xlsx", recalculate: bool = False) -> Path:
+        return convert_all([source], target, recalculate)[0]
+
+    convert.all = convert_all  # type: ignore[attr-defined]
     return convert
 
 

@@ -8,6 +8,7 @@ and names any string literal that spells a rating or a colour elsewhere.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -45,6 +46,7 @@ def _sources(exclude: Path) -> list[Path]:
     ]
 
 
+@functools.cache  # both scans read the same tree: parse each file once
 def _strings(path: Path) -> list[tuple[int, str]]:
     """(line, text) of every string literal that is not a docstring."""
     tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -37,6 +37,7 @@ EXPECTED = (
 FIGURE_KEYS = {"name", "value", "unit", "baseline", "ratio", "target", "target_on", "met", "note"}
 
 
+@pytest.mark.slow
 def test_quick_benchmark_reports_every_figure_with_its_baseline(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
     result = subprocess.run(

@@ -1,39 +1,27 @@
 """Hostile files through the real command line: refused cleanly, nothing harmed.
 
 Every file of the corpus (``tests/bad_corpus.py``) goes through each command
-that takes it, in a child process exactly as a user would run it. The contract
-(team brief, issue 7): exit code 2; one stderr line ``error: ...`` naming the
-file (and the sheet and cell where there is one); no traceback; the input file
-byte-identical afterwards; no output file, half-written or otherwise, left.
+that takes it. The contract (team brief, issue 7): exit code 2; one stderr line
+``error: ...`` naming the file (and the sheet and cell where there is one); no
+traceback; the input file byte-identical afterwards; no output file,
+half-written or otherwise, left.
+
+The commands run through ``workbench.cli.main`` in this process (the code a
+child process runs after its imports, ``tests/cli_runs.py``); one file per
+command also goes through a real child process exactly as a user would run
+it, so the process's own exit status and stderr keep the same contract.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import bad_corpus
 import pytest
-
-#: Generous: the zip bomb must be refused before it is inflated, so even it is quick.
-TIMEOUT_SECONDS = 120
-
-
-def run_workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m workbench ARGS`` with this interpreter (the venv's), as a user runs it."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "workbench", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=TIMEOUT_SECONDS,
-    )
+from cli_runs import run_process
 
 
 def _neighbours(folder: Path, name: str) -> dict[str, tuple[str, object]]:
@@ -62,6 +50,15 @@ def _cases() -> list:
     ]
 
 
+def _one_case_per_command() -> list:
+    """The first file of the corpus each command (and ``collect``) takes."""
+    chosen: dict[str, pytest.param] = {}
+    for case in _cases():
+        bad, command = case.values
+        chosen.setdefault("collect" if bad.make_for is not None else command, case)
+    return list(chosen.values())
+
+
 def _arguments(command: str, source: Path, out_folder: Path) -> list[str]:
     if command == "import":
         return ["import", str(source), str(out_folder / "imported.achwb")]
@@ -72,7 +69,23 @@ def _arguments(command: str, source: Path, out_folder: Path) -> list[str]:
 
 @pytest.mark.parametrize(("bad", "command"), _cases())
 def test_hostile_file_is_refused_cleanly(
+    bad: bad_corpus.BadFile, command: str, tmp_path: Path, workbench_cli
+) -> None:
+    _refused_cleanly(bad, command, tmp_path, workbench_cli)
+
+
+@pytest.mark.parametrize(("bad", "command"), _one_case_per_command())
+def test_hostile_file_is_refused_cleanly_by_a_real_process(
     bad: bad_corpus.BadFile, command: str, tmp_path: Path
+) -> None:
+    _refused_cleanly(bad, command, tmp_path, run_process)
+
+
+def _refused_cleanly(
+    bad: bad_corpus.BadFile,
+    command: str,
+    tmp_path: Path,
+    run: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     inbox, outbox = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()
@@ -90,7 +103,7 @@ def test_hostile_file_is_refused_cleanly(
     arguments = _arguments(command, source, outbox)
     if project is not None:
         arguments = ["collect", str(project), str(source)]
-    result = run_workbench(*arguments, cwd=tmp_path)
+    result = run(*arguments, cwd=tmp_path)
 
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert "Traceback" not in result.stderr + result.stdout
@@ -109,7 +122,7 @@ def test_hostile_file_is_refused_cleanly(
         assert sorted(p.name for p in project.parent.iterdir()) == ["p.achwb"]
 
 
-def test_windows_1252_csv_keeps_its_accents(tmp_path: Path) -> None:
+def test_windows_1252_csv_keeps_its_accents(tmp_path: Path, workbench_cli) -> None:
     """Excel on Windows saves CSV in cp1252: accents and the en dash must survive."""
     source = tmp_path / "matrice.csv"
     titles = ["Déclaration du préfet à l'aube", "Témoignage – ouvrier de l'équipe de nuit"]
@@ -121,9 +134,9 @@ def test_windows_1252_csv_keeps_its_accents(tmp_path: Path) -> None:
     source.write_bytes(text.encode("cp1252"))
     out = tmp_path / "matrice.achwb"
 
-    imported = run_workbench("import", str(source), str(out), cwd=tmp_path)
+    imported = workbench_cli("import", str(source), str(out), cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
-    scored = run_workbench("score", "--json", str(out), cwd=tmp_path)
+    scored = workbench_cli("score", "--json", str(out), cwd=tmp_path)
     assert scored.returncode == 0, scored.stderr
 
     report = json.loads(scored.stdout)
@@ -131,7 +144,7 @@ def test_windows_1252_csv_keeps_its_accents(tmp_path: Path) -> None:
     assert [h["title"] for h in report["hypotheses"]] == ["Sabotage délibéré", "Accident fortuit"]
 
 
-def test_latin_1_csv_keeps_its_accents(tmp_path: Path) -> None:
+def test_latin_1_csv_keeps_its_accents(tmp_path: Path, workbench_cli) -> None:
     source = tmp_path / "matriz.csv"
     source.write_bytes(
         "ID,Evidence,H1: Avería,H2: Sabotaje\nE1,Señal de alarma en la caldera,C,I\n".encode(
@@ -139,7 +152,7 @@ def test_latin_1_csv_keeps_its_accents(tmp_path: Path) -> None:
         )
     )
     out = tmp_path / "matriz.achwb"
-    assert run_workbench("import", str(source), str(out), cwd=tmp_path).returncode == 0
-    report = json.loads(run_workbench("score", "--json", str(out), cwd=tmp_path).stdout)
+    assert workbench_cli("import", str(source), str(out), cwd=tmp_path).returncode == 0
+    report = json.loads(workbench_cli("score", "--json", str(out), cwd=tmp_path).stdout)
     assert report["evidence"][0]["title"] == "Señal de alarma en la caldera"
     assert [h["title"] for h in report["hypotheses"]] == ["Avería", "Sabotaje"]

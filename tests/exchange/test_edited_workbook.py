@@ -205,6 +205,7 @@ def _projects() -> list[tuple[str, Project]]:
     return [("single", single), ("team", team), ("four", four)]
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed here")
 def test_after_any_single_edit_libreoffice_agrees_with_the_imported_project(tmp_path):

@@ -4,10 +4,14 @@ LibreOffice normally trusts the cached results of an .xlsx ("never recalculate")
 which would make this test compare our cached numbers with themselves. The
 conversion runs with a throwaway profile whose settings force recalculation on
 load, and one test plants wrong cached results to prove they are replaced.
+
+Every workbook the module checks is written first and recalculated in one
+LibreOffice run (``recalculated``): each run costs a second or more of start-up.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import zipfile
@@ -25,6 +29,7 @@ from workbench.exchange.xlsx_cached import sheet_member
 from workbench.exchange.xlsx_export import export_xlsx
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.libreoffice,
     pytest.mark.skipif(
         shutil.which("soffice") is None,
@@ -35,10 +40,42 @@ pytestmark = [
 FIELDS = ("inconsistency", "weighted_inconsistency", "consistency", "normalized")
 
 
-@pytest.fixture
-def recalculate(libreoffice):
-    """Convert an .xlsx through LibreOffice with every formula recomputed on load."""
-    return lambda source: libreoffice(source, "xlsx", recalculate=True)
+#: The projects whose recalculated scores are compared with the workbench's.
+SCORED = {
+    "belarus": load_example(),
+    "random": random_project(42, n_evidence=60, n_hypotheses=7),
+    "team": random_project(43, n_evidence=40, n_hypotheses=5, n_analysts=3),
+}
+FORCING = random_project(8, n_evidence=12, n_hypotheses=3)
+
+
+@dataclasses.dataclass
+class Workbook:
+    source: Path  # as exported (and planted), before LibreOffice
+    recalculated: Path  # through LibreOffice, every formula recomputed on load
+    planted: int = 0  # cached results replaced by a wrong value in the source
+
+
+@pytest.fixture(scope="module")
+def recalculated(libreoffice, tmp_path_factory) -> dict[str, Workbook]:
+    """Every workbook of this module, exported, then recalculated by one LibreOffice run."""
+    folder = tmp_path_factory.mktemp("recalc")
+    sources: dict[str, Path] = {}
+    planted: dict[str, int] = {}
+    for name, project in SCORED.items():
+        sources[name] = folder / f"scores-{name}.xlsx"
+        export_xlsx(project, sources[name], app_version="test")
+        planted[name] = _plant_wrong_results(sources[name], 12345.0)
+    sources["forcing"] = folder / "forcing.xlsx"
+    export_xlsx(FORCING, sources["forcing"], app_version="test")
+    planted["forcing"] = _plant_wrong_results(sources["forcing"], -777.0)
+    sources["formula-like"] = folder / "formula-like.xlsx"
+    export_xlsx(formula_like_project(), sources["formula-like"], app_version="test")
+    results = libreoffice.all(list(sources.values()), "xlsx", recalculate=True)
+    return {
+        name: Workbook(source, result, planted.get(name, 0))
+        for (name, source), result in zip(sources.items(), results, strict=True)
+    }
 
 
 def _recalculated_scores(path: Path, project: Project) -> dict[str, list[float]]:
@@ -76,38 +113,24 @@ def _plant_wrong_results(path: Path, wrong: float) -> int:
     return count
 
 
-@pytest.mark.parametrize(
-    "project",
-    [
-        pytest.param(load_example(), id="belarus"),
-        pytest.param(random_project(42, n_evidence=60, n_hypotheses=7), id="random"),
-        pytest.param(random_project(43, n_evidence=40, n_hypotheses=5, n_analysts=3), id="team"),
-    ],
-)
-def test_recalculated_formulas_equal_the_workbench_scores(project, tmp_path, recalculate):
-    source = tmp_path / "export.xlsx"
-    export_xlsx(project, source, app_version="test")
+@pytest.mark.parametrize("name", list(SCORED))
+def test_recalculated_formulas_equal_the_workbench_scores(name, recalculated):
+    project, workbook = SCORED[name], recalculated[name]
     # The score cells, and a team's consensus cells (formulas of the Ratings sheet).
-    assert _plant_wrong_results(source, 12345.0) >= 4 * len(project.hypotheses)
-    _assert_equal_scores(recalculate(source), project)
+    assert workbook.planted >= 4 * len(project.hypotheses)
+    _assert_equal_scores(workbook.recalculated, project)
 
 
-def test_forcing_works_a_wrong_cached_value_is_replaced(tmp_path, recalculate):
-    project = random_project(8, n_evidence=12, n_hypotheses=3)
-    source = tmp_path / "export.xlsx"
-    export_xlsx(project, source, app_version="test")
-    _plant_wrong_results(source, -777.0)
-    planted = _recalculated_scores(source, project)
+def test_forcing_works_a_wrong_cached_value_is_replaced(recalculated):
+    project, workbook = FORCING, recalculated["forcing"]
+    planted = _recalculated_scores(workbook.source, project)
     assert all(v == -777.0 for values in planted.values() for v in values)
-    recalculated = _recalculated_scores(recalculate(source), project)
-    assert all(v != -777.0 for values in recalculated.values() for v in values)
+    recalculated_scores = _recalculated_scores(workbook.recalculated, project)
+    assert all(v != -777.0 for values in recalculated_scores.values() for v in values)
 
 
-def test_formula_like_text_is_still_text_after_libreoffice(tmp_path, recalculate):
-    project = formula_like_project()
-    source = tmp_path / "export.xlsx"
-    export_xlsx(project, source, app_version="test")
-    book = openpyxl.load_workbook(recalculate(source))
+def test_formula_like_text_is_still_text_after_libreoffice(recalculated):
+    book = openpyxl.load_workbook(recalculated["formula-like"].recalculated)
     matrix, evidence = book[layout.MATRIX_SHEET], book[layout.EVIDENCE_SHEET]
     assert matrix.cell(layout.MATRIX_TITLE_ROW, 1).value == FORMULA_LIKE[0]
     for i, text in enumerate(FORMULA_LIKE):

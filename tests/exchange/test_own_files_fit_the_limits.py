@@ -52,6 +52,7 @@ def written(tmp_path_factory) -> dict[str, Path]:
     return {"export": folder / "export.xlsx", "sheet": sheet}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("kind", "target"),
     [("export", (limits.MAX_EVIDENCE, 200)), ("sheet", (20_000, 100))],

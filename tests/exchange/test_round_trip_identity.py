@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 from export_sample_projects import FORMULA_LIKE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -134,6 +135,7 @@ def _views(project: Project) -> list:
     return ["consensus", *(a.id for a in project.analysts)]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(projects())
 def test_xlsx_round_trip_is_an_identity(project):

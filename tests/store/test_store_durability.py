@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from workbench.core.edits import (
     AddEvidence,
@@ -157,6 +158,7 @@ def _run_and_kill(children: _Children, path: Path, seed: int) -> int:
     return read
 
 
+@pytest.mark.slow
 def test_kill_minus_nine_never_loses_an_acknowledged_edit(tmp_path, full_project, same_project):
     base = tmp_path / "base.achwb"
     start = full_project(8, 4, 2)

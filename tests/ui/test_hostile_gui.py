@@ -1,24 +1,32 @@
 """Hostile files through the window's own File menu: a dialog, and nothing else changes.
 
-A real project is open in the real window (the Belarus example, through the
-ui conftest's ``main_window``, with one rating changed so there is history);
-then each file of the hostile corpus is opened (projects) or imported, both
-into this project and as a new one, by triggering the real menu actions with
-the file dialogs answered. Every attempt must end in exactly one error dialog
-(never the "bug" dialog) naming the file, while the open project keeps its
-file, its layers, its change log and its undo history.
+A real project is open in the real window (the Belarus example, as the ui
+conftest's ``main_window`` opens it, with one rating changed so there is
+history); then each file of the hostile corpus is opened (projects) or
+imported, both into this project and as a new one, by triggering the real
+menu actions with the file dialogs answered. Every attempt must end in exactly
+one error dialog (never the "bug" dialog) naming the file, while the open
+project keeps its file, its layers, its change log and its undo history.
+
+Since every test here proves it leaves the window as it found it, the tests
+share one window (building it is most of a test's cost); a test that leaves it
+changed, failing, has it replaced, so the next test starts from a fresh one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import bad_corpus
 import numpy as np
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from workbench.core.edits import SetRating
@@ -53,17 +61,62 @@ def answer_file_dialogs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     return choose
 
 
-@pytest.fixture
-def window(main_window: MainWindow) -> MainWindow:
-    """The example open in the real window, with one rating changed (so there is history)."""
-    document = main_window.document
+def _change_one_rating(window: MainWindow) -> None:
+    document = window.document
     project = document.project
     analyst = project.analysts[0].id
     evidence, hypothesis = project.evidence[0], project.hypotheses[0]
     current = Rating(int(project.layer(analyst)[0, 0]))
     new = Rating.I if current != Rating.I else Rating.C
     document.do(SetRating(analyst, evidence.id, hypothesis.id, new))
-    return main_window
+
+
+@pytest.fixture(scope="module")
+def _shared_window(qapp, tmp_path_factory: pytest.TempPathFactory, _example_master: Path):  # noqa: ANN001
+    """``{"window": MainWindow | None}``: the module's window, made on first use as
+    the ui conftest's ``main_window`` makes it, and closed at the end."""
+    shared: dict[str, MainWindow | None] = {"window": None}
+    yield shared
+    if shared["window"] is not None:
+        shared["window"].close()
+        shared["window"].deleteLater()
+
+
+def _new_window(tmp_path_factory: pytest.TempPathFactory, example: Path) -> MainWindow:
+    folder = tmp_path_factory.mktemp("hostile-window")
+    path = folder / "belarus.achwb"
+    shutil.copyfile(example, path)
+    window = MainWindow(
+        settings=QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    )
+    window.resize(1600, 1000)
+    window.show()
+    assert QTest.qWaitForWindowExposed(window)
+    assert window.files.open_path(path)
+    _change_one_rating(window)
+    return window
+
+
+@pytest.fixture
+def window(
+    _shared_window: dict,
+    tmp_path_factory: pytest.TempPathFactory,
+    _example_master: Path,
+    message_boxes: list,
+) -> Iterator[MainWindow]:
+    """The example open in the real window, with one rating changed (so there is history)."""
+    main = _shared_window["window"]
+    if main is None:
+        main = _shared_window["window"] = _new_window(tmp_path_factory, _example_master)
+    before = snapshot(main)
+    message_boxes.clear()
+    yield main
+    try:
+        assert_untouched(before, main)
+    except AssertionError:  # the test failed; the next one gets a fresh window
+        main.close()
+        main.deleteLater()
+        _shared_window["window"] = None
 
 
 @dataclass
@@ -185,3 +238,4 @@ def test_exporting_over_the_open_project_is_refused(
     assert [box.name for box in message_boxes] == ["errorDialog"]
     assert "this is the input file itself" in message_boxes[0].text
     assert_untouched(before, window)
+    alias.unlink()  # the window is shared with the next test

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runs import run_in_process
 
 from workbench.core.errors import BadInput
 from workbench.exchange.example import load_example
@@ -36,7 +37,11 @@ def project_path(tmp_path) -> Path:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    # A fresh process: the command itself must choose the offscreen platform.
+    """A fresh process: the command itself must choose the offscreen platform.
+
+    The refusals below happen before any window exists, so they run the same
+    command in this process (``run_in_process``), which costs no interpreter start.
+    """
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
     return subprocess.run(
         [sys.executable, "-m", "workbench", *args],
@@ -99,27 +104,28 @@ def test_bad_view_and_bad_output_are_refused_before_anything_is_written(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["belarus.achwb"]
 
 
-def test_cli_refuses_to_replace_an_existing_picture_without_force(project_path, tmp_path):
+def test_cli_refuses_to_replace_an_existing_picture_without_force(qapp, project_path, tmp_path):
     out = tmp_path / "matrix.png"
     out.write_bytes(b"keep me")
-    result = run_cli("screenshot", str(project_path), str(out))
+    result = run_in_process("screenshot", str(project_path), str(out), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert out.read_bytes() == b"keep me"
 
 
-def test_cli_names_a_file_that_is_not_a_project(tmp_path):
+def test_cli_names_a_file_that_is_not_a_project(qapp, tmp_path):
     bogus = tmp_path / "notes.achwb"
     bogus.write_text("not a database")
     out = tmp_path / "out.png"
-    result = run_cli("screenshot", str(bogus), str(out))
+    result = run_in_process("screenshot", str(bogus), str(out), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and "notes.achwb" in result.stderr
     assert not out.exists()
     assert not (tmp_path / "out.png.part").exists()
 
 
-def test_cli_rejects_an_unknown_view(project_path, tmp_path):
-    result = run_cli("screenshot", str(project_path), str(tmp_path / "x.png"), "--view", "map")
+def test_cli_rejects_an_unknown_view(qapp, project_path, tmp_path):
+    args = ("screenshot", str(project_path), str(tmp_path / "x.png"), "--view", "map")
+    result = run_in_process(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert "invalid choice: 'map'" in result.stderr
