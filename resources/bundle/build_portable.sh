@@ -3,7 +3,7 @@
 # runs on any Linux x86_64 with glibc 2.31 or newer. build.py alone builds on
 # the machine it runs on, and the bundle then needs that machine's glibc.
 #
-#     sudo resources/bundle/build_portable.sh            # about 25 minutes the first time
+#     sudo resources/bundle/build_portable.sh            # 6-7 minutes the first time
 #     sudo resources/bundle/build_portable.sh --force    # rebuild the bundle, keep the rest
 #
 # Needs root (debootstrap, chroot, mount namespaces), debootstrap and curl, and
@@ -19,12 +19,12 @@
 #      checkout as build.py does on the host (the folder, the .tar.gz and
 #      build-report.json, whose built_on says 2.31).
 # tests/bundle/test_portable.py then runs the bundle inside the same bullseye
-# root and on the host: WORKBENCH_PORTABLE=1 pytest -m bundle tests/bundle/test_portable.py -n 0
+# root and on the host: pytest -m portable -n 0 (WORKBENCH_PORTABLE=1 builds first).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-CACHE=${WORKBENCH_PORTABLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ach-workbench-portable}
+CACHE=${WORKBENCH_PORTABLE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/ach-workbench-portable}
 SUITE=bullseye
 GLIBC=2.31
 FORCE=()
@@ -127,7 +127,7 @@ python_stamp=$ROOTFS$PREFIX/.workbench-$PY_DEBIAN
 if [[ ! -f $python_stamp ]]; then
   fetch "$PY_ORIG" "$PY_ORIG_SHA256"
   fetch "$PY_DEBIAN" "$PY_DEBIAN_SHA256"
-  step "build CPython $PY_VERSION in the root (about 10 minutes on 2 cores)"
+  step "build CPython $PY_VERSION in the root (3-5 minutes on 2 cores)"
   src=$ROOTFS/build/python
   rm -rf "$src" "$ROOTFS$PREFIX"
   mkdir -p "$src"
