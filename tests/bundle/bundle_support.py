@@ -23,9 +23,10 @@ PORTABLE_SCRIPT = ROOT / "resources" / "bundle" / "build_portable.sh"
 #: passes through unchanged: the bundle sees only HOME and PATH.
 IN_ROOT = """
 root=$1; shift
-/usr/bin/mount -t proc proc "$root/proc"
-/usr/bin/mount --rbind /dev "$root/dev"
-/usr/bin/mount --bind "$TEMP" "$root$TEMP"
+mount -t proc proc "$root/proc"
+mount --rbind /dev "$root/dev"
+mkdir -p "$root$TEMP"
+mount --bind "$TEMP" "$root$TEMP"
 exec /usr/sbin/chroot "$root" /bin/sh -c 'cd "$0" && exec "$@"' "$(pwd)" "$@"
 """
 
