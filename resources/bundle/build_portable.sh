@@ -32,7 +32,7 @@ for arg in "$@"; do
   case "$arg" in
     --force) FORCE=(--force) ;;
     --print-root) echo "$CACHE/rootfs"; exit 0 ;;
-    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
