@@ -179,7 +179,7 @@ def test_the_window_shows_the_example_matrix_on_x11(bundle: Bundle, x_screen, tm
     assert run_bundle(bundle, "example", str(project), home=tmp_path).returncode == 0
     env = empty_environment(tmp_path, DISPLAY=x_screen.display, WORKBENCH_SMOKE_EXIT_MS="3000")
     window = subprocess.Popen(
-        [str(bundle.program), str(project)],
+        bundle.command(str(project)),
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -231,7 +231,7 @@ def test_start_up_is_at_most_half_again_the_venvs(bundle: Bundle, x_screen, tmp_
     project = tmp_path / "belarus.achwb"
     assert run_bundle(bundle, "example", str(project), home=tmp_path).returncode == 0
     # Alternate, after one warm-up each (the first start reads the files from disk).
-    commands = {"bundle": [str(bundle.program)], "venv": [str(venv_program)]}
+    commands = {"bundle": bundle.command(), "venv": [str(venv_program)]}
     times: dict[str, list[float]] = {"bundle": [], "venv": []}
     for command in commands.values():
         start_to_matrix(command, project, x_screen.display, tmp_path)

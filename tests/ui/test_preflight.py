@@ -121,8 +121,12 @@ def test_console_script_checks_before_qt_starts(tmp_path):
     assert "Qt platform plugin" not in result.stderr
 
 
-# Libraries every Debian system has (libc6, libstdc++6, zlib1g, libglib2.0-0 for gthread).
-BASE_LIBRARIES = ("libc.so", "libm.so", "libstdc++.so", "libgcc_s.so", "libz.so", "libgthread-2.0")
+# Libraries every Debian system has (libc6, libstdc++6, zlib1g, libglib2.0-0 for gthread);
+# before glibc 2.34 libdl and libpthread were libc6's files of their own (Debian 11).
+BASE_LIBRARIES = (
+    "libc.so", "libm.so", "libdl.so", "libpthread.so", "librt.so",
+    "libstdc++.so", "libgcc_s.so", "libz.so", "libgthread-2.0",
+)  # fmt: skip
 
 
 def test_the_list_covers_what_the_installed_xcb_plugin_links_against():

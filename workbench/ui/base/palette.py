@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from workbench.core import palette as colours
 from workbench.core.contrast import readable_muted
@@ -164,4 +164,6 @@ def restyle(app: QApplication) -> None:
         if sheet:
             widget.setStyleSheet("")
             widget.setStyleSheet(sheet)
-        widget.update()
+        # QWidget's own update(): PySide6 6.9 (the portable bundle's Qt) lets an item
+        # view's update(index) hide it, and view.update() raises a TypeError there.
+        QWidget.update(widget)
