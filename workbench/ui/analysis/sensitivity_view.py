@@ -11,17 +11,20 @@ which the main window turns into a selection in the matrix.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
+import weakref
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
@@ -92,12 +95,42 @@ class LinchpinModel(QAbstractTableModel):
         return None
 
 
+class _Delivery(QObject):
+    """Hands a result from the worker thread to its view on the GUI thread.
+
+    One for the whole application, living on the GUI thread; the signal
+    crosses threads as a queued call, and the view is looked up there.
+    """
+
+    computed = Signal(object, object, int)  # weak reference to the view, outcome, generation
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.computed.connect(self._deliver)
+
+    @Slot(object, object, int)
+    def _deliver(
+        self, view: weakref.ref[SensitivityView], outcome: object, generation: int
+    ) -> None:
+        target = view()
+        if target is not None and shiboken6.isValid(target):
+            target._show_result(outcome, generation)  # noqa: SLF001 - its own delivery
+
+
+_DELIVERY: list[_Delivery] = []
+
+
+def _delivery() -> _Delivery:
+    """The application's delivery object (made on the GUI thread by the first refresh)."""
+    if not _DELIVERY:
+        _DELIVERY.append(_Delivery())
+    return _DELIVERY[0]
+
+
 class SensitivityView(QWidget):
     """Tornado chart, linchpins and "what would change my mind" for the shown layer."""
 
     evidenceSelected = Signal(int)  # noqa: N815 - Qt signal naming
-    #: (result or error, generation) from the worker thread, delivered on the GUI thread.
-    _computed = Signal(object, int)
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
@@ -109,7 +142,6 @@ class SensitivityView(QWidget):
         # Every change bumps the generation: a result computed before it is dropped.
         self._generation = 0
         self._worker = concurrent.futures.ThreadPoolExecutor(1, "workbench-sensitivity")
-        self._computed.connect(self._show_result)
         #: (evidence row, change in lead, changes leader) per bar, top bar first.
         self.bars: list[tuple[int, float, bool]] = []
 
@@ -230,15 +262,20 @@ class SensitivityView(QWidget):
         # _show_result unless something changed in between.
         self._generation += 1
         generation = self._generation
+        _delivery()  # made here, on the GUI thread, before any worker emits
         codes, weights, active = doc.codes.copy(), doc.weights.copy(), doc.active.copy()
+
+        # The worker holds only a weak reference to the view: if it held the view and
+        # let go of it last, Python would delete the widget on the worker thread, in
+        # the middle of the GUI thread's painting (a crash seen in the tests).
+        view = weakref.ref(self)
 
         def compute() -> None:
             try:
                 outcome: object = sensitivity(codes, weights, active)
             except Exception as error:  # shown as a bug on the GUI thread
                 outcome = error
-            with contextlib.suppress(RuntimeError):  # the view was closed meanwhile
-                self._computed.emit(outcome, generation)
+            _delivery().computed.emit(view, outcome, generation)
 
         self.busy = True
         self._worker.submit(compute)
