@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
@@ -64,6 +65,37 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[Shown]:
         ),
     )
     return shown
+
+
+@pytest.fixture(autouse=True)
+def widgets_live_until_teardown(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Hold every widget a test gives ``qtbot.addWidget`` until the test is torn down.
+
+    pytest-qt holds them weakly. A top-level view the test no longer names, kept
+    alive only by reference cycles (signal connections, helpers that point back at
+    it), could then be collected by Python's cycle collector at any allocation,
+    including while pytest-qt's closing event processing is painting it: Qt then
+    destroys a widget in the middle of its own paint and the process crashes. In the
+    window every view has a parent that owns it, so this is the tests' own lifetime.
+    """
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    qtbot = request.getfixturevalue("qtbot")
+    kept: list[object] = []
+    add = qtbot.addWidget
+
+    def add_and_keep(widget, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        kept.append(widget)
+        return add(widget, *args, **kwargs)
+
+    monkeypatch.setattr(qtbot, "addWidget", add_and_keep)
+    yield
+    for widget in kept:
+        if shiboken6.isValid(widget):
+            widget.close()
+            widget.deleteLater()  # deleted by Qt's event loop, never by the collector
+    kept.clear()
 
 
 @pytest.fixture
