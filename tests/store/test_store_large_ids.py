@@ -33,3 +33,32 @@ def test_a_huge_next_id_costs_neither_time_nor_memory(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 10
     grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
     assert grown_kb < 200_000, f"loading grew the process by {grown_kb:,} KB"
+
+
+def test_an_item_added_with_a_huge_id_reopens_without_a_huge_table(tmp_path: Path) -> None:
+    """The first Add after a huge next_id hands out that id; the next open must still
+    find rows and columns by search, not by a table as long as the id (gigabytes)."""
+    from workbench.core.edits import AddEvidence, SetRating
+    from workbench.core.model import Evidence
+    from workbench.core.ratings import Rating
+
+    path = tmp_path / "p.achwb"
+    ProjectFile.create(path, load_example()).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE project SET next_id = 2000000000")
+    db.commit()
+    db.close()
+    with ProjectFile.open(path) as project_file:
+        project = project_file.project
+        added = Evidence(project.new_id(), "E999", "added after a huge next id")
+        assert added.id >= 2_000_000_000
+        project_file.apply(AddEvidence(added, len(project.evidence)))
+        analyst = project.analysts[0].id
+        project_file.apply(SetRating(analyst, added.id, project.hypotheses[0].id, Rating.II))
+        expected = score_report(project_file.project, CONSENSUS)
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with ProjectFile.open(path, read_only=True) as project_file:
+        assert score_report(project_file.project, CONSENSUS) == expected
+        assert project_file.project.rating(analyst, added.id, project.hypotheses[0].id) == Rating.II
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
+    assert grown_kb < 200_000, f"loading grew the process by {grown_kb:,} KB"

@@ -51,20 +51,26 @@ def _ids(items: Iterable[object]) -> np.ndarray:
     return np.asarray([item.id for item in items], dtype=np.int64)  # type: ignore[attr-defined]
 
 
-def _index_of(ids: np.ndarray, size: int) -> np.ndarray:
-    """Lookup table id -> position (-1 where the id is not in ``ids``)."""
-    table = np.full(size, -1, dtype=np.int64)
-    table[ids] = np.arange(len(ids))
-    return table
+def positions_of(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The position of each of ``wanted`` in ``ids`` (-1 where it is not there).
+
+    A binary search, not a table indexed by id: ids are never reused, so a
+    project that once handed out a very large id (up to 2**31 - 1) would make
+    such a table gigabytes long.
+    """
+    wanted = np.asarray(wanted, dtype=np.int64)
+    if len(ids) == 0:
+        return np.full(wanted.shape, -1, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+    return np.where(ordered[at] == wanted, order[at], -1)
 
 
-def _id_array(blob: object, what: str, size: int) -> np.ndarray:
+def _id_array(blob: object, what: str) -> np.ndarray:
     if not isinstance(blob, bytes) or len(blob) % _ID.itemsize:
         raise CorruptRatings(f"a rating block's {what} list is damaged")
-    ids = np.frombuffer(blob, dtype=_ID)
-    if len(ids) and (ids.min() < 0 or ids.max() >= size):
-        raise CorruptRatings("a rating refers to something not in the project")
-    return ids
+    return np.frombuffer(blob, dtype=_ID)
 
 
 def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarray]:
@@ -75,11 +81,6 @@ def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarr
     """
     evidence, hypotheses = _ids(project.evidence), _ids(project.hypotheses)
     analysts = [a.id for a in project.analysts]
-    # Sized by the ids in use, not next_id: a file may claim a next id near the limit,
-    # and an id in a block beyond every known one is simply not in the project.
-    known = [int(ids.max()) for ids in (evidence, hypotheses) if len(ids)]
-    size = max([*known, *analysts, 0]) + 1
-    row_of, col_of = _index_of(evidence, size), _index_of(hypotheses, size)
     layer_of = {aid: k for k, aid in enumerate(analysts)}
     stack = np.zeros((len(analysts), len(evidence), len(hypotheses)), dtype=np.int8)
     #: Per column layout (nearly always one): layer, block, evidence ids and codes of each block.
@@ -105,12 +106,12 @@ def load_layers(raw: sqlite3.Connection, project: Project) -> dict[int, np.ndarr
         id_blobs.append(evidence_blob)
         code_blobs.append(codes)
     for hypothesis_blob, (layers, blocks, id_blobs, code_blobs) in groups.items():
-        cols = col_of[_id_array(hypothesis_blob, "hypothesis", size)]
+        cols = positions_of(hypotheses, _id_array(hypothesis_blob, "hypothesis"))
         if (cols < 0).any():
             raise CorruptRatings("a rating refers to a hypothesis not in the project")
-        ids = _id_array(b"".join(id_blobs), "evidence", size)
+        ids = _id_array(b"".join(id_blobs), "evidence")
         counts = [len(blob) // _ID.itemsize for blob in id_blobs]
-        rows = row_of[ids]
+        rows = positions_of(evidence, ids)
         if (rows < 0).any() or (ids >> BLOCK_BITS != np.repeat(blocks, counts)).any():
             raise CorruptRatings("a rating refers to evidence not in the project")
         if len(cols) == 0 or len(rows) == 0:

@@ -107,6 +107,17 @@ def _ids(raw: sqlite3.Connection, table: str) -> np.ndarray:
     return np.array([r[0] for r in rows], dtype=np.int64)
 
 
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Position of each wanted id in ``ids``, -1 if absent: a binary search, because a
+    table indexed by id would be gigabytes long for a project with a very large id."""
+    if len(ids) == 0:
+        return np.full(len(wanted), -1, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+    return np.where(ordered[at] == wanted, order[at], -1)
+
+
 def _convert(raw: sqlite3.Connection) -> None:
     evidence, hypotheses = _ids(raw, "evidence"), _ids(raw, "hypothesis")
     analysts = _ids(raw, "analyst")
@@ -114,15 +125,10 @@ def _convert(raw: sqlite3.Connection) -> None:
     cursor = raw.execute("SELECT evidence_id, hypothesis_id, analyst_id, code FROM rating")
     ratings = np.fromiter(cursor, dtype=record)
     keys = (ratings["e"], ratings["h"], ratings["a"])
-    size = max(
-        [0] + [int(ids.max()) for ids in (evidence, hypotheses, analysts, *keys) if len(ids)]
+    rows, cols, layers = (
+        _positions(ids, wanted)
+        for ids, wanted in zip((evidence, hypotheses, analysts), keys, strict=True)
     )
-    if min([0] + [int(ids.min()) for ids in keys if len(ids)]) < 0:
-        raise ProjectFileError("the upgrade found broken references in table rating")
-    position = [np.full(size + 1, -1, dtype=np.int64) for _ in range(3)]
-    for lookup, ids in zip(position, (evidence, hypotheses, analysts), strict=True):
-        lookup[ids] = np.arange(len(ids))
-    rows, cols, layers = (lookup[ids] for lookup, ids in zip(position, keys, strict=True))
     codes = ratings["c"]
     broken = int(((rows < 0) | (cols < 0) | (layers < 0)).sum())
     if broken:
