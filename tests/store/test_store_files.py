@@ -401,3 +401,27 @@ def test_a_paste_past_the_size_limit_is_refused_and_nothing_changes(
         assert same_project(store.project, before)
     with ProjectFile.open(path, read_only=True) as reopened:
         assert same_project(reopened.project, on_disk)
+
+
+def test_a_read_only_view_never_copies_a_file_someone_changed_meanwhile(tmp_path, full_project):  # noqa: ANN001
+    """A read-only file is read in place without journal files, so SQLite cannot see
+    another process change it; Save a Copy then refuses, instead of writing a copy that
+    mixes old and new pages, and the view's other reads see the file as it is now."""
+    from workbench.core.edits import RemoveEvidence
+
+    path = tmp_path / "case.achwb"
+    ProjectFile.create(path, full_project(n_evidence=600)).close()
+    with ProjectFile.open(path, read_only=True) as viewed:
+        copy_before = tmp_path / "before.achwb"
+        viewed.save_copy(copy_before)  # unchanged so far: copied
+        with ProjectFile.open(path) as editing:
+            for evidence in list(editing.project.evidence)[:200]:
+                editing.apply(RemoveEvidence(evidence.id))
+        with pytest.raises(ProjectFileError, match="changed by someone since"):
+            viewed.save_copy(tmp_path / "after.achwb")
+        assert not (tmp_path / "after.achwb").exists()
+        assert viewed.change_log(limit=1)[0].label.startswith("Delete")
+    for copied in (copy_before,):
+        db = sqlite3.connect(copied)
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        db.close()

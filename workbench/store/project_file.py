@@ -41,6 +41,19 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
+def _on_disk(path: Path) -> tuple[object, ...]:
+    """What tells that a file (or its write-ahead log) was changed: inode, size, mtime."""
+    marks: list[object] = []
+    for part in (path, path.with_name(path.name + "-wal")):
+        try:
+            stat = part.stat()
+        except OSError:
+            marks.append(None)
+        else:
+            marks.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(marks)
+
+
 def _reason(error: BaseException) -> str:
     original = getattr(error, "orig", None)
     return str(original if original is not None else error)
@@ -87,6 +100,9 @@ class ProjectFile:
         else:
             self._engine = connection
         self._lock = lock
+        #: For a read-only file read in place: the file as it was when it was loaded
+        #: (see :func:`_on_disk`); None when it is not read in place.
+        self._seen_on_disk: tuple[object, ...] | None = None
         self._mutex = threading.RLock()
         #: project.next_id as the file holds it (the in-memory one runs ahead of it).
         self._stored_next_id = project.next_id
@@ -196,13 +212,17 @@ class ProjectFile:
         with sidecars.verified_copy(path) as replayed:
             version = checks.inspect_file(path, replayed)
             if read_only:
+                in_place = version >= SCHEMA_VERSION and replayed is None
+                seen = _on_disk(path) if in_place else None
                 raw = cls._viewing_connection(path, replayed, version)
                 try:
                     project = cls._load(path, raw)
                 except BaseException:
                     raw.close()
                     raise
-                return cls(path, project, raw, None)
+                viewed = cls(path, project, raw, None)
+                viewed._seen_on_disk = seen
+                return viewed
         lock = ProjectLock(path)
         try:
             backup = None
@@ -325,11 +345,22 @@ class ProjectFile:
             raise ProjectFileError(f"{self.path} is closed")
         return Session(bind=engine)
 
+    def _changed_on_disk(self) -> bool:
+        """True when a read-only file read in place was changed by someone since it
+        was loaded. Its connection is ``immutable`` (no journal files are made),
+        so SQLite would not notice, and would mix cached old pages with new ones."""
+        return self._seen_on_disk is not None and _on_disk(self.path) != self._seen_on_disk
+
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
         """The open file's sqlite3 connection, for a few plain SELECTs."""
         with self._mutex:
             if self._raw is not None:
+                if self._changed_on_disk():
+                    # Read what the file holds now, through a fresh connection.
+                    self._raw.close()
+                    self._raw = connect_file(self.path, read_only=True)
+                    self._seen_on_disk = _on_disk(self.path)
                 yield self._raw
             elif self._editing is not None:
                 yield self._editing
@@ -432,11 +463,21 @@ class ProjectFile:
             raise FileInUse(target, holder)
         from workbench.store import migrate
 
+        if self._changed_on_disk():
+            raise ProjectFileError(
+                f"{self.path} was changed by someone since you opened it read-only; "
+                "open it again to save a copy of what it holds now"
+            )
         with self._reading() as raw:
             staging = target.with_name(f".{target.name}.copy")
             staging.unlink(missing_ok=True)
             try:
                 migrate.copy_database(raw, staging)
+                if self._changed_on_disk():  # changed while it was being copied
+                    raise ProjectFileError(
+                        f"{self.path} was changed by someone while it was being copied; "
+                        "open it again to save a copy of what it holds now"
+                    )
                 for leftover in ("-wal", "-shm", "-journal"):
                     target.with_name(target.name + leftover).unlink(missing_ok=True)
                 os.replace(staging, target)
