@@ -141,6 +141,8 @@ class SensitivityView(QWidget):
         self.busy = False
         # Every change bumps the generation: a result computed before it is dropped.
         self._generation = 0
+        #: The generation of the computation started last.
+        self._in_flight = 0
         self._worker = concurrent.futures.ThreadPoolExecutor(1, "workbench-sensitivity")
         #: (evidence row, change in lead, changes leader) per bar, top bar first.
         self.bars: list[tuple[int, float, bool]] = []
@@ -252,6 +254,7 @@ class SensitivityView(QWidget):
         self._stale = False
         doc = self.document
         if not doc.is_open:
+            self.busy = False
             self.result, self.bars = None, []
             self.summary.setText("Open a project to see how firm its ranking is.")
             self._draw()
@@ -278,12 +281,14 @@ class SensitivityView(QWidget):
             _delivery().computed.emit(view, outcome, generation)
 
         self.busy = True
+        self._in_flight = generation
         self._worker.submit(compute)
 
     def _show_result(self, outcome: object, generation: int) -> None:
+        if generation == self._in_flight:
+            self.busy = False  # the latest computation started has ended
         if generation != self._generation or not self.document.is_open:
             return
-        self.busy = False
         if isinstance(outcome, BaseException):
             raise outcome
         assert isinstance(outcome, SensitivityResult)
