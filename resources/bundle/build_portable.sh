@@ -123,6 +123,21 @@ fetch() { # file sha256
   fi
   echo "$2  $SOURCES/$1" | sha256sum --check --status || { echo "error: $1: wrong sha256" >&2; exit 1; }
 }
+# The mirror keeps only the current revision of a package: when bookworm's
+# python3.11 moves on, the pinned patch tarball is gone from it. Then take the
+# current one, with the sha256 the mirror's (signed) source index gives for it.
+current_debian_patches() { # prints "file sha256"
+  curl -sSf "$mirror/dists/bookworm/main/source/Sources.xz" 2>/dev/null | xz -d | awk '
+    /^Package: / { here = ($2 == "python3.11"); sums = 0; next }
+    here && /^Checksums-Sha256:/ { sums = 1; next }
+    here && sums && /^ / { if ($3 ~ /\.debian\.tar\.xz$/) { print $3, $1; exit } next }
+    { sums = 0 }'
+}
+if [[ ! -f $SOURCES/$PY_DEBIAN ]] && ! curl -sfI -o /dev/null "$mirror/$PY_POOL/$PY_DEBIAN"; then
+  read -r PY_DEBIAN PY_DEBIAN_SHA256 < <(current_debian_patches) || true
+  [[ -n ${PY_DEBIAN_SHA256:-} ]] || { echo "error: no python3.11 patches on $mirror" >&2; exit 1; }
+  step "the pinned Debian patches are gone from the mirror: using $PY_DEBIAN"
+fi
 python_stamp=$ROOTFS$PREFIX/.workbench-$PY_DEBIAN
 if [[ ! -f $python_stamp ]]; then
   fetch "$PY_ORIG" "$PY_ORIG_SHA256"
