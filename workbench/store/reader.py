@@ -57,22 +57,7 @@ def _load(raw: sqlite3.Connection) -> Project:
     if not 1 <= head.next_id <= MAX_ID:
         raise ValueError(f"the next id ({head.next_id}) is outside 1..{MAX_ID:,}")
     _check_size(raw)
-    project = Project(
-        title=head.title,
-        question=head.question,
-        description=head.description,
-        classification=head.classification,
-        time_horizon=head.time_horizon,
-        notes=head.notes,
-        hypotheses=[rows.hypothesis_from(r) for r in _ordered(raw, "hypothesis")],
-        evidence=[rows.evidence_from(r) for r in _ordered(raw, "evidence")],
-        sources=[rows.source_from(r) for r in _ordered(raw, "source")],
-        analysts=[rows.analyst_from(r) for r in _ordered(raw, "analyst")],
-        milestones=[rows.milestone_from(r) for r in _ordered(raw, "milestone")],
-        likelihoods=rows.likelihoods_from(head.likelihoods),
-        next_id=head.next_id,
-        uid=head.uid,
-    )
+    project = rows.project_from(head, lambda table: _ordered(raw, table))
     project.overrides = dict(
         rows.override_from(r) for r in _select(raw, "SELECT * FROM consensus_override")
     )

@@ -10,6 +10,7 @@ any SQLite browser.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.dates import PartialDate
@@ -67,6 +68,27 @@ def likelihoods_from(text: str) -> dict[Rating, float]:
     if wrong:
         raise ValueError(f"likelihoods outside (0, 1]: {', '.join(wrong)}")
     return table
+
+
+def project_from(head: Any, ordered: Callable[[str], Iterable[Any]]) -> Project:
+    """A Project from its ``project`` row and its entity rows, ``ordered(table)`` giving
+    a table's rows in matrix order; a file and a team server both read through this."""
+    return Project(
+        title=head.title,
+        question=head.question,
+        description=head.description,
+        classification=head.classification,
+        time_horizon=head.time_horizon,
+        notes=head.notes,
+        hypotheses=[hypothesis_from(r) for r in ordered("hypothesis")],
+        evidence=[evidence_from(r) for r in ordered("evidence")],
+        sources=[source_from(r) for r in ordered("source")],
+        analysts=[analyst_from(r) for r in ordered("analyst")],
+        milestones=[milestone_from(r) for r in ordered("milestone")],
+        likelihoods=likelihoods_from(head.likelihoods),
+        next_id=head.next_id,
+        uid=head.uid,
+    )
 
 
 def project_values(project: Project) -> Values:

@@ -200,27 +200,21 @@ def load_project(connection: Connection) -> Project:
     if head is None:
         raise DamagedProject("the project record is missing")
 
-    def ordered(row_class: Any) -> list[Any]:
+    tables = {
+        "hypothesis": HypothesisRow,
+        "evidence": EvidenceRow,
+        "source": SourceRow,
+        "analyst": AnalystRow,
+        "milestone": MilestoneRow,
+    }
+
+    def ordered(table: str) -> list[Any]:
+        row_class: Any = tables[table]
         return list(
             connection.execute(select(row_class).order_by(row_class.position, row_class.id))
         )
 
-    project = Project(
-        title=head.title,
-        question=head.question,
-        description=head.description,
-        classification=head.classification,
-        time_horizon=head.time_horizon,
-        notes=head.notes,
-        hypotheses=[rows.hypothesis_from(r) for r in ordered(HypothesisRow)],
-        evidence=[rows.evidence_from(r) for r in ordered(EvidenceRow)],
-        sources=[rows.source_from(r) for r in ordered(SourceRow)],
-        analysts=[rows.analyst_from(r) for r in ordered(AnalystRow)],
-        milestones=[rows.milestone_from(r) for r in ordered(MilestoneRow)],
-        likelihoods=rows.likelihoods_from(head.likelihoods),
-        next_id=head.next_id,
-        uid=head.uid,
-    )
+    project = rows.project_from(head, ordered)
     # Core rows, read by column name just like the ORM objects rows.py expects.
     overrides: list[Any] = list(connection.execute(select(ConsensusOverrideRow)))
     project.overrides = dict(rows.override_from(r) for r in overrides)
