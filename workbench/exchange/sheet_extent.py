@@ -4,9 +4,14 @@ python-calamine allocates the whole rectangle from A1 to the furthest cell a
 sheet declares or uses, before handing back a single value: one cell at
 XFD1048576 in a 5 KB file asks for half a terabyte and aborts the process.
 So while the zip guard inflates each worksheet anyway, the rows and columns
-it names (``<dimension ref>``, ``<row r>``, ``<c r>``) are tracked with one
-linear regular-expression scan, and a sheet spanning more than
-:data:`MAX_SHEET_CELLS` is refused before it is read.
+it names (``<dimension ref>``, ``<row r>``, ``<c r>``) are tracked, and a sheet
+spanning more than :data:`MAX_SHEET_CELLS` is refused before it is read.
+
+Most sheets are far inside the limit, and for them one search proves it: no
+reference names a column past ``NZ`` (390) or a row past 99,999, and
+390 x 99,999 is within the limit. Only a sheet where that search finds such a
+reference (a large or a hostile one) is measured exactly, with the regular
+expressions below; see :class:`ExtentScanner`.
 """
 
 from __future__ import annotations
@@ -62,28 +67,74 @@ def scanner_for(file_name: str, member: str) -> ExtentScanner | OdsExtentScanner
     return None
 
 
-class ExtentScanner:
-    """Feed a worksheet's XML chunk by chunk; it tracks the furthest row and column."""
+#: What one search proves of every reference that passes it (see the module text).
+QUICK_ROWS = 99_999
+QUICK_COLUMNS = 390  # NZ
+#: A row or cell reference (`` r="..."`` after any whitespace) that is not a small one:
+#: no more than two letters, the first of two at most N, and no more than five digits,
+#: then the closing quote. The literal ``r="`` leads, so the engine finds candidates by a
+#: fast search; whitespace before it is checked only there (``xmlns:r="..."`` is not a
+#: reference). A reference the exact patterns count is either small or found here.
+_NOT_SMALL = re.compile(rb'r="(?<=\sr=")(?!\$?(?:[A-Na-n]?[A-Za-z])?\$?[0-9]{0,5}")')
+#: ``_DIMENSION`` on XML whose whitespace has not been turned into spaces.
+_DIMENSION_RAW = re.compile(rb"dimension\sref" + _DIMENSION.pattern[len(b"dimension ref") :])
 
-    def __init__(self, file_name: str, member: str) -> None:
+
+class ExtentScanner:
+    """Feed a worksheet's XML chunk by chunk; it refuses one that spans too many cells.
+
+    Each chunk is searched with the previous chunk's last :data:`_CARRY` bytes in
+    front, so a reference cut by a chunk boundary is whole in one of the two (a
+    reference is at most 41 bytes); counting one twice changes no maximum.
+
+    A chunk in which :data:`_NOT_SMALL` finds nothing adds at most
+    :data:`QUICK_ROWS` x :data:`QUICK_COLUMNS` to what is known; from the first
+    chunk where it finds something on, chunks are measured exactly. When the bound
+    of the quickly passed chunks and the exact rest together might pass the limit,
+    the quick chunks' true extent is needed: :attr:`needs_exact` is then set, and
+    the caller feeds the whole member again to a scanner made with ``exact=True``.
+    ``rows`` and ``columns`` are the exact extent only for such a scanner.
+    """
+
+    def __init__(self, file_name: str, member: str, *, exact: bool = False) -> None:
         self.file_name = file_name
         self.member = member
+        #: The furthest row and column of the parts measured exactly.
         self.rows = 0
         self.columns = 0
+        self.exact = exact
+        #: Some chunk passed the quick search only: its extent is bounded, not known.
+        self.bounded = False
+        #: The bound cannot settle the sheet: scan it again with ``exact=True``.
+        self.needs_exact = False
         self._tail = b""
 
     def feed(self, chunk: bytes) -> None:
-        data = self._tail + chunk
-        # A reference cut by the chunk boundary is completed by the next chunk: keep
-        # the last tag that starts near the end for then.
-        last_tag = data.rfind(b"<", max(0, len(data) - _CARRY))
-        cut = last_tag if last_tag >= 0 else len(data)
-        self._scan(data, cut)
-        self._tail = data[cut:]
+        if self.needs_exact:
+            return  # the whole member is scanned again; nothing here changes that
+        data = self._tail + chunk if self._tail else chunk
+        # References starting in the last _CARRY bytes are seen whole in the next
+        # window (which begins with those bytes); the quick search leaves them to it.
+        self._window(data, len(data) - _CARRY)
+        self._tail = data[-_CARRY:]
 
     def finish(self) -> None:
-        self._scan(self._tail, len(self._tail))
+        if not self.needs_exact:
+            self._window(self._tail, len(self._tail))
         self._tail = b""
+
+    def _window(self, data: bytes, last_start: int) -> None:
+        if not self.exact:
+            for letters, digits, more_letters, more_digits in _DIMENSION_RAW.findall(data):
+                self._add({letters, more_letters}, {digits, more_digits})
+            found = _NOT_SMALL.search(data)
+            if found is None or found.start() > last_start:
+                self.bounded = True
+                self._check()
+                return
+            self.exact = True  # this window and every later one are measured exactly
+        self._scan(data, len(data))
+        self._check()
 
     def _scan(self, data: bytes, end: int) -> None:
         text = data[:end].translate(_SPACES)
@@ -97,16 +148,23 @@ class ExtentScanner:
         for letters, digits in _RANGE_END.findall(text):
             columns.add(letters)
             rows.add(digits)
+        self._add(columns, rows)
+
+    def _add(self, columns: set[bytes], rows: set[bytes]) -> None:
         columns.discard(b"")
         rows.discard(b"")
         if columns:
             self.columns = max(self.columns, max(column_number(c.upper()) for c in columns))
         if rows:
             self.rows = max(self.rows, max(int(r) for r in rows))
-        self._check()
 
     def _check(self) -> None:
+        # What was measured exactly is a lower bound of the extent: too much is refused.
         _check_span(self.file_name, self.member, self.rows, self.columns)
+        if self.bounded:
+            rows, columns = max(self.rows, QUICK_ROWS), max(self.columns, QUICK_COLUMNS)
+            if rows * columns > MAX_SHEET_CELLS:
+                self.needs_exact = True
 
 
 def _check_span(file_name: str, member: str, rows: int, columns: int) -> None:
@@ -133,6 +191,9 @@ class OdsExtentScanner:
     (LibreOffice writes those for every sheet), everything up to the last
     cell with content counts.
     """
+
+    #: Always measured exactly (see :class:`ExtentScanner`).
+    needs_exact = False
 
     def __init__(self, file_name: str, member: str) -> None:
         self.file_name = file_name
