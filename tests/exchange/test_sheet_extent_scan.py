@@ -72,7 +72,9 @@ def _reference(draw: st.DrawFn) -> bytes:
 
 _PIECES = st.one_of(
     _reference(),
-    st.sampled_from([b"<c", b"<row", b"/>", b"<v>3</v>", b'"', b"  ", b"<", b" " * 70]),
+    st.sampled_from(
+        [b"<c", b"<row", b"/>", b"<v>3</v>", b'"', b"  ", b"<", b" " * 70, b'r="', b"$", b"="]
+    ),
 )
 #: The real limit (where the quick bound settles most sheets) and limits around it.
 _LIMITS = st.one_of(
@@ -108,6 +110,16 @@ def test_the_scan_refuses_what_a_plain_pass_refuses(
             assert refused
         else:
             assert (exact.rows, exact.columns) == (rows, columns)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(parts=st.lists(_PIECES, max_size=40))
+def test_the_vectorised_quick_search_finds_what_its_regular_expression_finds(
+    parts: list[bytes],
+) -> None:
+    xml = b"".join(parts)
+    found = sheet_extent._NOT_SMALL.search(xml)
+    assert sheet_extent.first_not_small(xml) == (-1 if found is None else found.start())
 
 
 def test_a_reference_cut_by_a_chunk_boundary_far_from_its_tag_start_is_seen() -> None:
