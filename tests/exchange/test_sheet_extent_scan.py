@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,16 +44,6 @@ def _feed(scanner: sheet_extent.ExtentScanner, xml: bytes, cuts: list[int]) -> N
     scanner.finish()
 
 
-def _scan_as_the_zip_guard_does(xml: bytes, cuts: list[int]) -> sheet_extent.ExtentScanner:
-    """The quick scanner, then (when it asks) an exact one over the member again."""
-    scanner = sheet_extent.ExtentScanner("book.xlsx", _MEMBER)
-    _feed(scanner, xml, cuts)
-    if scanner.needs_exact:
-        scanner = sheet_extent.ExtentScanner("book.xlsx", _MEMBER, exact=True)
-        _feed(scanner, xml, cuts)
-    return scanner
-
-
 _LETTERS = st.text("AbXFDzNnO", max_size=4).map(str.encode)
 _DIGITS = st.text("01789", max_size=8).map(str.encode)
 _DOLLAR = st.sampled_from([b"", b"$"])
@@ -76,15 +67,11 @@ _PIECES = st.one_of(
         [b"<c", b"<row", b"/>", b"<v>3</v>", b'"', b"  ", b"<", b" " * 70, b'r="', b"$", b"="]
     ),
 )
-#: The real limit (where the quick bound settles most sheets) and limits around it.
-_LIMITS = st.one_of(
-    st.just(sheet_extent.MAX_SHEET_CELLS),
-    st.integers(1, 10**14),
-    st.sampled_from([sheet_extent.QUICK_ROWS * sheet_extent.QUICK_COLUMNS - 1, 10**4]),
-)
+#: Limits that refuse some of these small sheets and accept others.
+_LIMITS = st.one_of(st.just(sheet_extent.MAX_SHEET_CELLS), st.integers(1, 10**14))
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(
     parts=st.lists(_PIECES, max_size=40),
     cuts=st.lists(st.integers(0, 600), max_size=6),
@@ -96,49 +83,49 @@ def test_the_scan_refuses_what_a_plain_pass_refuses(
     xml = b"".join(parts)
     rows, columns = _plain_extent(xml)
     with mock.patch.object(sheet_extent, "MAX_SHEET_CELLS", limit):
+        scanner = sheet_extent.ExtentScanner("book.xlsx", _MEMBER)
         try:
-            _scan_as_the_zip_guard_does(xml, cuts)
+            _feed(scanner, xml, cuts)
         except BadInput:
-            refused = True
+            assert max(rows, 1) * max(columns, 1) > limit
         else:
-            refused = False
-        assert refused == (max(rows, 1) * max(columns, 1) > limit)
-        exact = sheet_extent.ExtentScanner("book.xlsx", _MEMBER, exact=True)
-        try:
-            _feed(exact, xml, cuts)
-        except BadInput:
-            assert refused
-        else:
-            assert (exact.rows, exact.columns) == (rows, columns)
+            assert max(rows, 1) * max(columns, 1) <= limit
+            assert (scanner.rows, scanner.columns) == (rows, columns)
 
 
-@settings(max_examples=1500, deadline=None)
+_ROW_OR_CELL = re.compile(rb'\sr="')
+
+
+@settings(max_examples=600, deadline=None)
 @given(parts=st.lists(_PIECES, max_size=40))
-def test_the_vectorised_quick_search_finds_what_its_regular_expression_finds(
+def test_numpy_reads_plain_references_as_the_patterns_do_and_finds_the_first_other(
     parts: list[bytes],
 ) -> None:
     xml = b"".join(parts)
-    found = sheet_extent._NOT_SMALL.search(xml)
-    assert sheet_extent.first_not_small(xml) == (-1 if found is None else found.start())
+    rows = columns = 0
+    other = -1
+    for candidate in _ROW_OR_CELL.finditer(xml):
+        plain = sheet_extent._PLAIN.match(xml, candidate.start())
+        if plain is None:
+            other = candidate.start() if other < 0 else other
+            continue
+        more_rows, more_columns = _plain_extent(plain[0])
+        rows, columns = max(rows, more_rows), max(columns, more_columns)
+    assert sheet_extent.plain_extent(xml) == (rows, columns, other)
 
 
 def test_a_reference_cut_by_a_chunk_boundary_far_from_its_tag_start_is_seen() -> None:
     """A tag padded with whitespace puts its reference on the boundary, away from the ``<``."""
     xml = b'<row r="1"><c' + b" " * 200 + b'r="XFD1048576"/></row>'
     cut = xml.index(b"XFD") + 2
-    for exact in (False, True):
-        scanner = sheet_extent.ExtentScanner("book.xlsx", _MEMBER, exact=exact)
-        try:
-            _feed(scanner, xml, [cut])
-        except BadInput as err:
-            assert "1,048,576 rows x 16,384 columns" in str(err)
-        else:
-            raise AssertionError("the cut reference was missed")
+    scanner = sheet_extent.ExtentScanner("book.xlsx", _MEMBER)
+    with pytest.raises(BadInput, match="1,048,576 rows x 16,384 columns"):
+        _feed(scanner, xml, [cut])
 
 
-def test_an_excel_sheet_within_the_bound_is_settled_by_the_quick_search() -> None:
+def test_an_excel_sheet_is_read_by_numpy_alone() -> None:
     """Excel's own attributes (``xmlns:r``, ``header="0.3"``, ``spans``) are not
-    references; a 99,999 x 390 sheet never needs the exact scan."""
+    references, so a sheet Excel wrote never needs the regular expressions."""
     xml = (
         b'<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
         b' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
@@ -150,20 +137,13 @@ def test_an_excel_sheet_within_the_bound_is_settled_by_the_quick_search() -> Non
     )
     scanner = sheet_extent.ExtentScanner("book.xlsx", _MEMBER)
     _feed(scanner, xml, [len(xml) // 3, len(xml) // 2])
-    assert not scanner.needs_exact and not scanner.exact
-    assert sheet_extent.column_number(b"NZ") == sheet_extent.QUICK_COLUMNS
-    assert sheet_extent.QUICK_ROWS * sheet_extent.QUICK_COLUMNS <= sheet_extent.MAX_SHEET_CELLS
+    assert (scanner.rows, scanner.columns) == (99_999, 390)
+    assert scanner.chunks_read_by_patterns == 0
 
 
-def test_a_larger_sheet_is_measured_exactly_from_where_the_quick_search_finds_it() -> None:
-    """100,010 x 210 (the app's largest export): the rows past 99,999 are measured,
-    and with the quick part's bound the sheet is still settled without a second scan."""
-    head = b'<worksheet><sheetData><row r="1"><c r="A1"/><c r="HB1"/></row>' + b"<x/>" * 5000
-    xml = head + b'<row r="100010"><c r="A100010"/></row></sheetData></worksheet>'
+def test_a_range_where_a_cell_belongs_is_read_by_the_patterns() -> None:
+    xml = b'<row r="1"><c r="A1:C300"/></row>' + b"<x/>" * 100
     scanner = sheet_extent.ExtentScanner("book.xlsx", _MEMBER)
-    _feed(scanner, xml, [len(head) // 2, len(head) + 3])
-    assert scanner.exact and scanner.bounded and not scanner.needs_exact
-    assert scanner.rows == 100_010
-    exact = sheet_extent.ExtentScanner("book.xlsx", _MEMBER, exact=True)
-    _feed(exact, xml, [1000])
-    assert (exact.rows, exact.columns) == (100_010, 210)
+    _feed(scanner, xml, [200])
+    assert (scanner.rows, scanner.columns) == (300, 3)
+    assert scanner.chunks_read_by_patterns == 1

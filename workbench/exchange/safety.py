@@ -20,7 +20,7 @@ import defusedxml.ElementTree as SafeET
 from workbench.core import limits
 from workbench.core.errors import BadInput
 from workbench.core.limits import MAX_TEXT_CHARS
-from workbench.exchange.sheet_extent import ExtentScanner, scanner_for
+from workbench.exchange.sheet_extent import scanner_for
 
 #: What a workbook may unpack to in all. Our own export of the largest supported
 #: matrix (100,000 x 200, see workbench.core.limits) unpacks to about 1 GB
@@ -136,19 +136,8 @@ def _inflate_bounded(
                 )
     if extent is not None:
         extent.finish()
-        if extent.needs_exact:
-            _scan_extent_exactly(archive, member, path)
     _check_ratio(path, member.filename, total, member.compress_size)
     return total
-
-
-def _scan_extent_exactly(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> None:
-    """Measure a worksheet's extent exactly (its size is already known to be within bounds)."""
-    extent = ExtentScanner(path.name, member.filename, exact=True)
-    with archive.open(member) as stream:
-        while chunk := stream.read(_CHUNK):
-            extent.feed(chunk)
-    extent.finish()
 
 
 def _declares_dtd(head: bytes) -> bool:

@@ -7,11 +7,9 @@ So while the zip guard inflates each worksheet anyway, the rows and columns
 it names (``<dimension ref>``, ``<row r>``, ``<c r>``) are tracked, and a sheet
 spanning more than :data:`MAX_SHEET_CELLS` is refused before it is read.
 
-Most sheets are far inside the limit, and for them one search proves it: no
-reference names a column past ``NZ`` (390) or a row past 99,999, and
-390 x 99,999 is within the limit. Only a sheet where that search finds such a
-reference (a large or a hostile one) is measured exactly, with the regular
-expressions below; see :class:`ExtentScanner`.
+Every row and cell reference is read at once with numpy when it has the plain
+form writers use (``r="AB12"``); a stretch of XML holding any other form (a
+range, a malformed reference) is read with the regular expressions below.
 """
 
 from __future__ import annotations
@@ -70,15 +68,10 @@ def scanner_for(file_name: str, member: str) -> ExtentScanner | OdsExtentScanner
     return None
 
 
-#: What one search proves of every reference that passes it (see the module text).
-QUICK_ROWS = 99_999
-QUICK_COLUMNS = 390  # NZ
-#: A row or cell reference (`` r="..."`` after any whitespace) that is not a small one:
-#: no more than two letters, the first of two at most N, and no more than five digits,
-#: then the closing quote. The literal ``r="`` leads, so the engine finds candidates by a
-#: fast search; whitespace before it is checked only there (``xmlns:r="..."`` is not a
-#: reference). A reference the exact patterns count is either small or found here.
-_NOT_SMALL = re.compile(rb'r="(?<=\sr=")(?!\$?(?:[A-Na-n]?[A-Za-z])?\$?[0-9]{0,5}")')
+#: A row or cell reference in its plain form: `` r="`` after any whitespace, then what
+#: ``_REFERENCE`` reads of one cell (no range), then the closing quote. Every row and cell
+#: Excel and other writers produce has it; :func:`plain_extent` reads these with numpy.
+_PLAIN = re.compile(rb'\sr="\$?[A-Za-z]{0,3}\$?[0-9]{0,7}"')
 
 
 def _byte_class(members: bytes) -> np.ndarray:
@@ -89,37 +82,58 @@ def _byte_class(members: bytes) -> np.ndarray:
 
 _WHITESPACE = _byte_class(b" \t\n\r\x0b\x0c")  # what ``\s`` matches in a bytes pattern
 _LETTER = _byte_class(string.ascii_letters.encode())
-_A_TO_N = _byte_class(b"ABCDEFGHIJKLMNabcdefghijklmn")
 _DIGIT = _byte_class(string.digits.encode())
-#: Room for the longest look past the end (a reference at the very end is never small).
+#: A letter's place in the alphabet, either case (``column_number`` of one letter).
+_LETTER_NUMBER = np.zeros(256, dtype=np.int64)
+for _number, _letter in enumerate(string.ascii_uppercase, start=1):
+    _LETTER_NUMBER[ord(_letter)] = _LETTER_NUMBER[ord(_letter.lower())] = _number
+#: Room for the longest look past the end (a reference cut there is not plain).
 _PAD = bytes(16)
 
 
-def first_not_small(data: bytes) -> int:
-    """Where ``_NOT_SMALL.search(data)`` starts, or -1: the same test, done on every
-    ``r="`` at once with numpy (twice as fast as the regular expression on a sheet,
-    which steps through its 200,000 references one by one)."""
+def plain_extent(data: bytes) -> tuple[int, int, int]:
+    """(furthest row, furthest column, where the first other reference starts or -1).
+
+    Every `` r="`` is read at once with numpy, about ten times faster than the
+    regular expressions, which step through a sheet's 200,000 references one by one.
+    A reference of the plain form (:data:`_PLAIN`) counts as the regular expressions
+    count it; any other (a range, too many letters or digits, no closing quote) is
+    not counted, and its start (the whitespace before ``r``) is returned instead.
+    """
     a = np.frombuffer(data + _PAD, dtype=np.uint8)
     equals = np.flatnonzero(a[2:] == ord("=")) + 2
     equals = equals[(a[equals + 1] == ord('"')) & (a[equals - 1] == ord("r"))]
     equals = equals[_WHITESPACE[a[equals - 2]]]
     at = equals + 2  # the first byte of the reference
     at += a[at] == ord("$")
-    first = a[at]
-    one_letter = _LETTER[first]
-    two_letters = one_letter & _LETTER[a[at + 1]]
-    not_small = (two_letters & _LETTER[a[at + 2]]) | (two_letters & ~_A_TO_N[first])
-    at += one_letter
-    at += two_letters
+    columns = np.zeros(at.shape, dtype=np.int64)
+    letters = np.zeros(at.shape, dtype=np.intp)
+    more = np.ones(at.shape, dtype=bool)
+    for k in range(4):
+        byte = a[at + k]
+        more &= _LETTER[byte]
+        if k < 3:
+            columns = np.where(more, columns * 26 + _LETTER_NUMBER[byte], columns)
+            letters += more
+    other = more  # a fourth letter
+    at += letters
     at += a[at] == ord("$")
+    rows = np.zeros(at.shape, dtype=np.int64)
     digits = np.zeros(at.shape, dtype=np.intp)
-    still = np.ones(at.shape, dtype=bool)
-    for k in range(6):
-        still &= _DIGIT[a[at + k]]
-        digits += still
-    not_small |= (digits > 5) | (a[at + digits] != ord('"'))
-    found = equals[not_small]
-    return int(found[0]) - 1 if found.size else -1
+    more = np.ones(at.shape, dtype=bool)
+    for k in range(7):
+        byte = a[at + k]
+        more &= _DIGIT[byte]
+        rows = np.where(more, rows * 10 + (byte.astype(np.int64) - ord("0")), rows)
+        digits += more
+    other |= a[at + digits] != ord('"')  # an eighth digit, a range, anything else
+    plain = ~other
+    found = equals[other]
+    return (
+        int(rows[plain].max(initial=0)),
+        int(columns[plain].max(initial=0)),
+        int(found[0]) - 2 if found.size else -1,
+    )
 
 
 #: ``_DIMENSION`` on XML whose whitespace has not been turned into spaces.
@@ -127,60 +141,45 @@ _DIMENSION_RAW = re.compile(rb"dimension\sref" + _DIMENSION.pattern[len(b"dimens
 
 
 class ExtentScanner:
-    """Feed a worksheet's XML chunk by chunk; it refuses one that spans too many cells.
+    """Feed a worksheet's XML chunk by chunk; it tracks the furthest row and column.
 
-    Each chunk is searched with the previous chunk's last :data:`_CARRY` bytes in
+    Each chunk is read with the previous chunk's last :data:`_CARRY` bytes in
     front, so a reference cut by a chunk boundary is whole in one of the two (a
     reference is at most 41 bytes); counting one twice changes no maximum.
-
-    A chunk in which :data:`_NOT_SMALL` finds nothing adds at most
-    :data:`QUICK_ROWS` x :data:`QUICK_COLUMNS` to what is known; from the first
-    chunk where it finds something on, chunks are measured exactly. When the bound
-    of the quickly passed chunks and the exact rest together might pass the limit,
-    the quick chunks' true extent is needed: :attr:`needs_exact` is then set, and
-    the caller feeds the whole member again to a scanner made with ``exact=True``.
-    ``rows`` and ``columns`` are the exact extent only for such a scanner.
+    A chunk whose references are all plain is measured by :func:`plain_extent`;
+    one with any other reference, by the regular expressions.
     """
 
-    def __init__(self, file_name: str, member: str, *, exact: bool = False) -> None:
+    def __init__(self, file_name: str, member: str) -> None:
         self.file_name = file_name
         self.member = member
-        #: The furthest row and column of the parts measured exactly.
         self.rows = 0
         self.columns = 0
-        self.exact = exact
-        #: Some chunk passed the quick search only: its extent is bounded, not known.
-        self.bounded = False
-        #: The bound cannot settle the sheet: scan it again with ``exact=True``.
-        self.needs_exact = False
+        #: Chunks that needed the regular expressions (for tests).
+        self.chunks_read_by_patterns = 0
         self._tail = b""
 
     def feed(self, chunk: bytes) -> None:
-        if self.needs_exact:
-            return  # the whole member is scanned again; nothing here changes that
         data = self._tail + chunk if self._tail else chunk
-        # References starting in the last _CARRY bytes are seen whole in the next
-        # window (which begins with those bytes); the quick search leaves them to it.
+        # A reference starting in the last _CARRY bytes is whole in the next window
+        # (which begins with those bytes): left to it, if it is not plain.
         self._window(data, len(data) - _CARRY)
         self._tail = data[-_CARRY:]
 
     def finish(self) -> None:
-        if not self.needs_exact:
-            self._window(self._tail, len(self._tail))
+        self._window(self._tail, len(self._tail))
         self._tail = b""
 
     def _window(self, data: bytes, last_start: int) -> None:
-        if not self.exact:
+        rows, columns, other = plain_extent(data)
+        if other < 0 or other > last_start:
+            self._add_numbers(rows, columns)
             for letters, digits, more_letters, more_digits in _DIMENSION_RAW.findall(data):
                 self._add({letters, more_letters}, {digits, more_digits})
-            found = first_not_small(data)
-            if found < 0 or found > last_start:
-                self.bounded = True
-                self._check()
-                return
-            self.exact = True  # this window and every later one are measured exactly
-        self._scan(data, len(data))
-        self._check()
+        else:
+            self.chunks_read_by_patterns += 1
+            self._scan(data, len(data))
+        _check_span(self.file_name, self.member, self.rows, self.columns)
 
     def _scan(self, data: bytes, end: int) -> None:
         text = data[:end].translate(_SPACES)
@@ -199,18 +198,14 @@ class ExtentScanner:
     def _add(self, columns: set[bytes], rows: set[bytes]) -> None:
         columns.discard(b"")
         rows.discard(b"")
-        if columns:
-            self.columns = max(self.columns, max(column_number(c.upper()) for c in columns))
-        if rows:
-            self.rows = max(self.rows, max(int(r) for r in rows))
+        self._add_numbers(
+            max((int(r) for r in rows), default=0),
+            max((column_number(c.upper()) for c in columns), default=0),
+        )
 
-    def _check(self) -> None:
-        # What was measured exactly is a lower bound of the extent: too much is refused.
-        _check_span(self.file_name, self.member, self.rows, self.columns)
-        if self.bounded:
-            rows, columns = max(self.rows, QUICK_ROWS), max(self.columns, QUICK_COLUMNS)
-            if rows * columns > MAX_SHEET_CELLS:
-                self.needs_exact = True
+    def _add_numbers(self, rows: int, columns: int) -> None:
+        self.rows = max(self.rows, rows)
+        self.columns = max(self.columns, columns)
 
 
 def _check_span(file_name: str, member: str, rows: int, columns: int) -> None:
@@ -237,9 +232,6 @@ class OdsExtentScanner:
     (LibreOffice writes those for every sheet), everything up to the last
     cell with content counts.
     """
-
-    #: Always measured exactly (see :class:`ExtentScanner`).
-    needs_exact = False
 
     def __init__(self, file_name: str, member: str) -> None:
         self.file_name = file_name
