@@ -84,7 +84,7 @@ _WHITESPACE = _byte_class(b" \t\n\r\x0b\x0c")  # what ``\s`` matches in a bytes 
 _LETTER = _byte_class(string.ascii_letters.encode())
 _DIGIT = _byte_class(string.digits.encode())
 #: A letter's place in the alphabet, either case (``column_number`` of one letter).
-_LETTER_NUMBER = np.zeros(256, dtype=np.int64)
+_LETTER_NUMBER = np.zeros(256, dtype=np.int32)
 for _number, _letter in enumerate(string.ascii_uppercase, start=1):
     _LETTER_NUMBER[ord(_letter)] = _LETTER_NUMBER[ord(_letter.lower())] = _number
 #: Room for the longest look past the end (a reference cut there is not plain).
@@ -106,25 +106,28 @@ def plain_extent(data: bytes) -> tuple[int, int, int]:
     equals = equals[_WHITESPACE[a[equals - 2]]]
     at = equals + 2  # the first byte of the reference
     at += a[at] == ord("$")
-    columns = np.zeros(at.shape, dtype=np.int64)
+    columns = np.zeros(at.shape, dtype=np.int32)
     letters = np.zeros(at.shape, dtype=np.intp)
     more = np.ones(at.shape, dtype=bool)
     for k in range(4):
         byte = a[at + k]
         more &= _LETTER[byte]
-        if k < 3:
-            columns = np.where(more, columns * 26 + _LETTER_NUMBER[byte], columns)
-            letters += more
+        if k == 3 or not more.any():
+            break
+        columns = np.where(more, columns * 26 + _LETTER_NUMBER[byte], columns)
+        letters += more
     other = more  # a fourth letter
     at += letters
     at += a[at] == ord("$")
-    rows = np.zeros(at.shape, dtype=np.int64)
+    rows = np.zeros(at.shape, dtype=np.int32)
     digits = np.zeros(at.shape, dtype=np.intp)
     more = np.ones(at.shape, dtype=bool)
     for k in range(7):
         byte = a[at + k]
         more &= _DIGIT[byte]
-        rows = np.where(more, rows * 10 + (byte.astype(np.int64) - ord("0")), rows)
+        if not more.any():
+            break
+        rows = np.where(more, rows * 10 + (byte.astype(np.int32) - ord("0")), rows)
         digits += more
     other |= a[at + digits] != ord('"')  # an eighth digit, a range, anything else
     plain = ~other
