@@ -343,7 +343,8 @@ class _EvidenceReader:
         self._assign_codes(items)
         self.project.evidence = [evidence for _, _, evidence in items]
         shape = (len(items), len(self.project.hypotheses))
-        layer = np.array(ratings, dtype=np.int8).reshape(shape)
+        # Ratings are 0..6: a bytearray of them is the layer's memory, made in one C call.
+        layer = np.frombuffer(bytearray(ratings), dtype=np.int8).reshape(shape)
         analyst = Analyst(self.project.new_id(), self.analyst_name)
         self.project.sources = list(self.sources.values())
         self.project.add_analyst(analyst, layer)
