@@ -40,7 +40,13 @@ from workbench.core.ratings import (
 from workbench.exchange import safety
 from workbench.exchange import workbook_layout as book_layout
 from workbench.exchange.imported import Imported, ImportScope
-from workbench.exchange.spreadsheet_reader import Row, Sheet, column_letters, open_sheets
+from workbench.exchange.spreadsheet_reader import (
+    Row,
+    Sheet,
+    Workbook,
+    column_letters,
+    open_sheets,
+)
 
 #: Column headers that describe the evidence rather than name a hypothesis.
 FIELD_COLUMNS = ("id", "credibility", "relevance", "type", "date", "source", "notes", "active")
@@ -165,12 +171,19 @@ def read_matrix(path: str | Path, *, sheet: str | None = None, analyst: str = "A
 
 
 def import_matrix(
-    path: str | Path, *, sheet: str | None = None, analyst: str = "Analyst"
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    analyst: str = "Analyst",
+    workbook: Workbook | None = None,
 ) -> Imported:
-    """A plain matrix and what it can speak for (the columns it has)."""
+    """A plain matrix and what it can speak for (the columns it has).
+
+    ``workbook`` is ``path`` already open: its sheets are read without opening it again.
+    """
     path = Path(path)
     seen: list[str] = []
-    for table in open_sheets(path, sheet):
+    for table in open_sheets(path, sheet, workbook=workbook):
         layout = find_layout(table)
         if layout is not None:
             project, warnings = sheet_matrix(table, layout, title=path.stem, analyst=analyst)
