@@ -47,3 +47,28 @@ def test_the_registry_loads_without_numpy_and_knows_the_consensus():
     assert formats._CONSENSUS == CONSENSUS
     code = "import sys, workbench.cli; assert 'numpy' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_a_workbook_is_opened_and_checked_once_per_import(tmp_path, linchpin_case, monkeypatch):
+    """Which kind of workbook it is and its reading share one open: the safety checks
+    inflate and scan every member, so running them twice doubled an import's cost."""
+    import openpyxl
+
+    from workbench.exchange import safety
+
+    own = tmp_path / "own.xlsx"
+    formats.export_any(linchpin_case, own, app_version="t")
+    plain = tmp_path / "plain.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Evidence", "H1", "H2"])
+    book.active.append(["Something", "C", "I"])
+    book.save(plain)
+    checked: list[str] = []
+    check = safety.check_zip_container
+    monkeypatch.setattr(
+        safety, "check_zip_container", lambda path, *a: (checked.append(path.name), check(path, *a))
+    )
+    assert len(formats.import_any(own).project.evidence) == 3
+    assert len(formats.import_any(plain).project.evidence) == 1
+    assert len(formats.import_any(plain, sheet=book.active.title).project.evidence) == 1
+    assert checked == ["own.xlsx", "plain.xlsx", "plain.xlsx"]

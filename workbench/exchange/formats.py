@@ -63,12 +63,22 @@ class Format:
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> Imported:
-    if sheet is None:
-        from workbench.exchange.workbook_import import import_workbook, is_workbench_workbook
+    """Our own export as a whole project, any other workbook as a plain matrix.
 
-        if is_workbench_workbook(path):
-            return import_workbook(path)
-    return _read_matrix(path, sheet)
+    The workbook is opened (and its safety checks run) once for both the question
+    and the reading.
+    """
+    from workbench.exchange.matrix_import import import_matrix
+    from workbench.exchange.spreadsheet_reader import Workbook
+    from workbench.exchange.workbook_import import import_workbook
+    from workbench.exchange.workbook_layout import META_SHEET
+
+    if sheet is not None and not path.exists():
+        raise BadInput(f"{path.name}: no such file")  # as the plain-matrix reader says it
+    with Workbook(path) as workbook:
+        if sheet is None and META_SHEET in workbook.sheet_names:
+            return import_workbook(path, workbook=workbook)
+        return import_matrix(path, sheet=sheet, workbook=workbook)
 
 
 def _read_matrix(path: Path, sheet: str | None) -> Imported:

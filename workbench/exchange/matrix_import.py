@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +40,13 @@ from workbench.core.ratings import (
 from workbench.exchange import safety
 from workbench.exchange import workbook_layout as book_layout
 from workbench.exchange.imported import Imported, ImportScope
-from workbench.exchange.spreadsheet_reader import Row, Sheet, column_letters, open_sheets
+from workbench.exchange.spreadsheet_reader import (
+    Row,
+    Sheet,
+    Workbook,
+    column_letters,
+    open_sheets,
+)
 
 #: Column headers that describe the evidence rather than name a hypothesis.
 FIELD_COLUMNS = ("id", "credibility", "relevance", "type", "date", "source", "notes", "active")
@@ -163,12 +171,19 @@ def read_matrix(path: str | Path, *, sheet: str | None = None, analyst: str = "A
 
 
 def import_matrix(
-    path: str | Path, *, sheet: str | None = None, analyst: str = "Analyst"
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    analyst: str = "Analyst",
+    workbook: Workbook | None = None,
 ) -> Imported:
-    """A plain matrix and what it can speak for (the columns it has)."""
+    """A plain matrix and what it can speak for (the columns it has).
+
+    ``workbook`` is ``path`` already open: its sheets are read without opening it again.
+    """
     path = Path(path)
     seen: list[str] = []
-    for table in open_sheets(path, sheet):
+    for table in open_sheets(path, sheet, workbook=workbook):
         layout = find_layout(table)
         if layout is not None:
             project, warnings = sheet_matrix(table, layout, title=path.stem, analyst=analyst)
@@ -271,6 +286,16 @@ def _fill_codes(given: list[str | None], prefix: str) -> list[str]:
     return out
 
 
+def _is_score_row(row: Row, label_columns: list[int]) -> bool:
+    """Our own score rows under an exported matrix (only text can be their label)."""
+    for c in label_columns:
+        if c < len(row):
+            value = row[c]
+            if isinstance(value, str) and value and _key(value) in SCORE_LABELS:
+                return True
+    return False
+
+
 class _EvidenceReader:
     """Reads the rows under the header; one instance per import."""
 
@@ -284,39 +309,55 @@ class _EvidenceReader:
         # codes, so one dict lookup per cell replaces a parse. Only strings are
         # cached, because False == 0 would otherwise alias a numeric Neutral.
         self.rating_cache: dict[object, int] = {}
+        # The same for weight words ("High"), which would otherwise first fail as numbers.
+        self.level_cache: dict[str, Level] = {}
+        columns = layout.hypothesis_columns
+        #: The rating cells of a row as a tuple, in one call.
+        self._rating_cells: Callable[[Row], tuple[object, ...]] = (
+            operator.itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
+        )
         self.warnings: list[str] = []
         #: column -> (cells read from numbers, first cell, its number, its level)
         self.numeric_levels: dict[int, list] = {}
 
     def read(self) -> None:
         layout, rows = self.layout, self.sheet.rows
-        label_columns = {0, min(layout.evidence_column, layout.fields.get("id", 10**9))}
+        label_columns = sorted({0, min(layout.evidence_column, layout.fields.get("id", 10**9))})
         # A row counts as evidence only if a column we read has something in it;
         # a stray note far to the right of the matrix is not an evidence item.
         read_columns = sorted(
             {layout.evidence_column, *layout.fields.values(), *layout.hypothesis_columns}
         )
         items: list[tuple[int, str | None, Evidence]] = []
-        grid: list[list[int]] = []
+        #: The ratings, row after row, as Rating values.
+        ratings: list[int] = []
+        rating_of, rating_cells = self.rating_cache.__getitem__, self._rating_cells
+        is_csv, width = self.sheet.is_csv, layout.width
         for r in range(layout.header_row + 1, len(rows)):
             row = rows[r]
-            if any(c < len(row) and _key(row[c]) in SCORE_LABELS for c in label_columns):
+            if _is_score_row(row, label_columns):
                 break
-            if items and not any(cell_text(v) for v in row):
+            if items and not any(map(cell_text, row)):
                 self._ignore_below(r)
                 break
-            if self.sheet.is_csv:
+            if is_csv:
                 self._check_width(r, row)
-            row = row + [""] * (layout.width - len(row)) if len(row) < layout.width else row
-            if not any(cell_text(row[c]) for c in read_columns):
+            row = row + [""] * (width - len(row)) if len(row) < width else row
+            if not any(map(cell_text, map(row.__getitem__, read_columns))):
                 continue
             code, evidence = self._evidence(r, row)
             items.append((r, code, evidence))
-            grid.append(self._ratings(r, row))
+            done = len(ratings)
+            try:
+                ratings.extend(map(rating_of, rating_cells(row)))
+            except (KeyError, TypeError):
+                del ratings[done:]
+                ratings.extend(self._ratings(r, row))
         self._assign_codes(items)
         self.project.evidence = [evidence for _, _, evidence in items]
         shape = (len(items), len(self.project.hypotheses))
-        layer = np.array(grid, dtype=np.int8).reshape(shape)
+        # Ratings are 0..6: a bytearray of them is the layer's memory, made in one C call.
+        layer = np.frombuffer(bytearray(ratings), dtype=np.int8).reshape(shape)
         analyst = Analyst(self.project.new_id(), self.analyst_name)
         self.project.sources = list(self.sources.values())
         self.project.add_analyst(analyst, layer)
@@ -354,20 +395,30 @@ class _EvidenceReader:
         if c is None:
             return ""
         text = cell_text(row[c])
-        self.sheet.check_text(text, r, c)
+        if len(text) >= safety.MAX_CELL_CHARS:
+            self.sheet.check_text(text, r, c)
         return text
 
     def _evidence(self, r: int, row: Row) -> tuple[str | None, Evidence]:
         fields = self.layout.fields
         code = self._code(r, fields.get("id"), row)
+        title = self._text(r, self.layout.evidence_column, row)
+        notes = self._text(r, fields.get("notes"), row)
+        description = self._text(r, fields.get("description"), row)
+        credibility = relevance = Level.MEDIUM
+        if "credibility" in fields:
+            credibility = self._level(r, fields["credibility"], row)
+        if "relevance" in fields:
+            relevance = self._level(r, fields["relevance"], row)
         evidence = Evidence(
-            self.project.new_id(), "", self._text(r, self.layout.evidence_column, row)
+            self.project.new_id(),
+            "",
+            title,
+            description,
+            notes=notes,
+            credibility=credibility,
+            relevance=relevance,
         )
-        evidence.notes = self._text(r, fields.get("notes"), row)
-        evidence.description = self._text(r, fields.get("description"), row)
-        for name in ("credibility", "relevance"):
-            if name in fields:
-                setattr(evidence, name, self._level(r, fields[name], row))
         if "type" in fields:
             try:
                 evidence.type = EvidenceType.parse(row[fields["type"]])
@@ -384,7 +435,7 @@ class _EvidenceReader:
             evidence.date = self._date(r, fields["date"], row)
         if "active" in fields:
             evidence.active = self._active(r, fields["active"], row)
-        source_text = self._text(r, fields.get("source"), row)
+        source_text = self._text(r, fields["source"], row) if "source" in fields else ""
         if source_text:
             evidence.source_id = self._source(source_text).id
         return code, evidence
@@ -399,6 +450,10 @@ class _EvidenceReader:
 
     def _level(self, r: int, c: int, row: Row) -> Level:
         value = row[c]
+        if isinstance(value, str):
+            cached = self.level_cache.get(value)
+            if cached is not None:
+                return cached
         number = _number(value)
         if number is not None and 0.0 <= number <= 1.0:
             low, high = LEVEL_THRESHOLDS
@@ -407,12 +462,15 @@ class _EvidenceReader:
             seen[0] += 1
             return level
         try:
-            return parse_level(value)
+            level = parse_level(value)
         except BadLevel:
             raise BadInput(
                 f"{self.sheet.where(r, c)}: {_shown(row[c])} is not a weight "
                 f"(accepted: {ACCEPTED_LEVEL_SPELLINGS})"
             ) from None
+        if isinstance(value, str):
+            self.level_cache[value] = level
+        return level
 
     def _date(self, r: int, c: int, row: Row) -> PartialDate | None:
         try:
@@ -441,12 +499,8 @@ class _EvidenceReader:
         return self.sources[key]
 
     def _ratings(self, r: int, row: Row) -> list[int]:
-        cache = self.rating_cache
-        columns = self.layout.hypothesis_columns
-        try:
-            return [cache[row[c]] for c in columns]
-        except (KeyError, TypeError):
-            return [self._rating(r, c, row[c]) for c in columns]
+        """A row's ratings one by one: the first time a spelling is seen, or a bad one."""
+        return [self._rating(r, c, row[c]) for c in self.layout.hypothesis_columns]
 
     def _rating(self, r: int, c: int, value: object) -> int:
         cached = self.rating_cache.get(value) if isinstance(value, str) else None

@@ -4,14 +4,20 @@ python-calamine allocates the whole rectangle from A1 to the furthest cell a
 sheet declares or uses, before handing back a single value: one cell at
 XFD1048576 in a 5 KB file asks for half a terabyte and aborts the process.
 So while the zip guard inflates each worksheet anyway, the rows and columns
-it names (``<dimension ref>``, ``<row r>``, ``<c r>``) are tracked with one
-linear regular-expression scan, and a sheet spanning more than
-:data:`MAX_SHEET_CELLS` is refused before it is read.
+it names (``<dimension ref>``, ``<row r>``, ``<c r>``) are tracked, and a sheet
+spanning more than :data:`MAX_SHEET_CELLS` is refused before it is read.
+
+Every row and cell reference is read at once with numpy when it has the plain
+form writers use (``r="AB12"``); a stretch of XML holding any other form (a
+range, a malformed reference) is read with the regular expressions below.
 """
 
 from __future__ import annotations
 
 import re
+import string
+
+import numpy as np
 
 from workbench.core.errors import BadInput
 
@@ -62,28 +68,121 @@ def scanner_for(file_name: str, member: str) -> ExtentScanner | OdsExtentScanner
     return None
 
 
+#: A row or cell reference in its plain form: `` r="`` after any whitespace, then what
+#: ``_REFERENCE`` reads of one cell (no range), then the closing quote. Every row and cell
+#: Excel and other writers produce has it; :func:`plain_extent` reads these with numpy.
+_PLAIN = re.compile(rb'\sr="\$?[A-Za-z]{0,3}\$?[0-9]{0,7}"')
+
+
+def _byte_class(members: bytes) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(members)] = True
+    return table
+
+
+_WHITESPACE = _byte_class(b" \t\n\r\x0b\x0c")  # what ``\s`` matches in a bytes pattern
+_LETTER = _byte_class(string.ascii_letters.encode())
+_DIGIT = _byte_class(string.digits.encode())
+#: A letter's place in the alphabet, either case (``column_number`` of one letter).
+_LETTER_NUMBER = np.zeros(256, dtype=np.int32)
+for _number, _letter in enumerate(string.ascii_uppercase, start=1):
+    _LETTER_NUMBER[ord(_letter)] = _LETTER_NUMBER[ord(_letter.lower())] = _number
+#: Room for the longest look past the end (a reference cut there is not plain).
+_PAD = bytes(16)
+
+
+def plain_extent(data: bytes) -> tuple[int, int, int]:
+    """(furthest row, furthest column, where the first other reference starts or -1).
+
+    Every `` r="`` is read at once with numpy: 16 ms for a 5,000 x 40 sheet, where the
+    regular expressions, stepping through its 200,000 references, took 130 ms.
+    A reference of the plain form (:data:`_PLAIN`) counts as the regular expressions
+    count it; any other (a range, too many letters or digits, no closing quote) is
+    not counted, and its start (the whitespace before ``r``) is returned instead.
+    """
+    a = np.frombuffer(data + _PAD, dtype=np.uint8)
+    equals = np.flatnonzero(a[2:] == ord("=")) + 2
+    equals = equals[(a[equals + 1] == ord('"')) & (a[equals - 1] == ord("r"))]
+    equals = equals[_WHITESPACE[a[equals - 2]]]
+    at = equals + 2  # the first byte of the reference
+    at += a[at] == ord("$")
+    columns = np.zeros(at.shape, dtype=np.int32)
+    letters = np.zeros(at.shape, dtype=np.intp)
+    more = np.ones(at.shape, dtype=bool)
+    for k in range(4):
+        byte = a[at + k]
+        more &= _LETTER[byte]
+        if k == 3 or not more.any():
+            break
+        columns = np.where(more, columns * 26 + _LETTER_NUMBER[byte], columns)
+        letters += more
+    other = more  # a fourth letter
+    at += letters
+    at += a[at] == ord("$")
+    rows = np.zeros(at.shape, dtype=np.int32)
+    digits = np.zeros(at.shape, dtype=np.intp)
+    more = np.ones(at.shape, dtype=bool)
+    for k in range(7):
+        byte = a[at + k]
+        more &= _DIGIT[byte]
+        if not more.any():
+            break
+        rows = np.where(more, rows * 10 + (byte.astype(np.int32) - ord("0")), rows)
+        digits += more
+    other |= a[at + digits] != ord('"')  # an eighth digit, a range, anything else
+    plain = ~other
+    found = equals[other]
+    return (
+        int(rows[plain].max(initial=0)),
+        int(columns[plain].max(initial=0)),
+        int(found[0]) - 2 if found.size else -1,
+    )
+
+
+#: ``_DIMENSION`` on XML whose whitespace has not been turned into spaces.
+_DIMENSION_RAW = re.compile(rb"dimension\sref" + _DIMENSION.pattern[len(b"dimension ref") :])
+
+
 class ExtentScanner:
-    """Feed a worksheet's XML chunk by chunk; it tracks the furthest row and column."""
+    """Feed a worksheet's XML chunk by chunk; it tracks the furthest row and column.
+
+    Each chunk is read with the previous chunk's last :data:`_CARRY` bytes in
+    front, so a reference cut by a chunk boundary is whole in one of the two (a
+    reference is at most 41 bytes); counting one twice changes no maximum.
+    A chunk whose references are all plain is measured by :func:`plain_extent`;
+    one with any other reference, by the regular expressions.
+    """
 
     def __init__(self, file_name: str, member: str) -> None:
         self.file_name = file_name
         self.member = member
         self.rows = 0
         self.columns = 0
+        #: Chunks that needed the regular expressions (for tests).
+        self.chunks_read_by_patterns = 0
         self._tail = b""
 
     def feed(self, chunk: bytes) -> None:
-        data = self._tail + chunk
-        # A reference cut by the chunk boundary is completed by the next chunk: keep
-        # the last tag that starts near the end for then.
-        last_tag = data.rfind(b"<", max(0, len(data) - _CARRY))
-        cut = last_tag if last_tag >= 0 else len(data)
-        self._scan(data, cut)
-        self._tail = data[cut:]
+        data = self._tail + chunk if self._tail else chunk
+        # A reference starting in the last _CARRY bytes is whole in the next window
+        # (which begins with those bytes): left to it, if it is not plain.
+        self._window(data, len(data) - _CARRY)
+        self._tail = data[-_CARRY:]
 
     def finish(self) -> None:
-        self._scan(self._tail, len(self._tail))
+        self._window(self._tail, len(self._tail))
         self._tail = b""
+
+    def _window(self, data: bytes, last_start: int) -> None:
+        rows, columns, other = plain_extent(data)
+        if other < 0 or other > last_start:
+            self._add_numbers(rows, columns)
+            for letters, digits, more_letters, more_digits in _DIMENSION_RAW.findall(data):
+                self._add({letters, more_letters}, {digits, more_digits})
+        else:
+            self.chunks_read_by_patterns += 1
+            self._scan(data, len(data))
+        _check_span(self.file_name, self.member, self.rows, self.columns)
 
     def _scan(self, data: bytes, end: int) -> None:
         text = data[:end].translate(_SPACES)
@@ -97,16 +196,19 @@ class ExtentScanner:
         for letters, digits in _RANGE_END.findall(text):
             columns.add(letters)
             rows.add(digits)
+        self._add(columns, rows)
+
+    def _add(self, columns: set[bytes], rows: set[bytes]) -> None:
         columns.discard(b"")
         rows.discard(b"")
-        if columns:
-            self.columns = max(self.columns, max(column_number(c.upper()) for c in columns))
-        if rows:
-            self.rows = max(self.rows, max(int(r) for r in rows))
-        self._check()
+        self._add_numbers(
+            max((int(r) for r in rows), default=0),
+            max((column_number(c.upper()) for c in columns), default=0),
+        )
 
-    def _check(self) -> None:
-        _check_span(self.file_name, self.member, self.rows, self.columns)
+    def _add_numbers(self, rows: int, columns: int) -> None:
+        self.rows = max(self.rows, rows)
+        self.columns = max(self.columns, columns)
 
 
 def _check_span(file_name: str, member: str, rows: int, columns: int) -> None:

@@ -253,8 +253,13 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def open_sheets(path: Path, sheet: str | None = None) -> Iterator[Sheet]:
-    """The sheets of a workbook (or the one named), or the single table of a CSV."""
+def open_sheets(
+    path: Path, sheet: str | None = None, *, workbook: Workbook | None = None
+) -> Iterator[Sheet]:
+    """The sheets of a workbook (or the one named), or the single table of a CSV.
+
+    ``workbook`` is ``path`` already open (and checked): it is read, not opened again.
+    """
     suffix = path.suffix.lower()
     if not path.exists():
         raise BadInput(f"{path.name}: no such file")
@@ -268,15 +273,22 @@ def open_sheets(path: Path, sheet: str | None = None) -> Iterator[Sheet]:
             f"{path.name}: cannot import {suffix or 'a file without extension'} files "
             "(use .xlsx, .xlsm, .ods or .csv)"
         )
+    if workbook is not None:
+        yield from _workbook_sheets(path, workbook, sheet)
+        return
     with Workbook(path) as book:
-        if sheet is not None:
-            yield book.sheet(sheet)
-            return
-        yield from book.sheets()
-        if book.hidden:
-            # The caller found nothing in the visible sheets: say what was not read.
-            names = ", ".join(repr(name) for name in book.hidden)
-            raise BadInput(
-                f"{path.name}: no visible sheet has an 'Evidence' header; hidden sheets are "
-                f"not read unless named ({names}); unhide the sheet, or import it with --sheet"
-            )
+        yield from _workbook_sheets(path, book, sheet)
+
+
+def _workbook_sheets(path: Path, book: Workbook, sheet: str | None) -> Iterator[Sheet]:
+    if sheet is not None:
+        yield book.sheet(sheet)
+        return
+    yield from book.sheets()
+    if book.hidden:
+        # The caller found nothing in the visible sheets: say what was not read.
+        names = ", ".join(repr(name) for name in book.hidden)
+        raise BadInput(
+            f"{path.name}: no visible sheet has an 'Evidence' header; hidden sheets are "
+            f"not read unless named ({names}); unhide the sheet, or import it with --sheet"
+        )

@@ -76,8 +76,12 @@ def _meta_rows(workbook: Workbook) -> list[list[str]]:
 
 def read_metadata(workbook: Workbook) -> dict[str, str]:
     """The key/value rows of the hidden ``_workbench`` sheet (first value of each key)."""
+    return _metadata_of(_meta_rows(workbook))
+
+
+def _metadata_of(meta_rows: list[list[str]]) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for row in _meta_rows(workbook):
+    for row in meta_rows:
         if len(row) >= 2:
             meta.setdefault(row[0], row[1])
     return meta
@@ -88,27 +92,31 @@ def read_workbook(path: str | Path) -> Project:
     return import_workbook(path).project
 
 
-def import_workbook(path: str | Path) -> Imported:
+def import_workbook(path: str | Path, *, workbook: Workbook | None = None) -> Imported:
     """The whole project as the edited workbook now describes it, with its reader's warnings.
 
     Format 2 carries every layer (:data:`WHOLE_PROJECT`); a version 1 workbook
-    speaks for one layer only.
+    speaks for one layer only. ``workbook`` is ``path`` already open (it is then
+    read, not opened again, and left open).
     """
     path = Path(path)
-    with Workbook(path) as workbook:
-        if book.META_SHEET not in workbook.sheet_names:
-            raise BadInput(
-                f"{path.name}: not a workbook exported by ACH Workbench (no hidden "
-                f"{book.META_SHEET} sheet); import it as a plain matrix instead"
-            )
-        meta = read_metadata(workbook)
-        version = _check_format(path, meta)
-        if version == 1:
-            from workbench.exchange.workbook_import_v1 import import_workbook as import_v1
+    if workbook is None:
+        with Workbook(path) as opened:
+            return import_workbook(path, workbook=opened)
+    if book.META_SHEET not in workbook.sheet_names:
+        raise BadInput(
+            f"{path.name}: not a workbook exported by ACH Workbench (no hidden "
+            f"{book.META_SHEET} sheet); import it as a plain matrix instead"
+        )
+    meta_rows = _meta_rows(workbook)
+    meta = _metadata_of(meta_rows)
+    version = _check_format(path, meta)
+    if version == 1:
+        from workbench.exchange.workbook_import_v1 import import_workbook as import_v1
 
-            return import_v1(path)
-        reader = _Reader(workbook, meta, _meta_rows(workbook))
-        project = reader.read()
+        return import_v1(path, workbook=workbook)
+    reader = _Reader(workbook, meta, meta_rows)
+    project = reader.read()
     return Imported(project, WHOLE_PROJECT, tuple(reader.warnings))
 
 

@@ -68,24 +68,29 @@ def read_workbook(path: str | Path) -> Project:
     return import_workbook(path).project
 
 
-def import_workbook(path: str | Path) -> Imported:
-    """The project a version 1 workbook describes, what it speaks for, and any warnings."""
+def import_workbook(path: str | Path, *, workbook: Workbook | None = None) -> Imported:
+    """The project a version 1 workbook describes, what it speaks for, and any warnings.
+
+    ``workbook`` is ``path`` already open (it is then read, not opened again, and left open).
+    """
     path = Path(path)
-    with Workbook(path) as workbook:
-        if book.META_SHEET not in workbook.sheet_names:
-            raise BadInput(
-                f"{path.name}: not a workbook exported by ACH Workbench (no hidden "
-                f"{book.META_SHEET} sheet); import it as a plain matrix instead"
-            )
-        meta = read_metadata(workbook)
-        _check_format(path, meta)
-        project, warnings = _read_matrix(workbook, meta)
-        reader = _TableReader(workbook, project)
-        reader.read_hypotheses()
-        reader.read_sources()
-        reader.read_evidence()
-        reader.read_milestones()
-        reader.read_rationales()
+    if workbook is None:
+        with Workbook(path) as opened:
+            return import_workbook(path, workbook=opened)
+    if book.META_SHEET not in workbook.sheet_names:
+        raise BadInput(
+            f"{path.name}: not a workbook exported by ACH Workbench (no hidden "
+            f"{book.META_SHEET} sheet); import it as a plain matrix instead"
+        )
+    meta = read_metadata(workbook)
+    _check_format(path, meta)
+    project, warnings = _read_matrix(workbook, meta)
+    reader = _TableReader(workbook, project)
+    reader.read_hypotheses()
+    reader.read_sources()
+    reader.read_evidence()
+    reader.read_milestones()
+    reader.read_rationales()
     return Imported(project, V1_SCOPE, tuple(warnings))
 
 
