@@ -37,7 +37,7 @@ from workbench.core.edits import (
     Edit,
     SetRating,
 )
-from workbench.core.model import Project
+from workbench.core.model import Project, UnknownEntity
 from workbench.core.ratings import Rating
 from workbench.store import migrate, rows
 from workbench.store.changelog import ChangeRecord
@@ -63,14 +63,30 @@ _ENTITIES: list[tuple[Any, str, Any]] = [
     (MilestoneRow, "milestones", rows.milestone_values),
 ]
 
-_UPSERT_CELL = (
-    "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code, rationale)"
+# A rating edit is one statement (data-modifying CTEs): the cells and the log line are
+# written together, so on its own (autocommit) the statement is the whole transaction and
+# the edit costs one round trip with no BEGIN or COMMIT to parse. The common edit, one
+# cell, gets a statement of its own; the server keeps each prepared after a few uses.
+_LOG_LINE = " INSERT INTO change_log (at, analyst, label, kind) VALUES (%s, %s, %s, %s)"
+_RATE_CELL = (
+    "WITH cell AS (INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code, rationale)"
     " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (evidence_id, hypothesis_id, analyst_id)"
-    " DO UPDATE SET code = excluded.code, rationale = excluded.rationale"
+    " DO UPDATE SET code = excluded.code, rationale = excluded.rationale)" + _LOG_LINE
 )
-_DELETE_CELL = (
-    "DELETE FROM rating WHERE evidence_id = %s AND hypothesis_id = %s AND analyst_id = %s"
+_CLEAR_CELL = (
+    "WITH cell AS (DELETE FROM rating"
+    " WHERE evidence_id = %s AND hypothesis_id = %s AND analyst_id = %s)" + _LOG_LINE
 )
+_WRITE_CELLS = (
+    "WITH gone AS (DELETE FROM rating WHERE (evidence_id, hypothesis_id, analyst_id) IN"
+    " (SELECT * FROM unnest(%s::int[], %s::int[], %s::int[]))),"
+    " cells AS (INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code, rationale)"
+    " SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::text[])"
+    " ON CONFLICT (evidence_id, hypothesis_id, analyst_id)"
+    " DO UPDATE SET code = excluded.code, rationale = excluded.rationale)" + _LOG_LINE
+)
+# NOTIFY in a transaction of its own that does not wait for the disk (see announce).
+_NOTIFY = "SELECT set_config('synchronous_commit', 'off', true), pg_notify(%s, %s)"
 
 
 def quoted(name: str) -> str:
@@ -341,14 +357,12 @@ def _cell_writes(
     """(deletions, upserts) that make the cells ``edit`` touched match ``project``."""
     cells: set[tuple[int, int, int]] = set()
     cells_of(edit, project, cells)
-    evidence = {e.id for e in project.evidence}
-    hypotheses = {h.id for h in project.hypotheses}
-    analysts = {a.id for a in project.analysts}
     upserts, deletions = [], []
     for a, e, h in sorted(cells, key=lambda cell: (cell[1], cell[2], cell[0])):
-        if a not in analysts or e not in evidence or h not in hypotheses:
+        try:
+            code = int(project.rating(a, e, h))
+        except UnknownEntity:
             continue  # removed later in the same edit: nothing to write
-        code = int(project.rating(a, e, h))
         note = project.rationales.get((a, e, h)) or None
         if code == Rating.BLANK and note is None:
             deletions.append((e, h, a))
@@ -357,20 +371,20 @@ def _cell_writes(
     return deletions, upserts
 
 
-def _queue_cells_and_log(
-    driver: Any, edit: Edit, project: Project, log: tuple[dt.datetime, str | None, str, str]
-) -> None:
+def _cells_and_log(
+    edit: Edit, project: Project, log: tuple[dt.datetime, str | None, str, str]
+) -> tuple[str, tuple[Any, ...]]:
+    """The one statement (and its parameters) that writes an edit's cells and its log line."""
     deletions, upserts = _cell_writes(edit, project)
     when, analyst, label, kind = log
-    cursor = driver.cursor()
-    if deletions:
-        cursor.executemany(_DELETE_CELL, deletions)
-    if upserts:
-        cursor.executemany(_UPSERT_CELL, upserts)
-    cursor.execute(
-        "INSERT INTO change_log (at, analyst, label, kind) VALUES (%s, %s, %s, %s)",
-        (when.isoformat(), analyst, label, kind),
-    )
+    line = (when.isoformat(), analyst, label, kind)
+    if not deletions and len(upserts) == 1:
+        return _RATE_CELL, upserts[0] + line
+    if len(deletions) == 1 and not upserts:
+        return _CLEAR_CELL, deletions[0] + line
+    gone = [list(column) for column in zip(*deletions, strict=True)] or [[], [], []]
+    kept = [list(column) for column in zip(*upserts, strict=True)] or [[], [], [], [], []]
+    return _WRITE_CELLS, (*gone, *kept, *line)
 
 
 def write_ratings_and_log(
@@ -379,29 +393,24 @@ def write_ratings_and_log(
     project: Project,
     log: tuple[dt.datetime, str | None, str, str],
 ) -> None:
-    """Make the cells ``edit`` touched match ``project`` and log it, in the open transaction.
-
-    Run after the structure is written; the statements go out in one
-    pipeline (one round trip to the server instead of one per statement).
-    """
-    driver = raw(connection)
-    with driver.pipeline():
-        _queue_cells_and_log(driver, edit, project, log)
+    """Make the cells ``edit`` touched match ``project`` and log it, in the open transaction
+    (run after the structure is written)."""
+    raw(connection).execute(*_cells_and_log(edit, project, log))
 
 
 def commit_rating_edit(
     driver: Any, edit: Edit, project: Project, log: tuple[dt.datetime, str | None, str, str]
 ) -> None:
-    """A ratings-only edit as one transaction on a bare psycopg connection: the cells, the
-    log line and COMMIT in one pipeline, so the edit costs one round trip and the flush."""
+    """A ratings-only edit committed on a bare psycopg connection: one statement that is its
+    own transaction, so the edit costs one round trip and the disk flush. The connection is
+    left as it was found (not autocommit) for SQLAlchemy's transactions."""
+    statement, parameters = _cells_and_log(edit, project, log)
+    driver.autocommit = True
     try:
-        with driver.pipeline():
-            _queue_cells_and_log(driver, edit, project, log)
-            driver.commit()
-    except BaseException:
+        driver.execute(statement, parameters)
+    finally:
         if not driver.closed:
-            driver.rollback()
-        raise
+            driver.autocommit = False
 
 
 def announce(driver: Any, channel: str, notice: str) -> None:
@@ -410,13 +419,15 @@ def announce(driver: Any, channel: str, notice: str) -> None:
     Not in the edit's transaction: PostgreSQL serialises the commits of
     transactions that NOTIFY (a global lock held through the WAL flush), which
     would cap the whole team at one edit per disk flush. This transaction
-    writes nothing worth waiting for, so it does not wait for the flush.
+    writes nothing worth waiting for, so it does not wait for the flush
+    (``set_config(..., true)`` is SET LOCAL for the statement's own transaction).
     """
-    with driver.pipeline():
-        cursor = driver.cursor()
-        cursor.execute("SET LOCAL synchronous_commit TO off")
-        cursor.execute("SELECT pg_notify(%s, %s)", (channel, notice))
-        driver.commit()
+    driver.autocommit = True
+    try:
+        driver.execute(_NOTIFY, (channel, notice))
+    finally:
+        if not driver.closed:
+            driver.autocommit = False
 
 
 def cells_of(edit: Edit, project: Project, cells: set[tuple[int, int, int]]) -> None:
