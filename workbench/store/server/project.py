@@ -16,7 +16,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
@@ -398,10 +398,8 @@ class ServerProject(Following):
         """
         import psycopg
 
-        try:
+        with suppress(psycopg.Error):
             tables.announce(driver, self.address.schema, notice)
-        except psycopg.Error:
-            pass
 
     def _announce_afresh(self, notice: str) -> None:
         """:meth:`_announce` after a structure edit, whose transaction has given back its
