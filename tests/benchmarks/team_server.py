@@ -68,12 +68,14 @@ def _analyst(url: str, edits: int, seed: int, ready, start, results) -> None:  #
         ready.put(mine)
         start.wait()
         latencies, final = [], {}
+        cpu = time.process_time()
         for e, h, rating in plan:
             began = time.perf_counter()
             server.apply(SetRating(mine, e, h, rating), mine)
             latencies.append(time.perf_counter() - began)
             final[(e, h)] = int(rating)
-    results.put((mine, latencies, final))
+        cpu = time.process_time() - cpu
+    results.put((mine, latencies, final, cpu))
 
 
 def _run(cluster, roles: list[str], name: str, edits: int) -> tuple[list[float], float, dict]:  # noqa: ANN001
@@ -98,8 +100,9 @@ def _run(cluster, roles: list[str], name: str, edits: int) -> tuple[list[float],
         worker.join(timeout=60)
         if worker.exitcode != 0:
             raise RuntimeError(f"an analyst process failed (exit {worker.exitcode})")
-    latencies = [t for _, times, _ in collected for t in times]
-    finals = {analyst: final for analyst, _, final in collected}
+    latencies = [t for _, times, _, _ in collected for t in times]
+    finals = {analyst: final for analyst, _, final, _ in collected}
+    _run.client_cpu = sum(cpu for *_, cpu in collected)  # type: ignore[attr-defined]
     return latencies, wall, finals
 
 
