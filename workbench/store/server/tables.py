@@ -467,6 +467,10 @@ def commit_rating_edit(
             parameters = (*_columns(deletions, 3), *_columns(upserts, 5), *_log_line(log))
             driver.execute(_WRITE_CELLS, parameters)
             return False
+        if any(note is not None and "\x00" in note for *_, note in upserts):
+            import psycopg  # the words psycopg uses for any other text field
+
+            raise psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
         cells = json.dumps(upserts, ensure_ascii=False)
         driver.execute(_CALL_RATE_CELLS, (cells, json.dumps(deletions), *_log_line(log), *notice))
         return True
