@@ -13,7 +13,9 @@ analyst alone on the same server.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import queue
 import statistics
 import sys
@@ -68,15 +70,20 @@ def _analyst(url: str, edits: int, seed: int, ready, start, results) -> None:  #
         ready.put(mine)
         start.wait()
         latencies, final = [], {}
+        cpu = time.process_time()
         for e, h, rating in plan:
             began = time.perf_counter()
             server.apply(SetRating(mine, e, h, rating), mine)
             latencies.append(time.perf_counter() - began)
             final[(e, h)] = int(rating)
-    results.put((mine, latencies, final))
+        cpu = time.process_time() - cpu
+    results.put((mine, latencies, final, cpu))
 
 
-def _run(cluster, roles: list[str], name: str, edits: int) -> tuple[list[float], float, dict]:  # noqa: ANN001
+def _run(
+    cluster, roles: list[str], name: str, edits: int
+) -> tuple[list[float], float, dict, float]:  # noqa: ANN001, E501
+    """(latencies, wall time, each analyst's final cells, the analysts' CPU seconds editing)."""
     context = multiprocessing.get_context("spawn")
     start = context.Event()
     ready, results = context.Queue(), context.Queue()
@@ -98,9 +105,9 @@ def _run(cluster, roles: list[str], name: str, edits: int) -> tuple[list[float],
         worker.join(timeout=60)
         if worker.exitcode != 0:
             raise RuntimeError(f"an analyst process failed (exit {worker.exitcode})")
-    latencies = [t for _, times, _ in collected for t in times]
-    finals = {analyst: final for analyst, _, final in collected}
-    return latencies, wall, finals
+    latencies = [t for _, times, _, _ in collected for t in times]
+    finals = {analyst: final for analyst, _, final, _ in collected}
+    return latencies, wall, finals, sum(cpu for *_, cpu in collected)
 
 
 def _collect(answers, workers: list) -> list:  # noqa: ANN001
@@ -141,6 +148,23 @@ def _check(cluster, name: str, finals: dict, edits: int) -> None:  # noqa: ANN00
         raise AssertionError("the consensus differs from the one of the final layers")
 
 
+def _server_cpu(cluster) -> float:  # noqa: ANN001
+    """CPU seconds used so far by the cluster: the postmaster, its live children and those
+    it has reaped (each analyst's server process ends when the analyst disconnects)."""
+    try:
+        postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+        stat = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        ticks = sum(int(x) for x in stat[11:15])  # utime, stime, cutime, cstime
+        for child in children:
+            with contextlib.suppress(OSError):  # it may end between the two reads
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+    except (OSError, ValueError, IndexError):
+        return float("nan")  # not Linux: the note then says nan
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _grid(final: dict, project: Project) -> np.ndarray:
     grid = np.zeros((len(project.evidence), len(project.hypotheses)), dtype=np.int8)
     row = {e.id: i for i, e in enumerate(project.evidence)}
@@ -172,8 +196,10 @@ def concurrent_edits(analysts: int, edits: int) -> Figure | None:
                 server.grant(f"A{k + 1}", role)
         with ServerProject.create(alone, _project(1)) as server:
             server.grant("A1", roles[1])
-        baseline, _, _ = _run(cluster, roles[1:2], "alone", edits)
-        latencies, wall, finals = _run(cluster, roles[1:], "team", edits)
+        baseline, *_ = _run(cluster, roles[1:2], "alone", edits)
+        server_cpu = _server_cpu(cluster)
+        latencies, wall, finals, client_cpu = _run(cluster, roles[1:], "team", edits)
+        server_cpu = _server_cpu(cluster) - server_cpu
         _check(cluster, "team", finals, edits)
     finally:
         discard(cluster)
@@ -190,6 +216,8 @@ def concurrent_edits(analysts: int, edits: int) -> Figure | None:
         "value",
         f"{rate:.0f} edits/s over {wall:.1f} s,"
         f" median {statistics.median(latencies) * 1000:.1f} ms;"
+        f" CPU per edit: {client_cpu / len(latencies) * 1000:.2f} ms in the analysts' processes,"
+        f" {server_cpu / len(latencies) * 1000:.2f} ms in PostgreSQL's;"
         f" baseline: p95 of one analyst alone; every edit logged once, layers and consensus"
         " checked; PostgreSQL 15 on a Unix socket, fsync and synchronous_commit on",
     )

@@ -8,6 +8,8 @@ structure and every other analyst's layer are exactly as they were.
 from __future__ import annotations
 
 import copy
+import json
+import time
 
 import psycopg
 import pytest
@@ -104,7 +106,22 @@ def test_an_analyst_with_psql_changes_nothing_but_their_own_layer(team, same_pro
             except psycopg.Error:
                 touched = 0
             assert touched <= 0, statement
+        # The procedure every rating edit calls runs with her own rights: it writes neither
+        # another's layer nor a log line in another's name, and she cannot replace it.
+        call = "CALL rate_cells(%s, '[]', '2020-01-01', %s, 'forged', 'SetRating', 'c', '{}')"
+        bens_cell = [before.evidence[0].id, before.hypotheses[1].id, team.analyst_ids[1], 6, None]
+        forged = json.dumps([bens_cell])
+        for cells, signed in ((forged, "Analyst 1"), ("[]", "Analyst 2")):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+                sql.execute(call, (cells, signed))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            sql.execute(
+                "CREATE OR REPLACE PROCEDURE rate_cells(jsonb, jsonb, text, text, text, text,"
+                " text, text) SECURITY DEFINER LANGUAGE sql AS 'SELECT 1'"
+            )
+        log_lines = sql.execute("SELECT count(*) FROM change_log").fetchone()[0]
     after = _load(team.facilitator, team.name)
+    assert log_lines == 0
     # Only rating statements may run, and only on Ana's own rows.
     ran = {s for s, result in outcomes.items() if result == "ran"}
     assert all(s.startswith(("UPDATE rating ", "DELETE FROM rating")) for s in ran), ran
@@ -187,3 +204,42 @@ def test_granting_refuses_unknown_roles_and_taken_layers(pg, team):
                 new_id, server.project.evidence[0].id, server.project.hypotheses[0].id, Rating.C
             )
         )
+
+
+def test_a_project_pushed_before_the_edit_procedure_is_still_edited_and_then_upgraded(team):
+    """Rating edits CALL the project's ``rate_cells`` procedure (commit and announce in one
+    round trip). A project pushed by an older version has none: its analysts' edits take
+    the two-statement way, and its facilitator's next open adds the procedure."""
+    with team.facilitator.connect() as sql:
+        sql.execute(f"DROP PROCEDURE achwb_{team.name}.rate_cells")
+    with ServerProject.open(team.ben.url(team.name)) as watcher:
+        watcher.listen()
+        with ServerProject.open(team.ana.url(team.name)) as server:
+            ana = server.my_analyst_id
+            e, h = server.project.evidence[1].id, server.project.hypotheses[2].id
+            server.apply(SetRating(ana, e, h, Rating.I, "older project"))
+            server.apply(SetRating(ana, e, h, Rating.BLANK))
+            server.apply(SetRating(ana, e, h, Rating.C))
+            assert [r.kind for r in server.change_log(3)] == ["SetRating"] * 3
+        heard: set = set()
+        deadline = time.monotonic() + 5
+        while (ana, e, h) not in heard and time.monotonic() < deadline:
+            heard |= watcher.take_changes().cells
+            time.sleep(0.05)
+        assert (ana, e, h) in heard  # announced the two-statement way
+    assert _load(team.ben, team.name).rating(ana, e, h) == Rating.C
+    with ServerProject.open(team.ana.url(team.name), read_only=True):
+        pass  # an analyst or a read-only open leaves the schema alone
+    with team.facilitator.connect() as sql:
+        assert not _has_procedure(sql, team.name)
+    ServerProject.open(team.facilitator.url(team.name)).close()
+    with team.facilitator.connect() as sql:
+        assert _has_procedure(sql, team.name)
+    with ServerProject.open(team.ana.url(team.name)) as server:
+        server.apply(SetRating(ana, e, h, Rating.CC, "by the procedure"))
+    assert _load(team.ben, team.name).rationale(ana, e, h) == "by the procedure"
+
+
+def _has_procedure(sql, name):
+    found = sql.execute("SELECT to_regproc(%s) IS NOT NULL", (f"achwb_{name}.rate_cells",))
+    return found.fetchone()[0]

@@ -18,7 +18,10 @@ their layer. Analysts get:
   layer (``USING`` for the rows it may touch, ``WITH CHECK`` for what they
   may become, so a row cannot be moved into another layer either);
 * ``INSERT`` on ``change_log``, only for lines signed with their own
-  analyst's name; nothing else.
+  analyst's name;
+* ``EXECUTE`` on ``rate_cells``, the procedure a rating edit calls, which
+  runs with the analyst's own rights (so the two grants above still judge
+  it); nothing else.
 
 So an analyst connected with psql who runs DELETE or UPDATE on every table
 changes at most their own ratings: the structure (question, hypotheses,
@@ -33,7 +36,7 @@ import dataclasses
 
 from sqlalchemy import Connection, text
 
-from workbench.store.server.tables import quoted
+from workbench.store.server.tables import RATE_CELLS_SIGNATURE, quoted
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +88,9 @@ def grant_analyst(connection: Connection, schema: str, role: str) -> None:
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r}",
         f"GRANT INSERT, UPDATE, DELETE ON {s}.rating TO {r}",
         f"GRANT INSERT ON {s}.change_log TO {r}",
+        # The edit procedure runs with the caller's rights: this grants no more than the
+        # two lines above (PUBLIC may execute it by default; a hardened server may not).
+        f"GRANT EXECUTE ON PROCEDURE {s}.{RATE_CELLS_SIGNATURE} TO {r}",
     ):
         connection.exec_driver_sql(statement)
     if sequence:

@@ -16,7 +16,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
@@ -114,6 +114,7 @@ class ServerProject(Following):
         facilitator: str,
         members: list[access.Member],
         read_only: bool,
+        by_procedure: bool = True,
     ) -> None:
         self.address = address
         self.project = project
@@ -125,6 +126,9 @@ class ServerProject(Following):
         self._read_only = read_only
         self._mutex = threading.RLock()
         self._stored_next_id = project.next_id
+        #: Whether ratings-only edits commit and announce in one CALL (False only for a
+        #: project pushed by an older version that its facilitator has not opened since).
+        self._by_procedure = by_procedure
         #: Settings of analysts, who may not write the shared ones: kept for this session.
         self._own_settings: dict[str, Any] = {}
         #: Where it lives, readable like a file's path (no password; see ServerLocation):
@@ -174,16 +178,23 @@ class ServerProject(Following):
         try:
             with cls._transaction(address, engine) as connection:
                 role, facilitator, version = cls._inspect(connection, address)
-                if version < SCHEMA_VERSION:
-                    if read_only or role != facilitator:
-                        raise ProjectFileError(
-                            f"{address} has schema {version} and needs upgrading to "
-                            f"{SCHEMA_VERSION}; its facilitator ({facilitator}) can do that by "
-                            "opening it once"
-                        )
-                    tables.upgrade_schema(connection, address.schema)
+                upkeeper = role == facilitator and not read_only
+                if version < SCHEMA_VERSION and not upkeeper:
+                    raise ProjectFileError(
+                        f"{address} has schema {version} and needs upgrading to "
+                        f"{SCHEMA_VERSION}; its facilitator ({facilitator}) can do that by "
+                        "opening it once"
+                    )
+                by_procedure = tables.has_rating_procedure(connection, address.schema)
+                if upkeeper and (version < SCHEMA_VERSION or not by_procedure):
+                    # An older project: the migrations, then what this version adds outside
+                    # them (the edit procedure, pushed projects have it from the start).
+                    if version < SCHEMA_VERSION:
+                        tables.upgrade_schema(connection, address.schema)
+                    tables.install_rating_procedure(connection, address.schema)
                     for member in access.members(connection, address.schema):
                         access.grant_analyst(connection, address.schema, member.role)
+                    by_procedure = True
             with cls._transaction(address, engine, "REPEATABLE READ") as connection:
                 tables.use_schema(connection, address.schema)
                 project = tables.load_project(connection)
@@ -207,7 +218,7 @@ class ServerProject(Following):
         except BaseException:
             engine.dispose()
             raise
-        return cls(address, engine, project, role, facilitator, members, read_only)
+        return cls(address, engine, project, role, facilitator, members, read_only, by_procedure)
 
     @staticmethod
     def _inspect(connection: Connection, address: ServerAddress) -> tuple[str, str, int]:
@@ -261,6 +272,7 @@ class ServerProject(Following):
                 tables.write_project(connection, project)
                 access.create_member_table(connection, schema)
                 access.secure(connection, schema)
+                tables.install_rating_procedure(connection, schema)
                 names = {a.name: a.id for a in project.analysts}
                 for member_role, name in kept:
                     if name in names and access.role_exists(connection, member_role):
@@ -366,12 +378,16 @@ class ServerProject(Following):
                 notice = tables.change_notice(self._session, edit, self.project, structural)
                 log = (changelog.utc_now(), self._signature(), label, type(edit).__name__)
                 if before is None:
+                    channel = self.address.schema
                     with self._driver(engine) as driver:
-                        tables.commit_rating_edit(driver, edit, self.project, log)
+                        by_call = (channel, notice) if self._by_procedure else None
+                        if not tables.commit_rating_edit(driver, edit, self.project, log, by_call):
+                            self._announce(driver, notice)  # committed: nothing is undone now
                 else:
                     with self._transaction(self.address, engine) as connection:
                         tables.write_structure(connection, before, tables.capture(self.project))
                         tables.write_ratings_and_log(connection, edit, self.project, log)
+                    self._announce_afresh(notice)
                 self._stored_next_id = self.project.next_id
             except BaseException as error:
                 while applied:
@@ -384,18 +400,27 @@ class ServerProject(Following):
                 if isinstance(error, DBAPIError | psycopg.Error):
                     raise self._refused(error, label, edit) from None
                 raise
-            self._announce(notice)  # committed: from here on nothing is undone
             return inverse
 
-    def _announce(self, notice: str) -> None:
-        """Tell the other windows; the edit is committed whether or not this arrives."""
+    def _announce(self, driver: Any, notice: str) -> None:
+        """Tell the other windows; the edit is committed whether or not this arrives.
+
+        A failure here must not reach ``apply``'s undo: the others catch up at
+        their next reload, and the heartbeat notices a lost server.
+        """
         import psycopg
 
+        with suppress(psycopg.Error):
+            tables.announce(driver, self.address.schema, notice)
+
+    def _announce_afresh(self, notice: str) -> None:
+        """:meth:`_announce` after a structure edit, whose transaction has given back its
+        connection."""
         try:
             with self._driver(self._engine_or_closed()) as driver:
-                tables.announce(driver, self.address.schema, notice)
-        except (ProjectFileError, psycopg.Error):
-            pass  # they catch up at their next reload; the heartbeat notices a lost server
+                self._announce(driver, notice)
+        except ProjectFileError:
+            pass
 
     @contextmanager
     def _driver(self, engine: Engine) -> Iterator[Any]:
@@ -407,17 +432,20 @@ class ServerProject(Following):
         import psycopg
 
         try:
-            connection = engine.connect()
+            connection = engine.raw_connection()  # the pool's, without a SQLAlchemy Connection
         except ServerUnreachable:
             raise
         except (SQLAlchemyError, psycopg.Error) as error:
             raise ServerUnreachable(self.address, _reason(error)) from None
+        driver: Any = connection.driver_connection
         try:
-            yield tables.raw(connection)
+            yield driver
         except psycopg.OperationalError as error:
             connection.invalidate()
             raise ServerUnreachable(self.address, _reason(error)) from None
         finally:
+            if connection.is_valid and driver.broken:  # lost where no error was raised (announcing)
+                connection.invalidate()
             connection.close()
 
     def _signature(self) -> str:

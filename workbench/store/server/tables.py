@@ -37,7 +37,7 @@ from workbench.core.edits import (
     Edit,
     SetRating,
 )
-from workbench.core.model import Project
+from workbench.core.model import Project, UnknownEntity
 from workbench.core.ratings import Rating
 from workbench.store import migrate, rows
 from workbench.store.changelog import ChangeRecord
@@ -63,14 +63,82 @@ _ENTITIES: list[tuple[Any, str, Any]] = [
     (MilestoneRow, "milestones", rows.milestone_values),
 ]
 
-_UPSERT_CELL = (
-    "INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code, rationale)"
-    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (evidence_id, hypothesis_id, analyst_id)"
-    " DO UPDATE SET code = excluded.code, rationale = excluded.rationale"
+# The cells of an edit and its log line in one statement (data-modifying CTEs), for a
+# structure edit's transaction and for projects pushed before rate_cells existed.
+_WRITE_CELLS = (
+    "WITH gone AS (DELETE FROM rating WHERE (evidence_id, hypothesis_id, analyst_id) IN"
+    " (SELECT * FROM unnest(%s::int[], %s::int[], %s::int[]))),"
+    " cells AS (INSERT INTO rating (evidence_id, hypothesis_id, analyst_id, code, rationale)"
+    " SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::text[])"
+    " ON CONFLICT (evidence_id, hypothesis_id, analyst_id)"
+    " DO UPDATE SET code = excluded.code, rationale = excluded.rationale)"
+    " INSERT INTO change_log (at, analyst, label, kind) VALUES (%s, %s, %s, %s)"
 )
-_DELETE_CELL = (
-    "DELETE FROM rating WHERE evidence_id = %s AND hypothesis_id = %s AND analyst_id = %s"
-)
+# NOTIFY in a transaction of its own that does not wait for the disk (see announce).
+_NOTIFY = "SELECT set_config('synchronous_commit', 'off', true), pg_notify(%s, %s)"
+_CALL_RATE_CELLS = "CALL rate_cells(%s, %s, %s, %s, %s, %s, %s, %s)"
+
+# A ratings-only edit, whole, in one round trip: the cells and the log line are committed
+# (and flushed to disk), then the listeners are told in a second transaction that does
+# not wait for the disk. NOTIFY stays out of the edit's transaction because PostgreSQL
+# serialises the commits of notifying transactions (a global lock held through the WAL
+# flush), which would cap the whole team at one edit per disk flush. A procedure may
+# commit half way when CALLed outside a transaction block (autocommit), which a plain
+# statement cannot; it runs with the caller's rights (SECURITY INVOKER), so row-level
+# security judges its writes exactly as it judges an analyst's own INSERT. It may not
+# SET search_path (a procedure with SET cannot commit), hence the qualified names. The
+# cells come as JSON arrays ([evidence, hypothesis, analyst, code, rationale] to write,
+# [evidence, hypothesis, analyst] to clear): for a keystroke that is far less work for
+# the client than five typed arrays, and the statements inside are planned once.
+_RATE_CELLS = """
+CREATE OR REPLACE PROCEDURE {s}.rate_cells(
+    cells jsonb, gone jsonb,
+    log_at text, log_analyst text, log_label text, log_kind text,
+    channel text, notice text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF jsonb_array_length(gone) > 0 THEN
+        DELETE FROM {s}.rating r USING jsonb_array_elements(gone) AS g (cell)
+         WHERE r.evidence_id = (g.cell->>0)::integer
+           AND r.hypothesis_id = (g.cell->>1)::integer
+           AND r.analyst_id = (g.cell->>2)::integer;
+    END IF;
+    IF jsonb_array_length(cells) > 0 THEN
+        INSERT INTO {s}.rating (evidence_id, hypothesis_id, analyst_id, code, rationale)
+        SELECT (x.cell->>0)::integer, (x.cell->>1)::integer, (x.cell->>2)::integer,
+               (x.cell->>3)::integer, x.cell->>4
+          FROM jsonb_array_elements(cells) AS x (cell)
+        ON CONFLICT (evidence_id, hypothesis_id, analyst_id)
+        DO UPDATE SET code = excluded.code, rationale = excluded.rationale;
+    END IF;
+    INSERT INTO {s}.change_log (at, analyst, label, kind)
+    VALUES (log_at, log_analyst, log_label, log_kind);
+    COMMIT;
+    -- Committed: nothing after this may fail the CALL, or the caller would undo an edit
+    -- the server kept. A listener that misses this catches up at its next reload.
+    BEGIN
+        PERFORM set_config('synchronous_commit', 'off', true);
+        PERFORM pg_notify(channel, notice);
+    EXCEPTION WHEN OTHERS THEN
+        NULL;
+    END;
+END
+$$"""
+RATE_CELLS_SIGNATURE = "rate_cells(jsonb, jsonb, text, text, text, text, text, text)"
+
+
+def install_rating_procedure(connection: Connection, schema: str) -> None:
+    """Create (or bring up to date) the procedure every ratings-only edit calls."""
+    connection.exec_driver_sql(_RATE_CELLS.format(s=quoted(schema)))
+
+
+def has_rating_procedure(connection: Connection, schema: str) -> bool:
+    """False for a project pushed before the procedure existed (its edits take two trips)."""
+    found = connection.execute(
+        text("SELECT to_regprocedure(:name) IS NOT NULL"),
+        {"name": f"{quoted(schema)}.{RATE_CELLS_SIGNATURE}"},
+    )
+    return bool(found.scalar())
 
 
 def quoted(name: str) -> str:
@@ -341,14 +409,12 @@ def _cell_writes(
     """(deletions, upserts) that make the cells ``edit`` touched match ``project``."""
     cells: set[tuple[int, int, int]] = set()
     cells_of(edit, project, cells)
-    evidence = {e.id for e in project.evidence}
-    hypotheses = {h.id for h in project.hypotheses}
-    analysts = {a.id for a in project.analysts}
     upserts, deletions = [], []
     for a, e, h in sorted(cells, key=lambda cell: (cell[1], cell[2], cell[0])):
-        if a not in analysts or e not in evidence or h not in hypotheses:
+        try:
+            code = int(project.rating(a, e, h))
+        except UnknownEntity:
             continue  # removed later in the same edit: nothing to write
-        code = int(project.rating(a, e, h))
         note = project.rationales.get((a, e, h)) or None
         if code == Rating.BLANK and note is None:
             deletions.append((e, h, a))
@@ -357,20 +423,14 @@ def _cell_writes(
     return deletions, upserts
 
 
-def _queue_cells_and_log(
-    driver: Any, edit: Edit, project: Project, log: tuple[dt.datetime, str | None, str, str]
-) -> None:
-    deletions, upserts = _cell_writes(edit, project)
+def _columns(cells: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Cells as one list per field (the arrays ``unnest`` takes), empty lists for none."""
+    return [list(column) for column in zip(*cells, strict=True)] or [[] for _ in range(width)]
+
+
+def _log_line(log: tuple[dt.datetime, str | None, str, str]) -> tuple[str, str | None, str, str]:
     when, analyst, label, kind = log
-    cursor = driver.cursor()
-    if deletions:
-        cursor.executemany(_DELETE_CELL, deletions)
-    if upserts:
-        cursor.executemany(_UPSERT_CELL, upserts)
-    cursor.execute(
-        "INSERT INTO change_log (at, analyst, label, kind) VALUES (%s, %s, %s, %s)",
-        (when.isoformat(), analyst, label, kind),
-    )
+    return when.isoformat(), analyst, label, kind
 
 
 def write_ratings_and_log(
@@ -379,44 +439,56 @@ def write_ratings_and_log(
     project: Project,
     log: tuple[dt.datetime, str | None, str, str],
 ) -> None:
-    """Make the cells ``edit`` touched match ``project`` and log it, in the open transaction.
-
-    Run after the structure is written; the statements go out in one
-    pipeline (one round trip to the server instead of one per statement).
-    """
-    driver = raw(connection)
-    with driver.pipeline():
-        _queue_cells_and_log(driver, edit, project, log)
+    """Make the cells ``edit`` touched match ``project`` and log it, in the open transaction
+    (run after the structure is written)."""
+    deletions, upserts = _cell_writes(edit, project)
+    parameters = (*_columns(deletions, 3), *_columns(upserts, 5), *_log_line(log))
+    raw(connection).execute(_WRITE_CELLS, parameters)
 
 
 def commit_rating_edit(
-    driver: Any, edit: Edit, project: Project, log: tuple[dt.datetime, str | None, str, str]
-) -> None:
-    """A ratings-only edit as one transaction on a bare psycopg connection: the cells, the
-    log line and COMMIT in one pipeline, so the edit costs one round trip and the flush."""
+    driver: Any,
+    edit: Edit,
+    project: Project,
+    log: tuple[dt.datetime, str | None, str, str],
+    notice: tuple[str, str] | None,
+) -> bool:
+    """Commit a ratings-only edit on a bare psycopg connection; True if it was announced too.
+
+    With ``notice`` (channel, payload) the project's ``rate_cells`` procedure
+    commits and announces in one round trip; without, the cells and the log
+    line are one statement, committed alone, and the caller announces. The
+    connection is left as found (not autocommit) for SQLAlchemy's transactions.
+    """
+    deletions, upserts = _cell_writes(edit, project)
+    driver.autocommit = True  # each statement is its own transaction: no BEGIN or COMMIT
     try:
-        with driver.pipeline():
-            _queue_cells_and_log(driver, edit, project, log)
-            driver.commit()
-    except BaseException:
+        if notice is None:
+            parameters = (*_columns(deletions, 3), *_columns(upserts, 5), *_log_line(log))
+            driver.execute(_WRITE_CELLS, parameters)
+            return False
+        if any(note is not None and "\x00" in note for *_, note in upserts):
+            import psycopg  # the words psycopg uses for any other text field
+
+            raise psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+        cells = json.dumps(upserts, ensure_ascii=False)
+        driver.execute(_CALL_RATE_CELLS, (cells, json.dumps(deletions), *_log_line(log), *notice))
+        return True
+    finally:
         if not driver.closed:
-            driver.rollback()
-        raise
+            driver.autocommit = False
 
 
 def announce(driver: Any, channel: str, notice: str) -> None:
-    """NOTIFY the listeners of an edit already committed, in a transaction of its own.
-
-    Not in the edit's transaction: PostgreSQL serialises the commits of
-    transactions that NOTIFY (a global lock held through the WAL flush), which
-    would cap the whole team at one edit per disk flush. This transaction
-    writes nothing worth waiting for, so it does not wait for the flush.
-    """
-    with driver.pipeline():
-        cursor = driver.cursor()
-        cursor.execute("SET LOCAL synchronous_commit TO off")
-        cursor.execute("SELECT pg_notify(%s, %s)", (channel, notice))
-        driver.commit()
+    """NOTIFY the listeners of an edit already committed, in a transaction of its own that
+    does not wait for the disk (``set_config(..., true)`` is SET LOCAL for the statement's
+    own transaction); see ``_RATE_CELLS`` for why it is not the edit's transaction."""
+    driver.autocommit = True
+    try:
+        driver.execute(_NOTIFY, (channel, notice))
+    finally:
+        if not driver.closed:
+            driver.autocommit = False
 
 
 def cells_of(edit: Edit, project: Project, cells: set[tuple[int, int, int]]) -> None:
