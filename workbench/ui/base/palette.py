@@ -159,11 +159,15 @@ def restyle(app: QApplication) -> None:
     ``palette(...)``) stayed light in a dark window until a restart. Setting
     each sheet again makes the whole window switch at once.
     """
+    # Setting a sheet can make Qt delete and recreate internal widgets (a combo box's
+    # popup, a scroll area's corner) there and then, so a list taken before that may
+    # hold widgets that are gone: using one crashed the process. Only our own styled
+    # widgets are restyled from the first list, and the repaint asks for a fresh one.
+    styled = [(widget, sheet) for widget in app.allWidgets() if (sheet := widget.styleSheet())]
+    for widget, sheet in styled:
+        widget.setStyleSheet("")
+        widget.setStyleSheet(sheet)
     for widget in app.allWidgets():
-        sheet = widget.styleSheet()
-        if sheet:
-            widget.setStyleSheet("")
-            widget.setStyleSheet(sheet)
         # QWidget's own update(): PySide6 6.9 (the portable bundle's Qt) lets an item
         # view's update(index) hide it, and view.update() raises a TypeError there.
         QWidget.update(widget)
