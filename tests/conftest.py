@@ -6,6 +6,7 @@ import dataclasses
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,17 @@ from workbench.core.model import (
     Source,
 )
 from workbench.core.ratings import Level, Rating
+
+# -- the run itself: compiled modules are kept ----------------------------------------
+
+# With PYTHONDONTWRITEBYTECODE set (as on the build machine), every xdist worker and
+# every child `python -m workbench` would compile the same modules again on every run
+# (pytest's rewritten test modules too: about 2 s of CPU per worker), since nothing
+# compiled is ever kept. The run keeps its bytecode in __pycache__ folders (ignored
+# by git), as Python does by default; the children inherit that.
+if sys.dont_write_bytecode:
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # -- every test: private settings and data folders (xdist workers never share one) --
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import gzip
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -33,10 +34,18 @@ def project(original):
     return copy.deepcopy(original)
 
 
-@pytest.fixture
-def exported(tmp_path, original) -> Path:
-    path = tmp_path / "team.xlsx"
+@pytest.fixture(scope="module")
+def _exported_once(tmp_path_factory, original) -> Path:
+    path = tmp_path_factory.mktemp("export") / "team.xlsx"
     export_xlsx(original, path, layer=original.analysts[0].id, app_version="test")
+    return path
+
+
+@pytest.fixture
+def exported(tmp_path, _exported_once) -> Path:
+    """This test's own copy of the module's one export (tests edit it)."""
+    path = tmp_path / "team.xlsx"
+    shutil.copyfile(_exported_once, path)
     return path
 
 

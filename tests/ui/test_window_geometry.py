@@ -3,7 +3,8 @@ opened, the matrix keeps its room, views come to the front, Reset Layout
 restores the default, and a saved geometry from a bigger screen is clamped.
 
 Each screen runs in a process of its own (screen_probe.py): the offscreen
-platform fixes its screen when the application starts.
+platform fixes its screen when the application starts. The processes are forked
+from one that imported the application and wrote the example once.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -20,21 +22,60 @@ import pytest
 PROBE = Path(__file__).with_name("screen_probe.py")
 #: (width, height, scale): 2560 x 1440 at 200 % is 1280 x 720 logical pixels.
 SCREENS = [(1280, 720, 1), (1366, 768, 1), (1920, 1080, 1), (2560, 1440, 2)]
+PROBE_TIMEOUT_SECONDS = 240
 VIEWS = ("steps", "sensitivity", "bayes", "timeline", "milestones", "disagreement")
 
 
-def probe(tmp_path: Path, width: int, height: int, scale: int, saved: Path | None = None) -> dict:
-    out = tmp_path / f"probe-{width}x{height}.json"
+@pytest.fixture(scope="module")
+def probe_server(tmp_path_factory):
+    """screen_probe.py --serve: the application imported and the example written once,
+    one forked process (and QApplication) per screen probed."""
+    log = tmp_path_factory.mktemp("probe-server") / "stderr.txt"
     env = dict(os.environ)
     env.pop("QT_QPA_PLATFORM", None)
-    if scale != 1:
-        env["QT_SCALE_FACTOR"] = str(scale)
+    env.pop("QT_SCALE_FACTOR", None)
+    with open(log, "w") as errors:
+        server = subprocess.Popen(
+            [sys.executable, str(PROBE), "--serve"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+    assert server.stdout.readline().strip() == "ready", log.read_text()[-3000:]
+    server.log = log  # type: ignore[attr-defined]
+    yield server
+    server.stdin.close()
+    try:
+        server.wait(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def probe(
+    server: subprocess.Popen,
+    tmp_path: Path,
+    width: int,
+    height: int,
+    scale: int,
+    saved: Path | None = None,
+) -> dict:
+    out = tmp_path / f"probe-{width}x{height}.json"
     shots = os.environ.get("WORKBENCH_SCREENSHOTS", "")  # a folder: keep PNGs to look at
-    args = [sys.executable, str(PROBE), str(width), str(height), str(out), shots]
+    fields = [str(width), str(height), str(scale), str(out), shots]
     if saved is not None:
-        args.append(str(saved))
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=240)
-    assert done.returncode == 0, done.stderr[-3000:]
+        fields.append(str(saved))
+    server.stdin.write("\t".join(fields) + "\n")
+    server.stdin.flush()
+    answered, _, _ = select.select([server.stdout], [], [], PROBE_TIMEOUT_SECONDS)
+    if not answered:
+        server.kill()
+        pytest.fail(f"no answer from the probe in {PROBE_TIMEOUT_SECONDS} s")
+    status = server.stdout.readline().strip()
+    assert status == "0", server.log.read_text()[-3000:]
     return json.loads(out.read_text())
 
 
@@ -46,8 +87,10 @@ def inside(frame: list[int], available: list[int]) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("width", "height", "scale"), SCREENS)
-def test_the_window_fits_every_screen_with_every_view_open(tmp_path, width, height, scale):
-    report = probe(tmp_path, width, height, scale)
+def test_the_window_fits_every_screen_with_every_view_open(
+    probe_server, tmp_path, width, height, scale
+):
+    report = probe(probe_server, tmp_path, width, height, scale)
     states = {s["name"]: s for s in report["states"]}
     logical = [0, 0, width // scale, height // scale]
     for state in report["states"]:
@@ -69,7 +112,7 @@ def test_the_window_fits_every_screen_with_every_view_open(tmp_path, width, heig
 
 
 @pytest.mark.slow
-def test_a_geometry_saved_on_a_big_screen_is_clamped_to_a_small_one(qapp, tmp_path):  # noqa: ANN001
+def test_a_geometry_saved_on_a_big_screen_is_clamped_to_a_small_one(qapp, probe_server, tmp_path):  # noqa: ANN001
     from PySide6.QtCore import QSettings
 
     from workbench.ui.main_window import MainWindow
@@ -86,7 +129,7 @@ def test_a_geometry_saved_on_a_big_screen_is_clamped_to_a_small_one(qapp, tmp_pa
     # after test_present_the_disagreement_view_on_a_projector.
     del window
     gc.collect()
-    report = probe(tmp_path, 1366, 768, 1, saved=tmp_path / "saved.ini")
+    report = probe(probe_server, tmp_path, 1366, 768, 1, saved=tmp_path / "saved.ini")
     for state in report["states"]:
         assert inside(state["frame"], state["available"]), state
 

@@ -6,9 +6,13 @@ After each step the matrix and the score footer must agree with
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog, QToolButton
 
 from workbench.core.ratings import Rating
@@ -40,6 +44,41 @@ def set_start(window, qtbot, row: int, column: int, rating: Rating) -> None:  # 
     assert stored(window, row, column) == rating
 
 
+@pytest.fixture(scope="module")
+def _key_window_holder(qapp):  # noqa: ANN001, ANN202
+    held: dict = {}
+    yield held
+    window = held.get("window")
+    if window is not None:
+        window.document.close()
+        window.close()
+        window.deleteLater()
+
+
+@pytest.fixture
+def key_window(_key_window_holder, tmp_path_factory, _example_master: Path, message_boxes, qtbot):  # noqa: ANN001, ANN201
+    """The real window of ``main_window``, one for all the key-form cases: each case
+    starts with Delete on its cell, which blanks it and ends any key sequence the
+    case before it typed, and with no history, as a freshly opened project has."""
+    from workbench.ui.main_window import MainWindow
+
+    window = _key_window_holder.get("window")
+    if window is None:
+        folder = tmp_path_factory.mktemp("key-window")
+        path = folder / "belarus.achwb"
+        shutil.copyfile(_example_master, path)
+        settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+        window = _key_window_holder["window"] = MainWindow(settings=settings)
+        window.resize(1600, 1000)
+        window.show()
+        assert QTest.qWaitForWindowExposed(window)
+        assert window.files.open_path(path), message_boxes
+    go_to(window, 5, 2)
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    window.document.undo_stack.clear()
+    return window
+
+
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
@@ -59,12 +98,13 @@ def set_start(window, qtbot, row: int, column: int, rating: Rating) -> None:  # 
     ],
 )
 def test_every_key_form_rates_the_cell_as_one_undo_step(
-    main_window,
+    key_window,
     qtbot,
     keys,
     expected,
     scores_agree,  # noqa: ANN001
 ):
+    main_window = key_window
     start = Rating.BLANK
     set_start(main_window, qtbot, 5, 2, start)
     steps = main_window.document.undo_stack.count()

@@ -34,6 +34,7 @@ import hashlib
 import math
 import random
 import re
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook as OpenpyxlWorkbook
@@ -202,6 +203,28 @@ def _put_text(sheet, row: int, column: int, value: str, where: str, style: str |
     return cell
 
 
+class _Styler:
+    """``cell.style = name`` for the many cells of one workbook, at the cost of a copy.
+
+    openpyxl looks the name up in the workbook's list of style names twice for every
+    cell it styles, and a 2,000 x 100 sheet styles 400,000 rating and rationale
+    cells. The first cell of each style is styled that way; the others get a copy of
+    its style record (openpyxl's ``_style``, copied the same way by its own
+    worksheet copier), which is what the lookup would have made.
+    """
+
+    def __init__(self) -> None:
+        self._records: dict[str, object] = {}
+
+    def __call__(self, cell, name: str) -> None:  # noqa: ANN001 - an openpyxl cell
+        record = self._records.get(name)
+        if record is None:
+            cell.style = name
+            self._records[name] = copy(cell._style)
+        else:
+            cell._style = copy(record)
+
+
 def _instructions(scores_shown: bool) -> list[str]:
     scale = " \u00b7 ".join(f"{r.code} = {RATING_LABELS[r]}" for r in RATING_SCALE.choices)
     return [
@@ -261,14 +284,14 @@ def _rating_workbook(
         sheet.cell(header_row, column + 1, RATIONALE_PREFIX + hypothesis.code).style = styles.HEADER
     last_column = n_details + 2 * len(order)
 
+    style = _Styler()
     for r, evidence in enumerate(project.evidence):
         row = first_row + r
         _evidence_details(sheet, row, project, evidence)
         for column, hypothesis in zip(rating_columns, order, strict=True):
             cell = sheet.cell(row, column)
-            cell.style = styles.RATING
-            rationale_cell = sheet.cell(row, column + 1)
-            rationale_cell.style = styles.WRAPPED
+            style(cell, styles.RATING)
+            style(sheet.cell(row, column + 1), styles.WRAPPED)
             if analyst is None:
                 continue
             rating = project.rating(analyst.id, evidence.id, hypothesis.id)

@@ -80,18 +80,25 @@ class DisagreementModel(QAbstractTableModel):
         self.team: TeamAnalysis | None = None
         self.positions = np.zeros((0, 2), dtype=int)
         self.names: list[str] = []
+        # Each row's cell, built once per team: the header sizes its columns to their
+        # contents, which asks every row for every role on each resize.
+        self._cells: dict[int, CellDisagreement] = {}
 
     def set_team(self, team: TeamAnalysis | None) -> None:
         self.beginResetModel()
         self.team = team
+        self._cells = {}
         self.positions = team.ranked_positions() if team else np.zeros((0, 2), dtype=int)
         self.names = [a.name for a in team.project.analysts] if team else []
         self.endResetModel()
 
     def cell(self, row: int) -> CellDisagreement:
         assert self.team is not None
-        r, c = self.positions[row]
-        return self.team.cell(int(r), int(c))
+        found = self._cells.get(row)
+        if found is None:
+            r, c = self.positions[row]
+            found = self._cells[row] = self.team.cell(int(r), int(c))
+        return found
 
     def row_of(self, matrix_row: int, column: int) -> int:
         hits = np.flatnonzero(
