@@ -155,13 +155,14 @@ def test_numpy_reads_plain_references_as_the_patterns_do_and_finds_the_first_oth
     xml = b"".join(parts)
     rows = columns = 0
     other = -1
-    for at in range(2, len(xml) - 1):
+    for at in range(2, len(xml)):
         if xml[at] != ord("="):
             continue
-        if xml[at - 1] in _SPACE or xml[at + 1] in _SPACE:
+        after = xml[at + 1] if at + 1 < len(xml) else 0
+        if xml[at - 1] in _SPACE or after in _SPACE:
             other = 0  # ``r = "C5"``: wherever the r is, the patterns read this
             continue
-        if xml[at - 1] != ord("r") or xml[at + 1] not in b"\"'":
+        if xml[at - 1] != ord("r") or after not in b"\"'":
             continue
         if xml[at - 2] in _NAME_BYTES or xml[at - 2] >= 128:
             continue

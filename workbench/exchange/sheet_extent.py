@@ -249,8 +249,26 @@ def _check_span(file_name: str, member: str, rows: int, columns: int) -> None:
 
 
 #: The ODS elements that shape a table, with their repeat counts.
-_ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>")
-_ODS_REPEAT = re.compile(rb'table:number-(?:rows|columns)-repeated="([0-9]{1,10})"')
+#: The element name ends at whitespace, ``/`` or ``>`` (``table:table-column`` is not
+#: ``table:table``); a quoted value may hold ``>`` (the reader takes it), so quoted
+#: values are skipped whole.
+_ODS_NAME = rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)"
+_ODS_ATTRIBUTES = rb"""((?:[^>"'/]|/(?!>)|"[^"]*"|'[^']*')*)"""
+_ODS_TAG = re.compile(_ODS_NAME + rb"(?=[\s/>])" + _ODS_ATTRIBUTES + rb"(/?)>")
+#: Such a tag begun and not ended when the data ends: read whole with the next chunk.
+_ODS_UNENDED = re.compile(
+    _ODS_NAME + rb"(?=[\s/>]|\Z)" + _ODS_ATTRIBUTES + rb"""(?:"[^"]*|'[^']*|/)?\Z"""
+)
+#: No real tag is this long; one that is (unended for a megabyte) refuses the file
+#: rather than being carried from chunk to chunk.
+_ODS_LONGEST_TAG = 1024 * 1024
+#: A repeat count as the reader takes it: either quote, whitespace around ``=``, a
+#: plus sign, any number of leading zeros (the count itself is capped below).
+_ODS_REPEAT = re.compile(
+    rb"""(?<![\w.:-])table:number-(?:rows|columns)-repeated\s*=\s*(["'])\+?0*([0-9]*)\1"""
+)
+#: A count with more digits than this stands for more cells than any sheet may hold.
+_ODS_COUNT_DIGITS = 12
 
 
 class OdsExtentScanner:
@@ -277,20 +295,31 @@ class OdsExtentScanner:
 
     def feed(self, chunk: bytes) -> None:
         data = self._tail + chunk
-        last_tag = data.rfind(b"<", max(0, len(data) - 4096))
-        cut = last_tag if last_tag >= 0 else len(data)
-        if data.find(b">", cut) >= 0:  # the last tag is complete: read it now
-            cut = len(data)
+        # A table tag the data ends inside (however long, whatever its quoted values
+        # hold), or any tag cut before its name is whole, is read with the next chunk.
+        unended = _ODS_UNENDED.search(data)
+        cut = unended.start() if unended else len(data)
+        last_tag = data.rfind(b"<", max(0, len(data) - 64))
+        if last_tag >= 0 and data.find(b">", last_tag) < 0:
+            cut = min(cut, last_tag)
         for match in _ODS_TAG.finditer(data, 0, cut):
             self._tag(match[1] == b"/", match[2], match[3], match[4] == b"/")
         self._tail = data[cut:]
+        if len(self._tail) > _ODS_LONGEST_TAG:
+            raise BadInput(
+                f"{self.file_name}: {self.member} has a table tag longer than "
+                f"{_ODS_LONGEST_TAG:,} bytes; such a file is not read"
+            )
 
     def finish(self) -> None:
         self.feed(b"")
 
     def _tag(self, closing: bool, name: bytes, attributes: bytes, empty: bool) -> None:
         repeat_found = _ODS_REPEAT.search(attributes)
-        repeat = int(repeat_found[1]) if repeat_found else 1
+        repeat = 1
+        if repeat_found:
+            digits = repeat_found[2][: _ODS_COUNT_DIGITS + 1]
+            repeat = int(digits or b"0")
         if name == b"table" and not closing:
             self._new_table()
         elif name == b"table-row" and not closing:
