@@ -7,9 +7,14 @@ So while the zip guard inflates each worksheet anyway, the rows and columns
 it names (``<dimension ref>``, ``<row r>``, ``<c r>``) are tracked, and a sheet
 spanning more than :data:`MAX_SHEET_CELLS` is refused before it is read.
 
+A reference is counted in every form the reader places a cell by: either quote,
+whitespace around ``=``, ``r`` right after the previous value's quote, any run of
+letters and digits (``AAAB2``, ``C00000000005``); counting one the reader would
+refuse only refuses a sheet that is already broken, missing one lets it allocate.
 Every row and cell reference is read at once with numpy when it has the plain
-form writers use (``r="AB12"``); a stretch of XML holding any other form (a
-range, a malformed reference) is read with the regular expressions below.
+form writers use (``r="AB12"``, or in single quotes); a stretch of XML holding any
+other form (a range, whitespace beside an ``=``, a longer run) is read with the
+regular expressions below.
 """
 
 from __future__ import annotations
