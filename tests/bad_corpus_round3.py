@@ -44,6 +44,19 @@ def _xlsx(row_attributes: str, cell_attributes: str) -> Callable[[Path], None]:
     return make
 
 
+def _cells_without_reference(path: Path) -> None:
+    row = (
+        '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c>'
+        + '<c t="n"><v>1</v></c>' * 100
+        + "</row>"
+    ).encode()
+    path.write_bytes(
+        _rewrite_sheet(
+            _small_matrix_bytes(), lambda xml: xml.replace(b"</sheetData>", row + b"</sheetData>")
+        )
+    )
+
+
 def _dimension(ref: str) -> Callable[[Path], None]:
     def make(path: Path) -> None:
         def change(xml: bytes) -> bytes:
@@ -169,6 +182,13 @@ ROUND_THREE: tuple[BadFile, ...] = (
         _dimension("<dimension ref = 'A1:XFD1048576'/>"),
         IMPORT_COMMANDS,
         where=f"{_XLSX_SHEET} {_FAR}",
+    ),
+    BadFile(
+        "cells-without-reference.xlsx",
+        "a cell at row 1,048,576 and 100 more without r (the reader puts each one right)",
+        _cells_without_reference,
+        IMPORT_COMMANDS,
+        where=f"{_XLSX_SHEET} spans 1,048,576 rows x",
     ),
     BadFile(
         "date-out-of-range.xlsx",

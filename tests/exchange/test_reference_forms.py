@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from unittest import mock
 
 import bad_corpus_round3
 import pytest
@@ -142,19 +143,35 @@ def test_an_ods_tag_longer_than_a_chunk_is_read_whole() -> None:
         scanner.finish()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not yet counted: the reader places a cell without r one column after the "
-    "previous cell (and a row without r one row down), so 100 such cells after a cell "
-    "at row 1,048,576 span 101 columns there; the scan sees one",
-)
 def test_cells_without_a_reference_are_counted_where_the_reader_places_them() -> None:
+    """The reader places a cell without ``r`` one column right of the previous cell
+    (and a row without ``r`` one row down): 100 such cells after a cell at row
+    1,048,576 span 101 columns there, and the scan counts them."""
     xml = (
         b'<sheetData><row r="1"><c r="A1"/></row><row r="1048576"><c r="A1048576"/>'
         + b'<c t="n"><v>1</v></c>' * 100
         + b"</row></sheetData>"
     )
     scanner = sheet_extent.ExtentScanner("book.xlsx", "xl/worksheets/sheet1.xml")
-    with pytest.raises(sheet_extent.BadInput, match="1,048,576 rows x 101 columns"):
+    with mock.patch.object(sheet_extent, "MAX_SHEET_CELLS", 10**12):
+        for at in range(0, len(xml), 7):
+            scanner.feed(xml[at : at + 7])
+        scanner.finish()
+    assert (scanner.rows, scanner.columns) == (1_048_576, 1)
+    assert scanner.most_cells_without_reference == 100
+    assert scanner.rows_without_reference == 0
+    scanner = sheet_extent.ExtentScanner("book.xlsx", "xl/worksheets/sheet1.xml")
+    with pytest.raises(sheet_extent.BadInput, match="1,048,576 rows x"):
         scanner.feed(xml)
         scanner.finish()
+
+
+def test_rows_without_a_reference_are_counted_where_the_reader_places_them() -> None:
+    xml = b'<row r="1048576"><c r="XFD1048576"/></row>' + b"<x:row><x:c/></x:row>" * 30
+    scanner = sheet_extent.ExtentScanner("book.xlsx", "xl/worksheets/sheet1.xml")
+    with mock.patch.object(sheet_extent, "MAX_SHEET_CELLS", 10**12):
+        for at in range(0, len(xml), 5):
+            scanner.feed(xml[at : at + 5])
+        scanner.finish()
+    assert scanner.rows_without_reference == 30
+    assert scanner.most_cells_without_reference == 1

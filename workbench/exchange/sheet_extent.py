@@ -109,6 +109,11 @@ _PAD = bytes(16)
 
 
 def plain_extent(data: bytes) -> tuple[int, int, int]:
+    rows, columns, first, _a, _references = _plain(data)
+    return rows, columns, first
+
+
+def _plain(data: bytes) -> tuple[int, int, int, np.ndarray, np.ndarray]:
     """(furthest row, furthest column, where the first other reference starts or -1).
 
     Every ``=`` is looked at once with numpy: 16 ms for a 5,000 x 40 sheet, where the
@@ -123,6 +128,7 @@ def plain_extent(data: bytes) -> tuple[int, int, int]:
     before, after = a[equals - 1], a[equals + 1]
     loose = bool((_WHITESPACE[before] | _WHITESPACE[after]).any())
     equals = equals[(before == ord("r")) & _QUOTE[after] & _LEADS[a[equals - 2]]]
+    references = equals - 1  # where each ``r`` is
     quote = a[equals + 1]
     at = equals + 2  # the first byte of the reference
     at += a[at] == ord("$")
@@ -157,7 +163,58 @@ def plain_extent(data: bytes) -> tuple[int, int, int]:
         int(rows[plain].max(initial=0)),
         int(columns[plain].max(initial=0)),
         0 if loose else first,
+        a,
+        references,
     )
+
+
+_TAG_END = _byte_class(b" \t\n\r\x0b\x0c/>")
+_PREFIX_BYTE = _byte_class((string.ascii_letters + string.digits + "_.-").encode())
+
+
+def _opening_tags(
+    a: np.ndarray, named: np.ndarray, colons: np.ndarray, limit: int, name: bytes
+) -> np.ndarray:
+    """Where each opening (or empty) tag ``name`` whose ``<`` is before ``limit`` has
+    its local name: ``<c``, ``<x:c``, not ``</c`` or ``</x:c``. ``named``: where a
+    name's first byte follows ``<``; ``colons``: where one follows ``:``."""
+    at = named[: np.searchsorted(named, limit + 1)]
+    for i, byte in enumerate(name):
+        at = at[a[at + i] == byte]
+    at = at[_TAG_END[a[at + len(name)]]]
+    prefixed = colons
+    for i, byte in enumerate(name):
+        prefixed = prefixed[a[prefixed + i] == byte]
+    prefixed = prefixed[_TAG_END[a[prefixed + len(name)]]]
+    if prefixed.size:
+        start = np.maximum(prefixed - 2, 0)
+        for _ in range(32):  # back over the namespace prefix to its ``<``
+            start -= _PREFIX_BYTE[a[start]] & (start > 0)
+        prefixed = prefixed[(a[start] == ord("<")) & (start < limit)]
+        at = np.sort(np.concatenate((at, prefixed)))
+    return at
+
+
+def _without_reference(
+    a: np.ndarray, tags: np.ndarray, name: bytes, references: np.ndarray
+) -> np.ndarray:
+    """Which of these tags hold no ``r`` attribute (none before their first ``>``)."""
+    after = tags + len(name)
+    # As writers put it: ``<c r=`` (read at once); any other is looked for.
+    plain = _WHITESPACE[a[after]] & (a[after + 1] == ord("r")) & (a[after + 2] == ord("="))
+    rest = tags[~plain]
+    without = np.zeros(tags.shape, dtype=bool)
+    if rest.size:
+        ends = np.append(np.flatnonzero(a == ord(">")), a.size)  # unended: to the end
+        end = ends[np.searchsorted(ends, rest)]
+        held = np.zeros(rest.shape, dtype=bool)
+        if references.size:
+            nearest = np.searchsorted(references, rest)
+            held = (nearest < references.size) & (
+                references[np.minimum(nearest, references.size - 1)] < end
+            )
+        without[~plain] = ~held
+    return without
 
 
 def _carried(data: bytes) -> tuple[int, bytes]:
@@ -192,6 +249,13 @@ class ExtentScanner:
         #: Chunks that needed the regular expressions (for tests).
         self.chunks_read_by_patterns = 0
         self._tail = b""
+        #: Rows and cells without ``r``: the reader puts such a row one below the
+        #: previous and such a cell one right of the previous, so each may reach one
+        #: past the furthest reference. Rows without ``r`` in the sheet; cells without
+        #: ``r`` in the current row, and in the row with most of them.
+        self.rows_without_reference = 0
+        self._cells_without_reference = 0
+        self.most_cells_without_reference = 0
 
     def feed(self, chunk: bytes) -> None:
         data = self._tail + chunk if self._tail else chunk
@@ -205,14 +269,44 @@ class ExtentScanner:
         self._window(tail, len(tail))
 
     def _window(self, data: bytes, last_start: int) -> None:
-        rows, columns, other = plain_extent(data)
+        rows, columns, other, a, references = _plain(data)
         if other < 0 or other >= last_start:
             self._add_numbers(rows, columns)
             self._add_matches(_DIMENSION.findall(data))
         else:
             self.chunks_read_by_patterns += 1
             self._add_matches(_REFERENCE.findall(data) + _DIMENSION.findall(data))
-        _check_span(self.file_name, self.member, self.rows, self.columns)
+            found = [match.start() for match in _REFERENCE.finditer(data)]
+            references = np.array(found, dtype=np.intp)
+        # Tags starting in the carried part are counted in the next window.
+        self._count_without_reference(a, max(last_start, 0), references)
+        _check_span(
+            self.file_name,
+            self.member,
+            self.rows + self.rows_without_reference,
+            self.columns + self.most_cells_without_reference,
+        )
+
+    def _count_without_reference(self, a: np.ndarray, limit: int, references: np.ndarray) -> None:
+        # Only ``<c`` and ``<row`` matter: one pass finds both first bytes after ``<``.
+        first = a[1:]
+        opening = (a[:-1] == ord("<")) & ((first == ord("c")) | (first == ord("r")))
+        named = np.flatnonzero(opening) + 1
+        colons = np.flatnonzero(a == ord(":")) + 1  # rare: ``<x:c``
+        row_tags = _opening_tags(a, named, colons, limit, b"row")
+        cell_tags = _opening_tags(a, named, colons, limit, b"c")
+        bare_rows = _without_reference(a, row_tags, b"row", references)
+        self.rows_without_reference += int(bare_rows.sum())
+        bare = cell_tags[_without_reference(a, cell_tags, b"c", references)]
+        if not bare.size and not self._cells_without_reference:
+            return
+        # Per row: index 0 is the row open when the window began.
+        per_row = np.bincount(np.searchsorted(row_tags, bare), minlength=row_tags.size + 1)
+        per_row[0] += self._cells_without_reference
+        self.most_cells_without_reference = max(
+            self.most_cells_without_reference, int(per_row.max())
+        )
+        self._cells_without_reference = int(per_row[-1])
 
     def _add_matches(self, found: list[tuple[bytes, ...]]) -> None:
         if not found:
