@@ -25,6 +25,7 @@ from pathlib import Path
 
 import openpyxl
 from bad_corpus_round2 import ROUND_TWO, ROUND_TWO_IMPORTS, ROUND_TWO_SHEETS
+from bad_corpus_round3 import ROUND_THREE
 from corpus_kit import (
     IMPORT_COMMANDS,
     PROJECT_COMMANDS,
@@ -400,6 +401,7 @@ CORPUS: tuple[BadFile, ...] = (
     + ROUND_TWO
     + ROUND_TWO_IMPORTS
     + ROUND_TWO_SHEETS
+    + ROUND_THREE
 )
 
 BY_NAME = {bad.name: bad for bad in CORPUS}

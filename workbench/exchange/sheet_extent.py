@@ -7,9 +7,14 @@ So while the zip guard inflates each worksheet anyway, the rows and columns
 it names (``<dimension ref>``, ``<row r>``, ``<c r>``) are tracked, and a sheet
 spanning more than :data:`MAX_SHEET_CELLS` is refused before it is read.
 
+A reference is counted in every form the reader places a cell by: either quote,
+whitespace around ``=``, ``r`` right after the previous value's quote, any run of
+letters and digits (``AAAB2``, ``C00000000005``); counting one the reader would
+refuse only refuses a sheet that is already broken, missing one lets it allocate.
 Every row and cell reference is read at once with numpy when it has the plain
-form writers use (``r="AB12"``); a stretch of XML holding any other form (a
-range, a malformed reference) is read with the regular expressions below.
+form writers use (``r="AB12"``, or in single quotes); a stretch of XML holding any
+other form (a range, whitespace beside an ``=``, a longer run) is read with the
+regular expressions below.
 """
 
 from __future__ import annotations
@@ -26,25 +31,31 @@ from workbench.core.errors import BadInput
 #: the reader then needs about a gigabyte, which is the price of that size.
 MAX_SHEET_CELLS = 40_000_000
 
-#: A cell or row reference (``r="B7"``, ``r="7"``, in any attribute order, with any
-#: namespace prefix) or the declared range (``dimension ref="A1:XFD1048576"``).
-_REFERENCE = re.compile(
-    rb'(\sr|dimension ref)="\$?([A-Za-z]{0,3})\$?([0-9]{0,7})'
-    rb'(?::\$?([A-Za-z]{0,3})\$?([0-9]{0,7}))?"'
-)
-#: The same for cells and rows (`` r="..."``) in three patterns that each begin with a
-#: literal, which the regular-expression engine finds by a fast search instead of
-#: trying every byte, and two of which return one group (no tuple per cell). They run
-#: on the XML with every whitespace byte ``\s`` matches turned into a space first.
-_SPACES = bytes.maketrans(b"\t\n\r\x0b\x0c", b"     ")
-_TO_END = rb'(?::\$?[A-Za-z]{0,3}\$?[0-9]{0,7})?"'
-_COLUMN = re.compile(rb' r="\$?([A-Za-z]{1,3})(?=\$?[0-9]{0,7}' + _TO_END + rb")")
-_ROW = re.compile(rb' r="\$?[A-Za-z]{0,3}\$?([0-9]{1,7})(?=' + _TO_END + rb")")
-_RANGE_END = re.compile(rb' r="\$?[A-Za-z]{0,3}\$?[0-9]{0,7}:\$?([A-Za-z]{0,3})\$?([0-9]{0,7})"')
-#: The declared range, once a sheet: the general pattern, which begins with its literal.
-_DIMENSION = re.compile(b"dimension ref" + _REFERENCE.pattern[len(rb"(\sr|dimension ref)") :])
-#: Long enough to hold one whole reference split across two chunks.
-_CARRY = 64
+#: The longest run of column letters or row digits read in a reference. The reader
+#: takes any run (``AAAB2`` is column 18,280, ``C00000000005`` is row 5); a longer
+#: run than this (no writer's, and past any real sheet unless it is leading zeros)
+#: refuses the sheet, so a reference never has to be read across more than a window.
+MAX_RUN = 32
+
+#: What may stand just before the attribute name ``r``: the reader takes ``r`` after
+#: whitespace and right after the previous value's closing quote (``t="n"r="C5"``);
+#: anything that cannot be part of a longer name (``xmlns:r``, ``header``) counts.
+_LEAD = rb"[^A-Za-z0-9_.:\-\x80-\xff]"
+#: A row, cell or declared-range value as the reader takes it: either quote, any
+#: whitespace around ``=``, any run of letters and digits. Read in a lookahead, so
+#: one match never hides the next: (quote, letters, digits, range end letters,
+#: range end digits, closing quote if any).
+_VALUE = rb"""\s*=\s*(["'])\$?([A-Za-z]*)\$?([0-9]*)(?::\$?([A-Za-z]*)\$?([0-9]*))?(["']?)"""
+#: Every row and cell reference (``r="B7"``, in any attribute order, on any element).
+#: Written to begin with its literal ``r``, which the engine finds by a fast search.
+_REFERENCE = re.compile(rb"r(?<=" + _LEAD + rb"r)(?=" + _VALUE + rb")")
+#: The declared range (``<dimension ref="A1:D9"/>``).
+_DIMENSION = re.compile(rb"dimension\s+ref(?=" + _VALUE + rb")")
+_WHITESPACE_RUN = re.compile(rb"\s+")
+#: How much of each window the next one starts with (whitespace runs shortened to
+#: one space): more than the longest reference read whole, or the start of a run
+#: too long to read, so every such reference is whole in one window.
+_CARRY = 4 * MAX_RUN + 64
 
 
 def column_number(letters: bytes) -> int:
@@ -68,10 +79,11 @@ def scanner_for(file_name: str, member: str) -> ExtentScanner | OdsExtentScanner
     return None
 
 
-#: A row or cell reference in its plain form: `` r="`` after any whitespace, then what
-#: ``_REFERENCE`` reads of one cell (no range), then the closing quote. Every row and cell
-#: Excel and other writers produce has it; :func:`plain_extent` reads these with numpy.
-_PLAIN = re.compile(rb'\sr="\$?[A-Za-z]{0,3}\$?[0-9]{0,7}"')
+#: A row or cell reference in its plain form: ``r`` after a lead byte, ``=`` and a
+#: quote right beside it, at most three letters and seven digits, the same quote.
+#: Every row and cell Excel and other writers produce has it; :func:`plain_extent`
+#: reads these with numpy.
+_PLAIN = re.compile(rb"(?<=" + _LEAD + rb""")r=(["'])\$?[A-Za-z]{0,3}\$?[0-9]{0,7}\1""")
 
 
 def _byte_class(members: bytes) -> np.ndarray:
@@ -83,6 +95,11 @@ def _byte_class(members: bytes) -> np.ndarray:
 _WHITESPACE = _byte_class(b" \t\n\r\x0b\x0c")  # what ``\s`` matches in a bytes pattern
 _LETTER = _byte_class(string.ascii_letters.encode())
 _DIGIT = _byte_class(string.digits.encode())
+_QUOTE = _byte_class(b"\"'")
+#: What :data:`_LEAD` matches.
+_LEADS = ~_byte_class(
+    (string.ascii_letters + string.digits + "_.:-").encode() + bytes(range(128, 256))
+)
 #: A letter's place in the alphabet, either case (``column_number`` of one letter).
 _LETTER_NUMBER = np.zeros(256, dtype=np.int32)
 for _number, _letter in enumerate(string.ascii_uppercase, start=1):
@@ -92,18 +109,27 @@ _PAD = bytes(16)
 
 
 def plain_extent(data: bytes) -> tuple[int, int, int]:
+    rows, columns, first, _a, _references = _plain(data)
+    return rows, columns, first
+
+
+def _plain(data: bytes) -> tuple[int, int, int, np.ndarray, np.ndarray]:
     """(furthest row, furthest column, where the first other reference starts or -1).
 
-    Every `` r="`` is read at once with numpy: 16 ms for a 5,000 x 40 sheet, where the
+    Every ``=`` is looked at once with numpy: 16 ms for a 5,000 x 40 sheet, where the
     regular expressions, stepping through its 200,000 references, took 130 ms.
     A reference of the plain form (:data:`_PLAIN`) counts as the regular expressions
-    count it; any other (a range, too many letters or digits, no closing quote) is
-    not counted, and its start (the whitespace before ``r``) is returned instead.
+    count it; for any other (a range, more letters or digits, no closing quote) its
+    start (the lead byte before ``r``) is returned instead, and for an ``=`` with
+    whitespace beside it (``r = "C5"``, wherever its ``r`` is) 0.
     """
     a = np.frombuffer(data + _PAD, dtype=np.uint8)
-    equals = np.flatnonzero(a[2:] == ord("=")) + 2
-    equals = equals[(a[equals + 1] == ord('"')) & (a[equals - 1] == ord("r"))]
-    equals = equals[_WHITESPACE[a[equals - 2]]]
+    equals = np.flatnonzero(a[2 : len(data)] == ord("=")) + 2
+    before, after = a[equals - 1], a[equals + 1]
+    loose = bool((_WHITESPACE[before] | _WHITESPACE[after]).any())
+    equals = equals[(before == ord("r")) & _QUOTE[after] & _LEADS[a[equals - 2]]]
+    references = equals - 1  # where each ``r`` is
+    quote = a[equals + 1]
     at = equals + 2  # the first byte of the reference
     at += a[at] == ord("$")
     columns = np.zeros(at.shape, dtype=np.int32)
@@ -129,28 +155,90 @@ def plain_extent(data: bytes) -> tuple[int, int, int]:
             break
         rows = np.where(more, rows * 10 + (byte.astype(np.int32) - ord("0")), rows)
         digits += more
-    other |= a[at + digits] != ord('"')  # an eighth digit, a range, anything else
+    other |= a[at + digits] != quote  # an eighth digit, a range, anything else
     plain = ~other
     found = equals[other]
+    first = int(found[0]) - 2 if found.size else -1
     return (
         int(rows[plain].max(initial=0)),
         int(columns[plain].max(initial=0)),
-        int(found[0]) - 2 if found.size else -1,
+        0 if loose else first,
+        a,
+        references,
     )
 
 
-#: ``_DIMENSION`` on XML whose whitespace has not been turned into spaces.
-_DIMENSION_RAW = re.compile(rb"dimension\sref" + _DIMENSION.pattern[len(b"dimension ref") :])
+_TAG_END = _byte_class(b" \t\n\r\x0b\x0c/>")
+_PREFIX_BYTE = _byte_class((string.ascii_letters + string.digits + "_.-").encode())
+
+
+def _opening_tags(
+    a: np.ndarray, named: np.ndarray, colons: np.ndarray, limit: int, name: bytes
+) -> np.ndarray:
+    """Where each opening (or empty) tag ``name`` whose ``<`` is before ``limit`` has
+    its local name: ``<c``, ``<x:c``, not ``</c`` or ``</x:c``. ``named``: where a
+    name's first byte follows ``<``; ``colons``: where one follows ``:``."""
+    at = named[: np.searchsorted(named, limit + 1)]
+    for i, byte in enumerate(name):
+        at = at[a[at + i] == byte]
+    at = at[_TAG_END[a[at + len(name)]]]
+    prefixed = colons
+    for i, byte in enumerate(name):
+        prefixed = prefixed[a[prefixed + i] == byte]
+    prefixed = prefixed[_TAG_END[a[prefixed + len(name)]]]
+    if prefixed.size:
+        start = np.maximum(prefixed - 2, 0)
+        for _ in range(32):  # back over the namespace prefix to its ``<``
+            start -= _PREFIX_BYTE[a[start]] & (start > 0)
+        prefixed = prefixed[(a[start] == ord("<")) & (start < limit)]
+        at = np.sort(np.concatenate((at, prefixed)))
+    return at
+
+
+def _without_reference(
+    a: np.ndarray, tags: np.ndarray, name: bytes, references: np.ndarray
+) -> np.ndarray:
+    """Which of these tags hold no ``r`` attribute (none before their first ``>``)."""
+    after = tags + len(name)
+    # As writers put it: ``<c r=`` (read at once); any other is looked for.
+    plain = _WHITESPACE[a[after]] & (a[after + 1] == ord("r")) & (a[after + 2] == ord("="))
+    rest = tags[~plain]
+    without = np.zeros(tags.shape, dtype=bool)
+    if rest.size:
+        ends = np.append(np.flatnonzero(a == ord(">")), a.size)  # unended: to the end
+        end = ends[np.searchsorted(ends, rest)]
+        held = np.zeros(rest.shape, dtype=bool)
+        if references.size:
+            nearest = np.searchsorted(references, rest)
+            held = (nearest < references.size) & (
+                references[np.minimum(nearest, references.size - 1)] < end
+            )
+        without[~plain] = ~held
+    return without
+
+
+def _carried(data: bytes) -> tuple[int, bytes]:
+    """(where the carried part starts, the carried part with whitespace runs shortened).
+
+    At least :data:`_CARRY` bytes once shortened (or all of ``data``), however long
+    its whitespace runs: ``r``, a megabyte of spaces and ``="C5"`` still meet."""
+    size = _CARRY
+    while True:
+        piece = data[-size:]
+        short = _WHITESPACE_RUN.sub(b" ", piece)
+        if len(short) >= _CARRY or size >= len(data):
+            return len(data) - len(piece), short
+        size *= 4
 
 
 class ExtentScanner:
     """Feed a worksheet's XML chunk by chunk; it tracks the furthest row and column.
 
-    Each chunk is read with the previous chunk's last :data:`_CARRY` bytes in
-    front, so a reference cut by a chunk boundary is whole in one of the two (a
-    reference is at most 41 bytes); counting one twice changes no maximum.
-    A chunk whose references are all plain is measured by :func:`plain_extent`;
-    one with any other reference, by the regular expressions.
+    Each chunk is read with the end of the previous window in front (see
+    :func:`_carried`), so a reference cut by a chunk boundary is whole in one of
+    the two; counting one twice changes no maximum. A window whose references are
+    all plain is measured by :func:`plain_extent`; one with any other, by the
+    regular expressions.
     """
 
     def __init__(self, file_name: str, member: str) -> None:
@@ -161,44 +249,82 @@ class ExtentScanner:
         #: Chunks that needed the regular expressions (for tests).
         self.chunks_read_by_patterns = 0
         self._tail = b""
+        #: Rows and cells without ``r``: the reader puts such a row one below the
+        #: previous and such a cell one right of the previous, so each may reach one
+        #: past the furthest reference. Rows without ``r`` in the sheet; cells without
+        #: ``r`` in the current row, and in the row with most of them.
+        self.rows_without_reference = 0
+        self._cells_without_reference = 0
+        self.most_cells_without_reference = 0
 
     def feed(self, chunk: bytes) -> None:
         data = self._tail + chunk if self._tail else chunk
-        # A reference starting in the last _CARRY bytes is whole in the next window
-        # (which begins with those bytes): left to it, if it is not plain.
-        self._window(data, len(data) - _CARRY)
-        self._tail = data[-_CARRY:]
+        # A reference starting in the carried part is whole in the next window
+        # (which begins with it): left to it, if it is not plain.
+        start, self._tail = _carried(data)
+        self._window(data, start)
 
     def finish(self) -> None:
-        self._window(self._tail, len(self._tail))
-        self._tail = b""
+        tail, self._tail = self._tail, b""
+        self._window(tail, len(tail))
 
     def _window(self, data: bytes, last_start: int) -> None:
-        rows, columns, other = plain_extent(data)
-        if other < 0 or other > last_start:
+        rows, columns, other, a, references = _plain(data)
+        if other < 0 or other >= last_start:
             self._add_numbers(rows, columns)
-            for letters, digits, more_letters, more_digits in _DIMENSION_RAW.findall(data):
-                self._add({letters, more_letters}, {digits, more_digits})
+            self._add_matches(_DIMENSION.findall(data))
         else:
             self.chunks_read_by_patterns += 1
-            self._scan(data, len(data))
-        _check_span(self.file_name, self.member, self.rows, self.columns)
+            self._add_matches(_REFERENCE.findall(data) + _DIMENSION.findall(data))
+            found = [match.start() for match in _REFERENCE.finditer(data)]
+            references = np.array(found, dtype=np.intp)
+        # Tags starting in the carried part are counted in the next window.
+        self._count_without_reference(a, max(last_start, 0), references)
+        _check_span(
+            self.file_name,
+            self.member,
+            self.rows + self.rows_without_reference,
+            self.columns + self.most_cells_without_reference,
+        )
 
-    def _scan(self, data: bytes, end: int) -> None:
-        text = data[:end].translate(_SPACES)
+    def _count_without_reference(self, a: np.ndarray, limit: int, references: np.ndarray) -> None:
+        # Only ``<c`` and ``<row`` matter: one pass finds both first bytes after ``<``.
+        first = a[1:]
+        opening = (a[:-1] == ord("<")) & ((first == ord("c")) | (first == ord("r")))
+        named = np.flatnonzero(opening) + 1
+        colons = np.flatnonzero(a == ord(":")) + 1  # rare: ``<x:c``
+        row_tags = _opening_tags(a, named, colons, limit, b"row")
+        cell_tags = _opening_tags(a, named, colons, limit, b"c")
+        bare_rows = _without_reference(a, row_tags, b"row", references)
+        self.rows_without_reference += int(bare_rows.sum())
+        bare = cell_tags[_without_reference(a, cell_tags, b"c", references)]
+        if not bare.size and not self._cells_without_reference:
+            return
+        # Per row: index 0 is the row open when the window began.
+        per_row = np.bincount(np.searchsorted(row_tags, bare), minlength=row_tags.size + 1)
+        per_row[0] += self._cells_without_reference
+        self.most_cells_without_reference = max(
+            self.most_cells_without_reference, int(per_row.max())
+        )
+        self._cells_without_reference = int(per_row[-1])
+
+    def _add_matches(self, found: list[tuple[bytes, ...]]) -> None:
+        if not found:
+            return
+        longest = max(found, key=lambda found: max(map(len, found[1:5])))
+        if max(map(len, longest[1:5])) > MAX_RUN:
+            shown = b"".join(longest[1:5])[: MAX_RUN + 8].decode("ascii")
+            raise BadInput(
+                f"{self.file_name}: worksheet {self.member} names a row or column with more "
+                f"than {MAX_RUN} letters or digits ({shown}...); such a sheet is not read"
+            )
         # A sheet names a few dozen columns and each row number a few dozen times:
-        # the distinct ones, gathered in C, are all that need converting.
-        columns = set(_COLUMN.findall(text))
-        rows = set(_ROW.findall(text))
-        for letters, digits, more_letters, more_digits in _DIMENSION.findall(text):
-            columns.update((letters, more_letters))
-            rows.update((digits, more_digits))
-        for letters, digits in _RANGE_END.findall(text):
-            columns.add(letters)
-            rows.add(digits)
-        self._add(columns, rows)
-
-    def _add(self, columns: set[bytes], rows: set[bytes]) -> None:
+        # the distinct ones are all that need converting. A reference without its
+        # closing quote is not one (the reader refuses it); one cut by the window's
+        # end is whole in the next.
+        closed = [found for found in found if found[0] == found[5]]
+        columns = {found[1] for found in closed} | {found[3] for found in closed}
+        rows = {found[2] for found in closed} | {found[4] for found in closed}
         columns.discard(b"")
         rows.discard(b"")
         self._add_numbers(
@@ -222,8 +348,26 @@ def _check_span(file_name: str, member: str, rows: int, columns: int) -> None:
 
 
 #: The ODS elements that shape a table, with their repeat counts.
-_ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>")
-_ODS_REPEAT = re.compile(rb'table:number-(?:rows|columns)-repeated="([0-9]{1,10})"')
+#: The element name ends at whitespace, ``/`` or ``>`` (``table:table-column`` is not
+#: ``table:table``); a quoted value may hold ``>`` (the reader takes it), so quoted
+#: values are skipped whole.
+_ODS_NAME = rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)"
+_ODS_ATTRIBUTES = rb"""((?:[^>"'/]|/(?!>)|"[^"]*"|'[^']*')*)"""
+_ODS_TAG = re.compile(_ODS_NAME + rb"(?=[\s/>])" + _ODS_ATTRIBUTES + rb"(/?)>")
+#: Such a tag begun and not ended when the data ends: read whole with the next chunk.
+_ODS_UNENDED = re.compile(
+    _ODS_NAME + rb"(?=[\s/>]|\Z)" + _ODS_ATTRIBUTES + rb"""(?:"[^"]*|'[^']*|/)?\Z"""
+)
+#: No real tag is this long; one that is (unended for a megabyte) refuses the file
+#: rather than being carried from chunk to chunk.
+_ODS_LONGEST_TAG = 1024 * 1024
+#: A repeat count as the reader takes it: either quote, whitespace around ``=``, a
+#: plus sign, any number of leading zeros (the count itself is capped below).
+_ODS_REPEAT = re.compile(
+    rb"""(?<![\w.:-])table:number-(?:rows|columns)-repeated\s*=\s*(["'])\+?0*([0-9]*)\1"""
+)
+#: A count with more digits than this stands for more cells than any sheet may hold.
+_ODS_COUNT_DIGITS = 12
 
 
 class OdsExtentScanner:
@@ -250,20 +394,31 @@ class OdsExtentScanner:
 
     def feed(self, chunk: bytes) -> None:
         data = self._tail + chunk
-        last_tag = data.rfind(b"<", max(0, len(data) - 4096))
-        cut = last_tag if last_tag >= 0 else len(data)
-        if data.find(b">", cut) >= 0:  # the last tag is complete: read it now
-            cut = len(data)
+        # A table tag the data ends inside (however long, whatever its quoted values
+        # hold), or any tag cut before its name is whole, is read with the next chunk.
+        unended = _ODS_UNENDED.search(data)
+        cut = unended.start() if unended else len(data)
+        last_tag = data.rfind(b"<", max(0, len(data) - 64))
+        if last_tag >= 0 and data.find(b">", last_tag) < 0:
+            cut = min(cut, last_tag)
         for match in _ODS_TAG.finditer(data, 0, cut):
             self._tag(match[1] == b"/", match[2], match[3], match[4] == b"/")
         self._tail = data[cut:]
+        if len(self._tail) > _ODS_LONGEST_TAG:
+            raise BadInput(
+                f"{self.file_name}: {self.member} has a table tag longer than "
+                f"{_ODS_LONGEST_TAG:,} bytes; such a file is not read"
+            )
 
     def finish(self) -> None:
         self.feed(b"")
 
     def _tag(self, closing: bool, name: bytes, attributes: bytes, empty: bool) -> None:
         repeat_found = _ODS_REPEAT.search(attributes)
-        repeat = int(repeat_found[1]) if repeat_found else 1
+        repeat = 1
+        if repeat_found:
+            digits = repeat_found[2][: _ODS_COUNT_DIGITS + 1]
+            repeat = int(digits or b"0")
         if name == b"table" and not closing:
             self._new_table()
         elif name == b"table-row" and not closing:

@@ -11,9 +11,12 @@ Cell values are ``str`` (``""`` for empty), ``float``/``int``, ``bool``,
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,16 +88,24 @@ class Workbook:
         self.path = path
         safety.check_zip_container(path)
         try:
-            self._book = python_calamine.CalamineWorkbook.from_path(str(path))
+            with _quiet_panic():
+                self._book = python_calamine.CalamineWorkbook.from_path(str(path))
+                self.sheet_names: list[str] = list(self._book.sheet_names)
+                #: Hidden (or "very hidden") sheets: read only when asked for by name.
+                self.hidden = [
+                    meta.name
+                    for meta in self._book.sheets_metadata
+                    if meta.visible != python_calamine.SheetVisibleEnum.Visible
+                ]
         except python_calamine.CalamineError as err:
             raise BadInput(f"{path.name}: cannot read the workbook ({_reason(err)})") from None
-        self.sheet_names: list[str] = list(self._book.sheet_names)
-        #: Hidden (or "very hidden") sheets: read only when asked for by name.
-        self.hidden = [
-            meta.name
-            for meta in self._book.sheets_metadata
-            if meta.visible != python_calamine.SheetVisibleEnum.Visible
-        ]
+        except BaseException as err:
+            if not _reader_failed(err):
+                raise
+            raise BadInput(
+                f"{path.name}: the workbook could not be read: the spreadsheet reader "
+                f"failed on it ({_reason(err)})"
+            ) from None
 
     def sheet(self, name: str) -> Sheet:
         if name not in self.sheet_names:
@@ -102,10 +113,18 @@ class Workbook:
                 f"{self.path.name}: no sheet named {name!r} (sheets: {', '.join(self.sheet_names)})"
             )
         try:
-            rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            with _quiet_panic():
+                rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except python_calamine.CalamineError as err:
             raise BadInput(
                 f"{self.path.name}: cannot read sheet {name!r} ({_reason(err)})"
+            ) from None
+        except BaseException as err:
+            if not _reader_failed(err):
+                raise
+            raise BadInput(
+                f"{self.path.name}: sheet {name!r} could not be read: the spreadsheet reader "
+                f"failed on it ({_reason(err)})"
             ) from None
         return Sheet(self.path.name, name, rows)
 
@@ -125,7 +144,48 @@ class Workbook:
         self.close()
 
 
-def _reason(err: Exception) -> str:
+def _reader_failed(err: BaseException) -> bool:
+    """Whether ``err`` is python-calamine failing inside its Rust code.
+
+    A Rust panic reaches Python as ``pyo3_runtime.PanicException``, which derives
+    from ``BaseException`` (so ``except Exception`` misses it) and cannot be
+    imported by name; a value it cannot convert (a duration of 10^300 days) as
+    ``OverflowError``. Both are the file's fault, never an interrupt or an exit.
+    """
+    return type(err).__name__ == "PanicException" or isinstance(err, OverflowError)
+
+
+@contextlib.contextmanager
+def _quiet_panic() -> Iterator[None]:
+    """Keep a Rust panic's report (and backtrace) off standard error.
+
+    The reader's panic hook writes straight to file descriptor 2 before the panic
+    reaches Python as an exception, which is then refused in one line. Whatever
+    else is written meanwhile (by any thread) is passed on once the call returns.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no standard error at all (a windowed app)
+        yield
+        return
+    panicked = False
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        except BaseException as err:
+            panicked = _reader_failed(err)
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            written = caught.read()
+            if written and not panicked:
+                os.write(2, written)
+
+
+def _reason(err: BaseException) -> str:
     text = " ".join(str(err).split())
     return text[:200] or type(err).__name__
 
