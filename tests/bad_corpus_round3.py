@@ -123,10 +123,43 @@ def _date_out_of_range(path: Path) -> None:
     path.write_bytes(_rewrite_sheet(buffer.getvalue(), to_panic))
 
 
+def _sheet_moved_to(name: str) -> Callable[[Path], None]:
+    """The far cell in a sheet stored at ``name``: the reader opens whatever part the
+    workbook's relationships name, so the scan may not go by the folder or extension."""
+
+    def make(path: Path) -> None:
+        source = zipfile.ZipFile(io.BytesIO(xlsx_with_row(' r="1048576"', ' r="XFD1048576"')))
+        target = name.removeprefix("xl/")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for member in source.infolist():
+                data = source.read(member)
+                if member.filename == "xl/_rels/workbook.xml.rels":
+                    data = data.replace(b"worksheets/sheet1.xml", target.encode())
+                    assert target.encode() in data
+                moved = member.filename == "xl/worksheets/sheet1.xml"
+                out.writestr(name if moved else member, data)
+
+    return make
+
+
 _FAR = "spans 1,048,576 rows x 16,384 columns"
 _ODS_FAR = "90,001 rows x 1,001 columns"
 
 ROUND_THREE: tuple[BadFile, ...] = (
+    BadFile(
+        "sheet-outside-worksheets.xlsx",
+        "the far cell in a sheet the relationships place at xl/data/sheet1.xml",
+        _sheet_moved_to("xl/data/sheet1.xml"),
+        IMPORT_COMMANDS,
+        where=f"worksheet xl/data/sheet1.xml {_FAR}",
+    ),
+    BadFile(
+        "sheet-with-upper-case-extension.xlsx",
+        "the far cell in a sheet stored as xl/worksheets/sheet1.XML",
+        _sheet_moved_to("xl/worksheets/sheet1.XML"),
+        IMPORT_COMMANDS,
+        where=f"worksheet xl/worksheets/sheet1.XML {_FAR}",
+    ),
     BadFile(
         "single-quoted-reference.xlsx",
         "r='XFD1048576' (single quotes)",

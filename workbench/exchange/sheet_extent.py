@@ -71,12 +71,20 @@ def is_worksheet(member: str) -> bool:
 
 
 def scanner_for(file_name: str, member: str) -> ExtentScanner | OdsExtentScanner | None:
-    """The scanner for a member that holds cells (an xlsx worksheet, an ODS body), or None."""
-    if is_worksheet(member):
-        return ExtentScanner(file_name, member)
+    """The scanner for a member that may hold cells, or None (a folder entry).
+
+    An ODS body is always ``content.xml``. An xlsx sheet is wherever the
+    workbook's relationships say, whatever its folder, case or extension
+    (``xl/data/s.bin`` reads as well as ``xl/worksheets/sheet1.xml``), so every
+    other member is measured as if it were a sheet: a part that is not one
+    holds no cell references (or, like the calculation chain, only references
+    within the sheets), and counting too much can only refuse an odd file.
+    """
     if member == "content.xml":
         return OdsExtentScanner(file_name, member)
-    return None
+    if member.endswith("/"):
+        return None
+    return ExtentScanner(file_name, member)
 
 
 #: A row or cell reference in its plain form: ``r`` after a lead byte, ``=`` and a
