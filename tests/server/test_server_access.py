@@ -243,3 +243,26 @@ def test_a_project_pushed_before_the_edit_procedure_is_still_edited_and_then_upg
 def _has_procedure(sql, name):
     found = sql.execute("SELECT to_regproc(%s) IS NOT NULL", (f"achwb_{name}.rate_cells",))
     return found.fetchone()[0]
+
+
+def test_an_edit_saved_before_its_announcement_failed_is_kept(team):
+    """rate_cells commits, then announces in a second transaction; if that one fails
+    (a timeout, a full notification queue) the edit is saved, and the window keeps it."""
+    schema = f"achwb_{team.name}"
+    with team.facilitator.connect() as sql:
+        definition = sql.execute(
+            "SELECT pg_get_functiondef(%s::regproc)", (f"{schema}.rate_cells",)
+        ).fetchone()[0]
+        failing = definition.replace(
+            "    COMMIT;", "    COMMIT;\n    RAISE EXCEPTION 'the announcement failed';", 1
+        )
+        assert failing != definition
+        sql.execute(failing)
+    with ServerProject.open(team.ana.url(team.name)) as server:
+        ana = server.my_analyst_id
+        e, h = server.project.evidence[0].id, server.project.hypotheses[0].id
+        server.apply(SetRating(ana, e, h, Rating.II, "saved all the same"))
+        assert server.project.rating(ana, e, h) == Rating.II
+        log = server.change_log(1)
+    assert log[0].analyst == "Analyst 1" and log[0].kind == "SetRating"
+    assert _load(team.ben, team.name).rationale(ana, e, h) == "saved all the same"

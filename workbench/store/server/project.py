@@ -399,6 +399,12 @@ class ServerProject(Following):
                     ) from None
                 if isinstance(error, DBAPIError | psycopg.Error):
                     raise self._refused(error, label, edit) from None
+                if isinstance(error, UnicodeEncodeError):  # a lone surrogate, e.g. from JSON
+                    raise ProjectFileError(
+                        f"{self.address}: the change “{label}” could not be saved (its text "
+                        f"holds {error.object[error.start : error.end]!r}, which is not a "
+                        "character UTF-8 can store); it was undone"
+                    ) from None
                 raise
             return inverse
 

@@ -460,6 +460,8 @@ def commit_rating_edit(
     line are one statement, committed alone, and the caller announces. The
     connection is left as found (not autocommit) for SQLAlchemy's transactions.
     """
+    import psycopg
+
     deletions, upserts = _cell_writes(edit, project)
     driver.autocommit = True  # each statement is its own transaction: no BEGIN or COMMIT
     try:
@@ -468,15 +470,40 @@ def commit_rating_edit(
             driver.execute(_WRITE_CELLS, parameters)
             return False
         if any(note is not None and "\x00" in note for *_, note in upserts):
-            import psycopg  # the words psycopg uses for any other text field
-
+            # The words psycopg uses for any other text field.
             raise psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
         cells = json.dumps(upserts, ensure_ascii=False)
-        driver.execute(_CALL_RATE_CELLS, (cells, json.dumps(deletions), *_log_line(log), *notice))
+        line = _log_line(log)
+        try:
+            driver.execute(_CALL_RATE_CELLS, (cells, json.dumps(deletions), *line, *notice))
+        except psycopg.Error:
+            # The procedure commits before it announces, and the announcing transaction
+            # can still fail at its own end (a statement or lock timeout, a full
+            # notification queue): the edit is saved then, and undoing it in the window
+            # would show a lie. Its log line says which happened; the caller announces.
+            if not driver.broken and _logged(driver, line):
+                return False
+            raise
         return True
     finally:
         if not driver.closed:
             driver.autocommit = False
+
+
+def _logged(driver: Any, line: tuple[str, str | None, str, str]) -> bool:
+    """Whether the change log holds this line (its time is to the microsecond), or False
+    when even that cannot be asked."""
+    import psycopg
+
+    try:
+        found = driver.execute(
+            "SELECT 1 FROM change_log WHERE at = %s AND analyst IS NOT DISTINCT FROM %s"
+            " AND label = %s AND kind = %s LIMIT 1",
+            line,
+        )
+        return found.fetchone() is not None
+    except psycopg.Error:
+        return False
 
 
 def announce(driver: Any, channel: str, notice: str) -> None:
