@@ -17,6 +17,7 @@ import dataclasses
 import io
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -161,8 +162,17 @@ def _quiet_panic() -> Iterator[None]:
 
     The reader's panic hook writes straight to file descriptor 2 before the panic
     reaches Python as an exception, which is then refused in one line. Whatever
-    else is written meanwhile (by any thread) is passed on once the call returns.
+    else is written meanwhile is passed on once the call returns.
+
+    Only on the main thread (the command line, where the one-line error is the
+    whole output): file descriptor 2 belongs to the process, and the window
+    reads files on worker threads that may overlap (a cancelled import still
+    running beside the next), which would leave it pointing at a deleted file.
+    There a panic's report stays on standard error and the dialog says what failed.
     """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     try:
         saved = os.dup(2)
     except OSError:  # no standard error at all (a windowed app)
