@@ -103,11 +103,7 @@ def import_workbook(path: str | Path, *, workbook: Workbook | None = None) -> Im
     if workbook is None:
         with Workbook(path) as opened:
             return import_workbook(path, workbook=opened)
-    if book.META_SHEET not in workbook.sheet_names:
-        raise BadInput(
-            f"{path.name}: not a workbook exported by ACH Workbench (no hidden "
-            f"{book.META_SHEET} sheet); import it as a plain matrix instead"
-        )
+    book.require_meta_sheet(path.name, workbook.sheet_names)
     meta_rows = _meta_rows(workbook)
     meta = _metadata_of(meta_rows)
     version = _check_format(path, meta)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from workbench.core.errors import BadInput
 from workbench.core.ratings import RATING_SCALE
 
 # -- sheet names ----------------------------------------------------------------
@@ -299,3 +300,12 @@ WEIGHT_LEVELS_NAME = "WeightLevels"
 #: Values offered in the rating and weight drop-downs, in order.
 RATING_CHOICES = tuple(r.code for r in RATING_SCALE.choices)
 LEVEL_CHOICES = ("Low", "Medium", "High")
+
+
+def require_meta_sheet(file_name: str, sheet_names: list[str]) -> None:
+    """Refuse a workbook without the hidden metadata sheet: not one of our exports."""
+    if META_SHEET not in sheet_names:
+        raise BadInput(
+            f"{file_name}: not a workbook exported by ACH Workbench (no hidden "
+            f"{META_SHEET} sheet); import it as a plain matrix instead"
+        )
