@@ -8,6 +8,9 @@ unrated matrix looks empty, not grey.
 
 from __future__ import annotations
 
+import weakref
+
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
@@ -151,23 +154,40 @@ def apply_appearance(choice: str) -> str:
     return choice
 
 
+#: Widgets whose style sheets use ``palette(...)`` (see :func:`set_palette_sheet`).
+_PALETTE_STYLED: weakref.WeakSet[QWidget] = weakref.WeakSet()
+
+
+def set_palette_sheet(widget: QWidget, sheet: str) -> None:
+    """Give ``widget`` a style sheet that uses ``palette(...)`` colours, and remember it
+    so that :func:`restyle` re-resolves them when the appearance switches."""
+    widget.setStyleSheet(sheet)
+    _PALETTE_STYLED.add(widget)
+
+
 def restyle(app: QApplication) -> None:
-    """Re-resolve every style sheet's ``palette(...)`` colours after a switch.
+    """Re-resolve every ``palette(...)`` style sheet after a switch.
 
     Qt resolves them when a sheet is first applied and keeps the result, so
-    the frozen ID/Evidence columns and the score footer (both styled with
-    ``palette(...)``) stayed light in a dark window until a restart. Setting
-    each sheet again makes the whole window switch at once.
+    the frozen ID/Evidence columns and the score footer stayed light in a dark
+    window until a restart. Setting each sheet again makes the whole window
+    switch at once.
+
+    Only the widgets :func:`set_palette_sheet` styled are touched, never
+    ``QApplication.allWidgets()``: that list wraps every widget of the process,
+    and a wrapper PySide kept for an address Qt has since freed and reused (a
+    widget Qt deleted on its own) crashed the process when used.
     """
-    # Setting a sheet can make Qt delete and recreate internal widgets (a combo box's
-    # popup, a scroll area's corner) there and then, so a list taken before that may
-    # hold widgets that are gone: using one crashed the process. Only our own styled
-    # widgets are restyled from the first list, and the repaint asks for a fresh one.
-    styled = [(widget, sheet) for widget in app.allWidgets() if (sheet := widget.styleSheet())]
-    for widget, sheet in styled:
+    windows = {}
+    for widget in list(_PALETTE_STYLED):
+        if not shiboken6.isValid(widget):
+            continue
+        sheet = widget.styleSheet()
         widget.setStyleSheet("")
         widget.setStyleSheet(sheet)
-    for widget in app.allWidgets():
-        # QWidget's own update(): PySide6 6.9 (the portable bundle's Qt) lets an item
-        # view's update(index) hide it, and view.update() raises a TypeError there.
-        QWidget.update(widget)
+        window = widget.window()
+        windows[id(window)] = window
+    for window in windows.values():
+        # QWidget's own update() (repainting the window and its children): PySide6 6.9
+        # lets an item view's update(index) hide it, and view.update() raises there.
+        QWidget.update(window)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView
 
+from workbench.ui.base.palette import set_palette_sheet
+
 
 class FrozenColumns:
     """Freeze columns ``0 .. count-1`` of ``view`` (call after ``setModel``)."""
@@ -45,7 +47,9 @@ class FrozenColumns:
         frozen.verticalHeader().setDefaultSectionSize(view.verticalHeader().defaultSectionSize())
         frozen.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         # A hairline on the right edge shows where the frozen part ends.
-        frozen.setStyleSheet("QTableView { border: none; border-right: 1px solid palette(mid); }")
+        set_palette_sheet(
+            frozen, "QTableView { border: none; border-right: 1px solid palette(mid); }"
+        )
         view.viewport().stackUnder(frozen)
 
         header = view.horizontalHeader()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.ui.base.document import Document
+from workbench.ui.base.palette import set_palette_sheet
 from workbench.ui.matrix.footer_model import ScoreFooterModel
 from workbench.ui.matrix.frozen_columns import FrozenColumns
 from workbench.ui.matrix.matrix_model import LEADING, MatrixModel, SortKey
@@ -51,7 +52,7 @@ class ScoreFooter(QTableView):
         frame = 2 * self.frameWidth()
         self.setFixedHeight(model.rowCount() * 24 + frame)
         # palette(...) in the style sheet follows a switch between light and dark.
-        self.setStyleSheet("QTableView#scoreFooter { background: palette(alternate-base); }")
+        set_palette_sheet(self, "QTableView#scoreFooter { background: palette(alternate-base); }")
         self.frozen = FrozenColumns(self, FROZEN_COLUMNS)
         model.modelReset.connect(self._span_labels)
         self._span_labels()
