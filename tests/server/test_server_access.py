@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 import time
 
 import psycopg
@@ -266,3 +267,35 @@ def test_an_edit_saved_before_its_announcement_failed_is_kept(team):
         log = server.change_log(1)
     assert log[0].analyst == "Analyst 1" and log[0].kind == "SetRating"
     assert _load(team.ben, team.name).rationale(ana, e, h) == "saved all the same"
+
+
+def _open_at_once(url: str, count: int) -> list[BaseException]:
+    """Open ``url`` from ``count`` threads released together; what each raised."""
+    start = threading.Barrier(count)
+    failures: list[BaseException] = []
+
+    def open_once() -> None:
+        start.wait()
+        try:
+            ServerProject.open(url).close()
+        except BaseException as error:  # noqa: BLE001 - returned to the test
+            failures.append(error)
+
+    threads = [threading.Thread(target=open_once) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return failures
+
+
+def test_two_windows_of_the_facilitator_opening_an_older_project_at_once_both_open(team):
+    """Each open that finds the procedure missing adds it; two at the same moment must not
+    collide (the later CREATE failed on the catalogue's unique index)."""
+    for attempt in range(3):
+        with team.facilitator.connect() as sql:
+            sql.execute(f"DROP PROCEDURE achwb_{team.name}.rate_cells")
+        failures = _open_at_once(team.facilitator.url(team.name), 3)
+        assert not failures, f"attempt {attempt}: {failures[0]}"
+        with team.facilitator.connect() as sql:
+            assert _has_procedure(sql, team.name)

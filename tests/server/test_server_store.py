@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 
 import psycopg
 import pytest
@@ -199,8 +200,25 @@ def test_an_older_schema_is_upgraded_by_its_facilitator_only(pg):
         engine.dispose()
     with pytest.raises(ProjectFileError, match="schema 2 and needs upgrading.*facilitator"):
         ServerProject.open(other.url(name))
-    with ServerProject.open(owner.url(name)) as server:
-        assert server.project.title == "Old" and server.project.classification == ""
+    # Two windows of the facilitator at the same moment: one upgrades, the other waits
+    # and finds it done; both open.
+    start = threading.Barrier(2)
+    opened: list[object] = []
+
+    def open_once() -> None:
+        start.wait()
+        try:
+            with ServerProject.open(owner.url(name)) as server:
+                opened.append((server.project.title, server.project.classification))
+        except BaseException as error:  # noqa: BLE001 - compared below
+            opened.append(error)
+
+    threads = [threading.Thread(target=open_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert opened == [("Old", "")] * 2
     with pg.cluster.admin() as admin:
         assert admin.execute(f"SELECT version FROM achwb_{name}.schema_version").fetchone() == (
             SCHEMA_VERSION,

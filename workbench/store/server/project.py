@@ -189,11 +189,18 @@ class ServerProject(Following):
                 if upkeeper and (version < SCHEMA_VERSION or not by_procedure):
                     # An older project: the migrations, then what this version adds outside
                     # them (the edit procedure, pushed projects have it from the start).
-                    if version < SCHEMA_VERSION:
-                        tables.upgrade_schema(connection, address.schema)
-                    tables.install_rating_procedure(connection, address.schema)
-                    for member in access.members(connection, address.schema):
-                        access.grant_analyst(connection, address.schema, member.role)
+                    # Two windows of the facilitator may open it at the same moment: the
+                    # later waits here, then finds the work done instead of failing on
+                    # the catalogue's unique index with a second CREATE.
+                    tables.lock_upkeep(connection, address.schema)
+                    version = tables.schema_version(connection, address.schema) or 0
+                    by_procedure = tables.has_rating_procedure(connection, address.schema)
+                    if version < SCHEMA_VERSION or not by_procedure:
+                        if version < SCHEMA_VERSION:
+                            tables.upgrade_schema(connection, address.schema)
+                        tables.install_rating_procedure(connection, address.schema)
+                        for member in access.members(connection, address.schema):
+                            access.grant_analyst(connection, address.schema, member.role)
                     by_procedure = True
             with cls._transaction(address, engine, "REPEATABLE READ") as connection:
                 tables.use_schema(connection, address.schema)

@@ -132,6 +132,14 @@ def install_rating_procedure(connection: Connection, schema: str) -> None:
     connection.exec_driver_sql(_RATE_CELLS.format(s=quoted(schema)))
 
 
+def lock_upkeep(connection: Connection, schema: str) -> None:
+    """Hold the project's upkeep lock until this transaction ends (one upgrader at a time)."""
+    connection.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"achwb upkeep {schema}"},
+    )
+
+
 def has_rating_procedure(connection: Connection, schema: str) -> bool:
     """False for a project pushed before the procedure existed (its edits take two trips)."""
     found = connection.execute(
