@@ -57,6 +57,9 @@ def serve() -> None:
         width, height, scale, out, shots, *saved = request.rstrip("\n").split("\t")
         pid = os.fork()
         if pid == 0:
+            # Standard output is the server's answer channel: anything the probe
+            # prints goes to the error log instead of reading as an exit status.
+            os.dup2(2, 1)
             status = 1
             try:
                 if scale != "1":
