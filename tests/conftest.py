@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import shutil
 import subprocess
@@ -37,6 +38,22 @@ from workbench.core.ratings import Level, Rating
 if sys.dont_write_bytecode:
     sys.dont_write_bytecode = False
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+# -- the run itself: what collection built is never garbage ---------------------------
+
+# Python's cyclic GC walks every tracked object of the oldest generation on each
+# full collection: here the imported modules (Qt, numpy, pyqtgraph, openpyxl, ...)
+# and the collected test items, which live until the process ends and so never
+# become garbage. Freezing them once collection is done moves them out of the
+# GC's reach and spares each full collection that walk (about 3 s of CPU a run).
+# The thresholds are left as they are, so a test still meets the collections (and
+# any bug of GC timing) at the usual moments.
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.collect()
+    gc.freeze()
+
 
 # -- every test: private settings and data folders (xdist workers never share one) --
 
@@ -270,11 +287,13 @@ ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.fixture(scope="session")
 def libreoffice(tmp_path_factory):
-    """``convert(source, target="xlsx", recalculate=False) -> Path``: LibreOffice headless
-    in a throwaway profile, the result written to a folder beside ``source``.
+    """``convert(source, target="xlsx", recalculate=False, infilter=None) -> Path``:
+    LibreOffice headless in a throwaway profile (one per worker, warm after its first
+    run), the result written to a folder beside ``source``; ``infilter`` is soffice's
+    ``--infilter`` (how to read the source, e.g. a CSV's options).
 
-    ``convert.all(sources, target, recalculate) -> list[Path]`` converts several files
-    in one LibreOffice run (each run costs a second or more of start-up)."""
+    ``convert.all(sources, target, recalculate, infilter) -> list[Path]`` converts
+    several files in one LibreOffice run (each run costs a second or more of start-up)."""
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed here; .ci/run installs it")
     plain = tmp_path_factory.mktemp("lo-profile")
@@ -283,7 +302,10 @@ def libreoffice(tmp_path_factory):
     (forced / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
 
     def convert_all(
-        sources: list[Path], target: str = "xlsx", recalculate: bool = False
+        sources: list[Path],
+        target: str = "xlsx",
+        recalculate: bool = False,
+        infilter: str | None = None,
     ) -> list[Path]:
         assert len({source.stem for source in sources}) == len(sources), "one output per name"
         out = sources[0].parent / ("recalculated" if recalculate else "converted")
@@ -294,20 +316,25 @@ def libreoffice(tmp_path_factory):
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--norestore",
+            *([f"--infilter={infilter}"] if infilter else []),
             "--convert-to",
             target,
             "--outdir",
             str(out),
             *map(str, sources),
         ]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+        # A slow machine takes about a second for each file, and a few to start.
+        timeout = 180 + 25 * len(sources)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         results = [out / f"{source.stem}.{target}" for source in sources]
         for result in results:
             assert result.exists(), f"soffice failed: {done.stdout} {done.stderr}"
         return results
 
-    def convert(source: Path, target: str = "xlsx", recalculate: bool = False) -> Path:
-        return convert_all([source], target, recalculate)[0]
+    def convert(
+        source: Path, target: str = "xlsx", recalculate: bool = False, infilter: str | None = None
+    ) -> Path:
+        return convert_all([source], target, recalculate, infilter)[0]
 
     convert.all = convert_all  # type: ignore[attr-defined]
     return convert

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,38 +31,7 @@ from workbench.exchange.xlsx_export import export_xlsx
 from workbench.store import ProjectFile
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-FORCE_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
- <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
- <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 SCORE_FIELDS = ("inconsistency", "weighted_inconsistency", "consistency", "normalized")
-
-
-def _recalculate_all(paths: list[Path], profile: Path) -> list[Path]:
-    """One LibreOffice run converts every file, each formula recomputed on load."""
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(FORCE_RECALC)
-    out = paths[0].parent / "recalculated"
-    command = [
-        str(SOFFICE),
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "xlsx",
-        "--outdir",
-        str(out),
-        *map(str, paths),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    results = [out / path.name for path in paths]
-    assert all(p.exists() for p in results), done.stderr
-    return results
 
 
 def _matrix_row(sheet, code: str) -> int:
@@ -208,7 +176,7 @@ def _projects() -> list[tuple[str, Project]]:
 @pytest.mark.slow
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed here")
-def test_after_any_single_edit_libreoffice_agrees_with_the_imported_project(tmp_path):
+def test_after_any_single_edit_libreoffice_agrees_with_the_imported_project(tmp_path, libreoffice):
     edited: list[tuple[Path, str]] = []
     originals = dict(_projects())
     for name, project in originals.items():
@@ -225,7 +193,8 @@ def test_after_any_single_edit_libreoffice_agrees_with_the_imported_project(tmp_
             book.save(path)
             edited.append((path, f"{name}: {label}"))
         edited.append((untouched, f"{name}: untouched"))
-    results = _recalculate_all([path for path, _ in edited], tmp_path / "profile")
+    # One LibreOffice run converts every file, each formula recomputed on load.
+    results = libreoffice.all([path for path, _ in edited], "xlsx", recalculate=True)
     for (_, label), recalculated in zip(edited, results, strict=True):
         read = import_workbook(recalculated)
         imported = read.project

@@ -25,6 +25,7 @@ from workbench.ui.analysis.milestones_view import (
 from workbench.ui.analysis.sensitivity_view import SensitivityView
 from workbench.ui.analysis.steps_guide import StepsGuide
 from workbench.ui.analysis.timeline_view import ANNOTATE_SETTING, TimelineView
+from workbench.ui.base.lazy_chart import LazyChart
 
 
 @pytest.fixture
@@ -103,6 +104,29 @@ def test_tornado_bar_selects_the_row_in_the_main_window(
     )
     click_bar(view, qtbot, k)
     assert main_window.view.current_project_row() == 1
+
+
+# -- the pages' charts ------------------------------------------------------------------
+
+
+def test_hidden_pages_make_their_charts_only_when_first_shown(main_window, qtbot):
+    """The analysis area's pages start without their charts (the window starts sooner);
+    a page's chart is made, and drawn at once, the first time the page is shown."""
+    import pyqtgraph as pg
+
+    area = main_window.analysis_area
+    charts = {
+        key: view.chart
+        for key, view in area.pages.items()
+        if isinstance(getattr(view, "chart", None), LazyChart)
+    }
+    assert sorted(charts) == ["bayes", "disagreement", "sensitivity", "timeline"]
+    assert not area.findChildren(pg.PlotWidget)
+    main_window.show_dock("bayes")
+    view = area.pages["bayes"]
+    qtbot.waitUntil(lambda: charts["bayes"].made and view.plot.isVisible(), timeout=2000)
+    np.testing.assert_allclose(view.bars.opts["height"], main_window.document.scores.posterior)
+    assert [key for key, chart in charts.items() if chart.made] == ["bayes"]
 
 
 # -- the Bayesian view ----------------------------------------------------------------

@@ -160,13 +160,22 @@ def test_present_the_disagreement_view_on_a_projector(main_window, qtbot):  # no
     assert view.plot.isVisible()
     texts = [w for w in found if w.isVisible()]
     assert texts and min(w.font().pointSizeF() for w in texts) >= PRESENT_POINTS >= 14
-    # The chart's own text (drawn in a graphics scene that ignores widget fonts) grows too.
-    for plot in main_window.analysis_area.findChildren(pg.PlotWidget):
-        for side in ("left", "bottom"):
-            axis = plot.getPlotItem().getAxis(side)
-            assert axis.style["tickFont"].pointSizeF() >= PRESENT_POINTS, (plot, side)
-            if axis.labelText:
-                assert axis.label.boundingRect().height() >= PRESENT_POINTS, (plot, side)
+    # The chart's own text (drawn in a graphics scene that ignores widget fonts) grows too:
+    # on every page, whose chart is made when the page is first shown (here, presenting).
+    area = main_window.analysis_area
+    charts = []
+    for key in area.pages:
+        area.bring_to_front(key)
+        qtbot.waitUntil(area.holder(key).isVisible, timeout=2000)
+        for plot in area.holder(key).findChildren(pg.PlotWidget):
+            charts.append(plot.objectName())
+            assert plot.isVisible(), (key, plot)
+            for side in ("left", "bottom"):
+                axis = plot.getPlotItem().getAxis(side)
+                assert axis.style["tickFont"].pointSizeF() >= PRESENT_POINTS, (plot, side)
+                if axis.labelText:
+                    assert axis.label.boundingRect().height() >= PRESENT_POINTS, (plot, side)
+    assert sorted(charts) == ["posteriorChart", "spreadHeatMap", "timelineChart", "tornadoChart"]
     heat_map = view.plot.getPlotItem()
     assert f"{PRESENT_POINTS:g}pt" in heat_map.titleLabel.item.toHtml().replace(" ", "")
     main_window.findChild(QAction, "actionPresentAnalysis").trigger()

@@ -37,6 +37,7 @@ from workbench.reports.content import BAYES_NOTE, bayes_warning, effective_prior
 from workbench.ui.base.chart_font import follow_widget_font
 from workbench.ui.base.dialogs import report
 from workbench.ui.base.document import Document
+from workbench.ui.base.lazy_chart import LazyChart
 from workbench.ui.base.when_shown import WhenShown
 
 LEADER_COLOUR = colours.LEADER
@@ -233,16 +234,9 @@ class BayesView(QWidget):
         for model in (self.priors, self.likelihoods):
             model.problem.connect(lambda error: report(self, error))
 
-        self.plot = follow_widget_font(pg.PlotWidget(background="w"))
-        self.plot.setObjectName("posteriorChart")
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setLabel("left", "posterior")
-        self.plot.setYRange(0, 1.05, padding=0)
-        self.plot.showGrid(y=True, alpha=0.25)
-        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
-        self.plot.addItem(self.bars)
+        # Made when the page is first shown (refresh draws on it only then).
+        self.chart = LazyChart(self._make_chart, self)
+        self.bars: pg.BarGraphItem
         self.posterior_values = np.zeros(0)
 
         self.equal = QPushButton("Equal priors", self)
@@ -274,7 +268,7 @@ class BayesView(QWidget):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.plot, 1)
+        right_layout.addWidget(self.chart, 1)
         right_layout.addWidget(self.note)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(priors_pane)
@@ -293,7 +287,26 @@ class BayesView(QWidget):
             document.structureChanged,
         )
 
+    def _make_chart(self, parent: QWidget) -> pg.PlotWidget:
+        plot = follow_widget_font(pg.PlotWidget(parent, background="w"))
+        plot.setObjectName("posteriorChart")
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        plot.setLabel("left", "posterior")
+        plot.setYRange(0, 1.05, padding=0)
+        plot.showGrid(y=True, alpha=0.25)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
+        plot.addItem(self.bars)
+        return plot
+
+    @property
+    def plot(self) -> pg.PlotWidget:
+        """The posterior chart (made now if the page was never shown)."""
+        return self.chart.chart()
+
     def refresh(self) -> None:
+        plot = self.plot
         self.priors.reset()
         self.likelihoods.reset()
         doc = self.document
@@ -316,10 +329,10 @@ class BayesView(QWidget):
             brushes=[pg.mkBrush(LEADER_COLOUR if j == leader else OTHER_COLOUR) for j in range(n)],
             pen=pg.mkPen(None),
         )
-        self.plot.getPlotItem().getAxis("bottom").setTicks(
+        plot.getPlotItem().getAxis("bottom").setTicks(
             [[(j, h.code) for j, h in enumerate(project.hypotheses)], []]
         )
-        self.plot.setXRange(-0.6, max(n, 1) - 0.4, padding=0)
+        plot.setXRange(-0.6, max(n, 1) - 0.4, padding=0)
         warning = bayes_warning(project, doc.scores)
         self.note.setText(
             f"<b>What the posterior assumes.</b> {_escape(BAYES_NOTE)}"

@@ -47,6 +47,7 @@ from workbench.reports.content import (
 )
 from workbench.ui.base.chart_font import follow_widget_font
 from workbench.ui.base.document import Document
+from workbench.ui.base.lazy_chart import LazyChart
 
 FLIP_COLOUR = colours.FLIP
 STEADY_COLOUR = colours.STEADY
@@ -152,21 +153,10 @@ class SensitivityView(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.plot = follow_widget_font(pg.PlotWidget(background="w"))
-        self.plot.setObjectName("tornadoChart")
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.getPlotItem().invertY(True)
-        self.plot.showGrid(x=True, y=False, alpha=0.25)
-        self.plot.setLabel("bottom", "change in the leader's lead when the item is excluded")
-        self.plot.setToolTip("Click a bar to select that evidence item in the matrix.")
-        self.plot.setMinimumWidth(200)
-        self.bar_item = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
-        self.plot.addItem(self.bar_item)
-        self.zero_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(colours.INK, width=1))
-        self.plot.addItem(self.zero_line)
-        self.plot.scene().sigMouseClicked.connect(self._plot_clicked)
+        # Made when the page is first shown (the view draws only then).
+        self.chart = LazyChart(self._make_chart, self)
+        self.bar_item: pg.BarGraphItem
+        self.zero_line: pg.InfiniteLine
 
         self.linchpins = LinchpinModel(self)
         self.linchpin_table = QTableView(self)
@@ -197,7 +187,7 @@ class SensitivityView(QWidget):
         chart_layout = QVBoxLayout(chart)
         chart_layout.setContentsMargins(0, 0, 0, 0)
         chart_layout.addWidget(self.chart_title)
-        chart_layout.addWidget(self.plot, 1)
+        chart_layout.addWidget(self.chart, 1)
 
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
@@ -229,6 +219,29 @@ class SensitivityView(QWidget):
         document.projectReplaced.connect(self._schedule)
         document.detailsChanged.connect(self._schedule)
         self._stale = True  # computed when first shown
+
+    def _make_chart(self, parent: QWidget) -> pg.PlotWidget:
+        plot = follow_widget_font(pg.PlotWidget(parent, background="w"))
+        plot.setObjectName("tornadoChart")
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        plot.getPlotItem().invertY(True)
+        plot.showGrid(x=True, y=False, alpha=0.25)
+        plot.setLabel("bottom", "change in the leader's lead when the item is excluded")
+        plot.setToolTip("Click a bar to select that evidence item in the matrix.")
+        plot.setMinimumWidth(200)
+        self.bar_item = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        plot.addItem(self.bar_item)
+        self.zero_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(colours.INK, width=1))
+        plot.addItem(self.zero_line)
+        plot.scene().sigMouseClicked.connect(self._plot_clicked)
+        return plot
+
+    @property
+    def plot(self) -> pg.PlotWidget:
+        """The tornado chart (made now if the page was never shown)."""
+        return self.chart.chart()
 
     def _schedule(self) -> None:
         self._generation += 1
@@ -326,6 +339,7 @@ class SensitivityView(QWidget):
         )
 
     def _draw(self) -> None:
+        plot = self.plot
         project = self.document.project if self.document.is_open else None
         n = len(self.bars)
         values = np.array([v for _, v, _ in self.bars], dtype=float)
@@ -340,7 +354,7 @@ class SensitivityView(QWidget):
             )
         else:
             self.bar_item.setOpts(x0=[], y=[], width=[], brushes=None)
-        axis = self.plot.getPlotItem().getAxis("left")
+        axis = plot.getPlotItem().getAxis("left")
         linchpins = set(self.result.linchpins.tolist()) if self.result is not None else set()
         if project is not None and n:
             labels = [
@@ -355,12 +369,12 @@ class SensitivityView(QWidget):
         else:
             axis.setTicks([[], []])
         span = max(float(np.abs(values).max()) if n else 1.0, 1e-9)
-        self.plot.setXRange(
+        plot.setXRange(
             min(0.0, values.min() if n else 0.0) - span * 0.05,
             max(0.0, values.max() if n else 0.0) + span * 0.05,
             padding=0,
         )
-        self.plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+        plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
         # A QLabel, not the plot title: a long pyqtgraph title sets the plot's minimum width.
         if project is not None and self.result is not None and self.result.leader >= 0:
             code = project.hypotheses[self.result.leader].code

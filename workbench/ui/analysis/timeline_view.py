@@ -33,6 +33,7 @@ from workbench.reports.charts import SERIES
 from workbench.ui.base.chart_font import follow_widget_font
 from workbench.ui.base.dialogs import show_error
 from workbench.ui.base.document import Document
+from workbench.ui.base.lazy_chart import LazyChart
 from workbench.ui.base.when_shown import WhenShown
 
 #: Project-file setting holding the marked date.
@@ -59,12 +60,9 @@ class TimelineView(QWidget):
         self.timeline: Timeline | None = None
         self.annotate: PartialDate | None = None
 
-        self.plot = follow_widget_font(pg.PlotWidget(background="w"))
-        self.plot.setObjectName("timelineChart")
-        self.plot.setMenuEnabled(False)
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.setLabel("left", "weighted inconsistency so far")
-        self.legend = self.plot.addLegend(offset=(8, 8))
+        # Made when the page is first shown (the view draws only then).
+        self.chart = LazyChart(self._make_chart, self)
+        self.legend: pg.LegendItem
         self.curves: list[pg.PlotDataItem] = []
         self.markers: list[pg.ScatterPlotItem] = []
         self.annotation = pg.InfiniteLine(
@@ -117,7 +115,7 @@ class TimelineView(QWidget):
         side_layout.addWidget(self.undated_label)
         side_layout.addWidget(self.undated, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.plot)
+        splitter.addWidget(self.chart)
         splitter.addWidget(side)
         splitter.setSizes([760, 240])
         layout = QVBoxLayout(self)
@@ -130,6 +128,20 @@ class TimelineView(QWidget):
         )
         document.projectReplaced.connect(self._load_annotation)
         self._load_annotation()
+
+    def _make_chart(self, parent: QWidget) -> pg.PlotWidget:
+        plot = follow_widget_font(pg.PlotWidget(parent, background="w"))
+        plot.setObjectName("timelineChart")
+        plot.setMenuEnabled(False)
+        plot.showGrid(x=True, y=True, alpha=0.2)
+        plot.setLabel("left", "weighted inconsistency so far")
+        self.legend = plot.addLegend(offset=(8, 8))
+        return plot
+
+    @property
+    def plot(self) -> pg.PlotWidget:
+        """The timeline chart (made now if the page was never shown)."""
+        return self.chart.chart()
 
     # -- the marked date -----------------------------------------------------------
 
@@ -204,12 +216,13 @@ class TimelineView(QWidget):
         return after - 0.5
 
     def _draw(self) -> None:
+        plot = self.plot
         for item in self.curves + self.markers:
-            self.plot.removeItem(item)
+            plot.removeItem(item)
         self.curves, self.markers = [], []
         self.legend.clear()
         if self.annotation.scene() is not None:
-            self.plot.removeItem(self.annotation)
+            plot.removeItem(self.annotation)
         line = self.timeline
         if line is None or line.rows.size == 0:
             self.note.setText(
@@ -224,7 +237,7 @@ class TimelineView(QWidget):
             ys = line.cumulative[:, j]
             step_x = np.concatenate(([start], np.repeat(xs, 2)))
             step_y = np.concatenate(([0.0, 0.0], np.repeat(ys, 2)[:-1]))
-            curve = self.plot.plot(
+            curve = plot.plot(
                 step_x,
                 step_y,
                 pen=pg.mkPen(colour, width=2),
@@ -249,9 +262,9 @@ class TimelineView(QWidget):
                 hoverPen=pg.mkPen(colours.INK, width=1.5),
                 tip=lambda x, y, data: data,
             )
-            self.plot.addItem(marker)
+            plot.addItem(marker)
             self.markers.append(marker)
-        axis = self.plot.getPlotItem().getAxis("bottom")
+        axis = plot.getPlotItem().getAxis("bottom")
         if self.even.isChecked():
             # A label where each year starts, skipping years too close to the last label.
             gap = max(2, line.rows.size // 14)
@@ -261,20 +274,20 @@ class TimelineView(QWidget):
                 if new_year and (not ticks or k - ticks[-1][0] >= gap):
                     ticks.append((k, str(d.year)))
             axis.setTicks([ticks, []])
-            self.plot.setLabel("bottom", "items in date order")
+            plot.setLabel("bottom", "items in date order")
         else:
             axis.setTicks(None)
-            self.plot.setLabel("bottom", "year")
+            plot.setLabel("bottom", "year")
         where = self._annotation_x(xs)
         if where is not None:
             self.annotation.setValue(where)
             self.annotation.label.setFormat(str(self.annotate))
-            self.plot.addItem(self.annotation)
+            plot.addItem(self.annotation)
         self.note.setText(
             f"{line.rows.size} dated items, {line.dates[0]} to {line.dates[-1]}. "
             "Hover a marker for the item."
         )
-        self.plot.enableAutoRange()
+        plot.enableAutoRange()
 
     def _undated_clicked(self, index) -> None:  # noqa: ANN001
         if self.timeline is None:

@@ -44,6 +44,7 @@ from workbench.core.ratings import Rating
 from workbench.core.team import CellDisagreement, TeamAnalysis, analyse_team
 from workbench.ui.base.chart_font import follow_widget_font
 from workbench.ui.base.document import Document
+from workbench.ui.base.lazy_chart import LazyChart
 from workbench.ui.base.palette import RATING_FILL, RATING_TEXT
 from workbench.ui.team.layer_switcher import set_consensus_by_hand
 
@@ -222,32 +223,11 @@ class DisagreementView(QWidget):
         self.selected: tuple[int, int] | None = None
         self._stale = True
 
-        self.plot = follow_widget_font(pg.PlotWidget(self, background="w"))
-        self.plot.setObjectName("spreadHeatMap")
-        self.plot.setMinimumHeight(220)
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        item = self.plot.getPlotItem()
-        item.invertY(True)
-        item.setLabel("left", "Evidence")
-        item.setLabel("bottom", "Hypotheses")
-        item.setTitle("Spread of the analysts' ratings (darker = further apart; ringed = disputed)")
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(spread_colour_map())
-        self.plot.addItem(self.image)
-        self.rings = pg.ScatterPlotItem(
-            symbol="s", size=14, pen=pg.mkPen(colours.INK, width=2), brush=None, pxMode=True
-        )
-        self.plot.addItem(self.rings)
-        self.colour_bar = pg.ColorBarItem(
-            values=(0.0, MAX_SPREAD),
-            colorMap=spread_colour_map(),
-            interactive=False,
-            label="spread",
-        )
-        self.colour_bar.setImageItem(self.image, insert_in=item)
-        self.plot.scene().sigMouseClicked.connect(self._heat_map_clicked)
+        # Made when the page is first shown with a team to compare (drawn only then).
+        self.chart = LazyChart(self._make_chart, self)
+        self.image: pg.ImageItem
+        self.rings: pg.ScatterPlotItem
+        self.colour_bar: pg.ColorBarItem
 
         self.model = DisagreementModel(self)
         self.table = QTableView(self)
@@ -285,7 +265,7 @@ class DisagreementView(QWidget):
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 4)
         split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(self.plot)
+        split.addWidget(self.chart)
         split.addWidget(lower)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
@@ -310,6 +290,40 @@ class DisagreementView(QWidget):
         ):
             signal.connect(self.refresh)
         self.refresh()
+
+    def _make_chart(self, parent: QWidget) -> pg.PlotWidget:
+        plot = follow_widget_font(pg.PlotWidget(parent, background="w"))
+        plot.setObjectName("spreadHeatMap")
+        plot.setMinimumHeight(220)
+        plot.setMenuEnabled(False)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        item = plot.getPlotItem()
+        item.invertY(True)
+        item.setLabel("left", "Evidence")
+        item.setLabel("bottom", "Hypotheses")
+        item.setTitle("Spread of the analysts' ratings (darker = further apart; ringed = disputed)")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(spread_colour_map())
+        plot.addItem(self.image)
+        self.rings = pg.ScatterPlotItem(
+            symbol="s", size=14, pen=pg.mkPen(colours.INK, width=2), brush=None, pxMode=True
+        )
+        plot.addItem(self.rings)
+        self.colour_bar = pg.ColorBarItem(
+            values=(0.0, MAX_SPREAD),
+            colorMap=spread_colour_map(),
+            interactive=False,
+            label="spread",
+        )
+        self.colour_bar.setImageItem(self.image, insert_in=item)
+        plot.scene().sigMouseClicked.connect(self._heat_map_clicked)
+        return plot
+
+    @property
+    def plot(self) -> pg.PlotWidget:
+        """The heat map (made now if it was never shown)."""
+        return self.chart.chart()
 
     # -- refreshing ----------------------------------------------------------------------
 
@@ -367,7 +381,8 @@ class DisagreementView(QWidget):
         assert self.team is not None
         project = self.team.project
         spread = self.team.spread
-        item = self.plot.getPlotItem()
+        plot = self.plot
+        item = plot.getPlotItem()
         if spread.size:
             self.image.setImage(spread, levels=(0.0, MAX_SPREAD), autoLevels=False)
             self.image.setRect(-0.5, -0.5, spread.shape[1], spread.shape[0])
@@ -376,8 +391,8 @@ class DisagreementView(QWidget):
         rows, columns = np.nonzero(self.team.disputed)
         self.rings.setData(x=columns.astype(float), y=rows.astype(float))
         # As many labels as fit the plot's height at its font, never overlapping.
-        line = QFontMetrics(self.plot.font()).height() + 2
-        room = max(4, self.plot.height() // line)
+        line = QFontMetrics(plot.font()).height() + 2
+        room = max(4, plot.height() // line)
         step_y = max(1, -(-len(project.evidence) // room))
         step_x = max(1, len(project.hypotheses) // 30)
         item.getAxis("left").setTicks(
