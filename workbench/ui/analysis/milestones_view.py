@@ -204,9 +204,9 @@ class MilestonesView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(INDICATOR, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
-        self.model.modelReset.connect(self.table.resizeRowsToContents)
+        self.model.modelReset.connect(self._fit_rows)
         # Wrapped text needs taller rows whenever a column's width changes.
-        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        header.sectionResized.connect(lambda *_: self._fit_rows())
 
         self.add_button = QPushButton("Add Milestone", self)
         self.add_button.setObjectName("addMilestone")
@@ -234,7 +234,13 @@ class MilestonesView(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().resizeEvent(event)
         # Wrapped text: row heights follow the width the columns now have.
-        self.table.resizeRowsToContents()
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        # Measuring every row's wrapped text is the costly part of an edit here; a
+        # hidden page does it when shown (showEvent), not on every edit meanwhile.
+        if self.isVisible():
+            self.table.resizeRowsToContents()
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().showEvent(event)
