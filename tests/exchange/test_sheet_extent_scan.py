@@ -212,3 +212,12 @@ def test_a_range_where_a_cell_belongs_is_read_by_the_patterns() -> None:
     _feed(scanner, xml, [200])
     assert (scanner.rows, scanner.columns) == (300, 3)
     assert scanner.chunks_read_by_patterns == 1
+
+
+@settings(max_examples=600, deadline=None)
+@given(parts=st.lists(_PIECES, max_size=40))
+def test_a_window_said_to_hold_no_declared_range_holds_none(parts: list[bytes]) -> None:
+    """The declared-range search is skipped only where it would find nothing."""
+    xml = b"".join(parts)
+    *_, declares = sheet_extent._plain(xml)
+    assert declares or not sheet_extent._DIMENSION.findall(xml)

@@ -117,12 +117,13 @@ _PAD = bytes(16)
 
 
 def plain_extent(data: bytes) -> tuple[int, int, int]:
-    rows, columns, first, _a, _references = _plain(data)
+    rows, columns, first, _a, _references, _declares = _plain(data)
     return rows, columns, first
 
 
-def _plain(data: bytes) -> tuple[int, int, int, np.ndarray, np.ndarray]:
-    """(furthest row, furthest column, where the first other reference starts or -1).
+def _plain(data: bytes) -> tuple[int, int, int, np.ndarray, np.ndarray, bool]:
+    """(furthest row, furthest column, where the first other reference starts or -1,
+    the bytes, where each plain-looking ``r`` is, whether a declared range may be there).
 
     Every ``=`` is looked at once with numpy (the whole scan of a 5,000 x 40 sheet takes
     about 30 ms), where the regular expressions, stepping through its 200,000
@@ -131,11 +132,16 @@ def _plain(data: bytes) -> tuple[int, int, int, np.ndarray, np.ndarray]:
     count it; for any other (a range, more letters or digits, no closing quote) its
     start (the lead byte before ``r``) is returned instead, and for an ``=`` with
     whitespace beside it (``r = "C5"``, wherever its ``r`` is) 0.
+
+    A declared range (:data:`_DIMENSION`) ends its name in ``ref``, then ``=`` (with
+    no whitespace between unless there is whitespace beside some ``=``): without an
+    ``f=`` or such whitespace the window has none, and its search is skipped.
     """
     a = np.frombuffer(data + _PAD, dtype=np.uint8)
     equals = np.flatnonzero(a[2 : len(data)] == ord("=")) + 2
     before, after = a[equals - 1], a[equals + 1]
     loose = bool((_WHITESPACE[before] | _WHITESPACE[after]).any())
+    declares = loose or bool((before == ord("f")).any())
     equals = equals[(before == ord("r")) & _QUOTE[after] & _LEADS[a[equals - 2]]]
     references = equals - 1  # where each ``r`` is
     quote = a[equals + 1]
@@ -174,6 +180,7 @@ def _plain(data: bytes) -> tuple[int, int, int, np.ndarray, np.ndarray]:
         0 if loose else first,
         a,
         references,
+        declares,
     )
 
 
@@ -278,10 +285,11 @@ class ExtentScanner:
         self._window(tail, len(tail))
 
     def _window(self, data: bytes, last_start: int) -> None:
-        rows, columns, other, a, references = _plain(data)
+        rows, columns, other, a, references, declares = _plain(data)
         if other < 0 or other >= last_start:
             self._add_numbers(rows, columns)
-            self._add_matches(_DIMENSION.findall(data))
+            if declares:
+                self._add_matches(_DIMENSION.findall(data))
         else:
             self.chunks_read_by_patterns += 1
             self._add_matches(_REFERENCE.findall(data) + _DIMENSION.findall(data))
