@@ -9,6 +9,7 @@ import re
 import string
 from unittest import mock
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -221,3 +222,19 @@ def test_a_window_said_to_hold_no_declared_range_holds_none(parts: list[bytes]) 
     xml = b"".join(parts)
     *_, declares = sheet_extent._plain(xml)
     assert declares or not sheet_extent._DIMENSION.findall(xml)
+
+
+def test_letters_and_digits_are_told_apart_from_every_other_byte() -> None:
+    """The arithmetic that reads a reference's letters and digits, on all 256 bytes."""
+    every = np.arange(256, dtype=np.uint8)
+    letters = sheet_extent._letter_index(every)
+    digits = sheet_extent._digit_value(every)
+    for byte in range(256):
+        if chr(byte) in string.ascii_letters:
+            assert letters[byte] == string.ascii_lowercase.index(chr(byte).lower())
+        else:
+            assert letters[byte] >= 26
+        if chr(byte) in string.digits:
+            assert digits[byte] == byte - ord("0")
+        else:
+            assert digits[byte] >= 10

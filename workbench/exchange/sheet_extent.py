@@ -101,17 +101,25 @@ def _byte_class(members: bytes) -> np.ndarray:
 
 
 _WHITESPACE = _byte_class(b" \t\n\r\x0b\x0c")  # what ``\s`` matches in a bytes pattern
-_LETTER = _byte_class(string.ascii_letters.encode())
-_DIGIT = _byte_class(string.digits.encode())
-_QUOTE = _byte_class(b"\"'")
 #: What :data:`_LEAD` matches.
 _LEADS = ~_byte_class(
     (string.ascii_letters + string.digits + "_.:-").encode() + bytes(range(128, 256))
 )
-#: A letter's place in the alphabet, either case (``column_number`` of one letter).
-_LETTER_NUMBER = np.zeros(256, dtype=np.int32)
-for _number, _letter in enumerate(string.ascii_uppercase, start=1):
-    _LETTER_NUMBER[ord(_letter)] = _LETTER_NUMBER[ord(_letter.lower())] = _number
+
+
+# Letters and digits are told by arithmetic on the bytes, cheaper than a table:
+# uint8 arithmetic wraps, so everything else lands at 26 and above, or 10 and above
+# (a test checks all 256 bytes).
+def _letter_index(byte: np.ndarray) -> np.ndarray:
+    """A letter's place in the alphabet from 0, either case; 26 or more for any other byte."""
+    return (byte | 0x20) - ord("a")
+
+
+def _digit_value(byte: np.ndarray) -> np.ndarray:
+    """A digit's value; 10 or more for any other byte."""
+    return byte - ord("0")
+
+
 #: Room for the longest look past the end (a reference cut there is not plain).
 _PAD = bytes(16)
 
@@ -140,22 +148,28 @@ def _plain(data: bytes) -> tuple[int, int, int, np.ndarray, np.ndarray, bool]:
     a = np.frombuffer(data + _PAD, dtype=np.uint8)
     equals = np.flatnonzero(a[2 : len(data)] == ord("=")) + 2
     before, after = a[equals - 1], a[equals + 1]
-    loose = bool((_WHITESPACE[before] | _WHITESPACE[after]).any())
+    # Table lookups cost more than comparisons: whitespace is below 33, and a
+    # window whose ``=`` have nothing that low beside them needs no closer look.
+    loose = bool((np.minimum(before, after) <= ord(" ")).any()) and bool(
+        (_WHITESPACE[before] | _WHITESPACE[after]).any()
+    )
     declares = loose or bool((before == ord("f")).any())
-    equals = equals[(before == ord("r")) & _QUOTE[after] & _LEADS[a[equals - 2]]]
-    references = equals - 1  # where each ``r`` is
+    equals = equals[before == ord("r")]  # first: the tests below then see only ``r=``
     quote = a[equals + 1]
+    kept = ((quote == ord('"')) | (quote == ord("'"))) & _LEADS[a[equals - 2]]
+    equals, quote = equals[kept], quote[kept]
+    references = equals - 1  # where each ``r`` is
     at = equals + 2  # the first byte of the reference
     at += a[at] == ord("$")
     columns = np.zeros(at.shape, dtype=np.int32)
     letters = np.zeros(at.shape, dtype=np.intp)
     more = np.ones(at.shape, dtype=bool)
     for k in range(4):
-        byte = a[at + k]
-        more &= _LETTER[byte]
+        letter = _letter_index(a[at + k])
+        more &= letter < 26
         if k == 3 or not more.any():
             break
-        columns = np.where(more, columns * 26 + _LETTER_NUMBER[byte], columns)
+        columns = np.where(more, columns * 26 + letter + 1, columns)
         letters += more
     other = more  # a fourth letter
     at += letters
@@ -164,11 +178,11 @@ def _plain(data: bytes) -> tuple[int, int, int, np.ndarray, np.ndarray, bool]:
     digits = np.zeros(at.shape, dtype=np.intp)
     more = np.ones(at.shape, dtype=bool)
     for k in range(7):
-        byte = a[at + k]
-        more &= _DIGIT[byte]
+        digit = _digit_value(a[at + k])
+        more &= digit < 10
         if not more.any():
             break
-        rows = np.where(more, rows * 10 + (byte.astype(np.int32) - ord("0")), rows)
+        rows = np.where(more, rows * 10 + digit, rows)
         digits += more
     other |= a[at + digits] != quote  # an eighth digit, a range, anything else
     plain = ~other
