@@ -247,6 +247,31 @@ def _without_reference(
     return without
 
 
+def _all_tags_plain(a: np.ndarray, limit: int, references: np.ndarray) -> bool:
+    """Whether every ``<c`` and ``<r`` whose ``<`` is before ``limit`` opens a tag as
+    writers put it, ``<c r=`` or ``<row r=`` (its ``r`` one of ``references``), and
+    no ``:`` is there (a prefixed tag, ``<x:c``, needs one): then no tag lacks its
+    ``r``, and :func:`_without_reference` would find none.
+
+    Counted, not found: each such tag is one of the ``<c`` or ``<r`` counted, so
+    equal counts mean every one is such a tag. Listing where every tag is, as the
+    search does, is what costs (about 0.2 ms of 0.7 saved per megabyte).
+    """
+    if (a == ord(":")).any():
+        return False
+    # A reference near the start looks back past index 0, which numpy wraps round
+    # to the zero padding at the end: no ``<`` there.
+    r = references
+    plain = _WHITESPACE[a[r - 1]] & (a[r + 1] == ord("="))
+    cell = plain & (a[r - 2] == ord("c")) & (a[r - 3] == ord("<")) & (r - 3 < limit)
+    row = plain & (a[r - 2] == ord("w")) & (a[r - 3] == ord("o")) & (a[r - 4] == ord("r"))
+    row &= (a[r - 5] == ord("<")) & (r - 5 < limit)
+    opening, name = a[:limit] == ord("<"), a[1 : limit + 1]
+    cells = np.count_nonzero(opening & (name == ord("c")))
+    rows = np.count_nonzero(opening & (name == ord("r")))
+    return cells == np.count_nonzero(cell) and rows == np.count_nonzero(row)
+
+
 def _carried(data: bytes) -> tuple[int, bytes]:
     """(where the carried part starts, the carried part with whitespace runs shortened).
 
@@ -319,6 +344,8 @@ class ExtentScanner:
         )
 
     def _count_without_reference(self, a: np.ndarray, limit: int, references: np.ndarray) -> None:
+        if not self._cells_without_reference and _all_tags_plain(a, limit, references):
+            return  # nothing to count, as the search below would find
         # Only ``<c`` and ``<row`` matter: one pass finds both first bytes after ``<``.
         first = a[1:]
         opening = (a[:-1] == ord("<")) & ((first == ord("c")) | (first == ord("r")))
