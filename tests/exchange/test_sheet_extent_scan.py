@@ -9,6 +9,7 @@ import re
 import string
 from unittest import mock
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -221,3 +222,70 @@ def test_a_range_where_a_cell_belongs_is_read_by_the_patterns() -> None:
     _feed(scanner, xml, [200])
     assert (scanner.rows, scanner.columns) == (300, 3)
     assert scanner.chunks_read_by_patterns == 1
+
+
+@settings(max_examples=600, deadline=None)
+@given(parts=st.lists(_PIECES, max_size=40))
+def test_a_window_said_to_hold_no_declared_range_holds_none(parts: list[bytes]) -> None:
+    """The declared-range search is skipped only where it would find nothing."""
+    xml = b"".join(parts)
+    *_, declares = sheet_extent._plain(xml)
+    assert declares or not sheet_extent._DIMENSION.findall(xml)
+
+
+def test_letters_and_digits_are_told_apart_from_every_other_byte() -> None:
+    """The arithmetic that reads a reference's letters and digits, on all 256 bytes."""
+    every = np.arange(256, dtype=np.uint8)
+    letters = sheet_extent._letter_index(every)
+    digits = sheet_extent._digit_value(every)
+    for byte in range(256):
+        if chr(byte) in string.ascii_letters:
+            assert letters[byte] == string.ascii_lowercase.index(chr(byte).lower())
+        else:
+            assert letters[byte] >= 26
+        if chr(byte) in string.digits:
+            assert digits[byte] == byte - ord("0")
+        else:
+            assert digits[byte] >= 10
+
+
+_TAG_PIECES = st.one_of(
+    _PIECES,
+    st.sampled_from(
+        [b'<c r="A1">', b"<c>", b"<c/>", b'<row r="2">', b"<row>", b'<c\tr="B2"', b"<col ", b"<r>"]
+        + [b'<x:c r="C3">', b"<x:row>", b'<row  r="4">', b"<c r=5>", b"<rPr/>", b"</c>", b"</row>"]
+    ),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(parts=st.lists(_TAG_PIECES, max_size=40), cut=st.integers(0, 3000))
+def test_tags_said_to_be_plain_hide_no_tag_without_a_reference(
+    parts: list[bytes], cut: int
+) -> None:
+    """The count that skips the search for tags without ``r`` skips it only where the
+    search finds none, with the references of either reading."""
+    xml = b"".join(parts)
+    limit = min(cut, len(xml))
+    *_, a, plain_references, _declares = sheet_extent._plain(xml)
+    found = [m.start() for m in sheet_extent._REFERENCE.finditer(xml)]
+    for references in (plain_references, np.array(found, dtype=np.intp)):
+        if not sheet_extent._all_tags_plain(a, limit, references):
+            continue
+        named = np.flatnonzero(a[:-1] == ord("<")) + 1
+        colons = np.flatnonzero(a == ord(":")) + 1
+        for name in (b"row", b"c"):
+            tags = sheet_extent._opening_tags(a, named, colons, limit, name)
+            assert not sheet_extent._without_reference(a, tags, name, references).any()
+
+
+def test_a_sheet_as_writers_write_it_needs_no_search_for_tags_without_r() -> None:
+    xml = b'<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1" t="s"><v>0</v></c></row>'
+    a = np.frombuffer(xml + bytes(16), dtype=np.uint8)
+    references = sheet_extent._plain(xml)[4]
+    assert sheet_extent._all_tags_plain(a, len(xml), references)
+    assert not sheet_extent._all_tags_plain(a, len(xml), references[1:])
+    bare = xml.replace(b'<c r="B1"', b"<c")
+    assert not sheet_extent._all_tags_plain(
+        np.frombuffer(bare + bytes(16), dtype=np.uint8), len(bare), sheet_extent._plain(bare)[4]
+    )
