@@ -91,3 +91,33 @@ def test_a_refusal_while_chunks_are_read_ahead_leaves_no_thread(tmp_path: Path) 
     with pytest.raises(BadInput, match="1,048,576 rows x 16,384 columns"):
         safety.check_zip_container(path)
     assert not _inflating_threads()
+
+
+@pytest.mark.parametrize("fails_at", [1, 3])
+def test_without_a_thread_to_be_had_the_member_is_read_in_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails_at: int
+) -> None:
+    """A thread limit, or the interpreter shutting down, refuses new work with a
+    RuntimeError: the member is still read whole, in the same chunks, never twice."""
+    payload = _payload(3 * safety._CHUNK + 12345)
+    path = _book(tmp_path / "big.xlsx", payload)
+    submit = safety.ThreadPoolExecutor.submit
+    calls = [0]
+
+    def refusing(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls[0] += 1
+        if calls[0] >= fails_at:
+            raise RuntimeError("can't start new thread")
+        return submit(self, *args, **kwargs)
+
+    monkeypatch.setattr(safety.ThreadPoolExecutor, "submit", refusing)
+    with (
+        zipfile.ZipFile(path) as archive,
+        archive.open(_MEMBER) as stream,
+        safety._chunks(stream, len(payload)) as chunks,
+    ):
+        taken = list(chunks)
+    assert [len(c) for c in taken] == [safety._CHUNK] * 3 + [12345]
+    assert b"".join(taken) == payload
+    safety.check_zip_container(path)  # and the whole guard passes
+    assert not _inflating_threads()

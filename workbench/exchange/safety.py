@@ -167,9 +167,22 @@ def _chunks(stream: IO[bytes], declared: int) -> Iterator[Iterator[bytes]]:
 
 
 def _read_ahead(ahead: ThreadPoolExecutor, stream: IO[bytes]) -> Iterator[bytes]:
-    pending = ahead.submit(stream.read, _CHUNK)
+    read = functools.partial(stream.read, _CHUNK)
+    try:
+        pending = ahead.submit(read)
+    except RuntimeError:
+        # No thread to be had (a limit on threads, or the interpreter shutting down
+        # under an import in the window): read in turn, as a small member is.
+        yield from iter(read, b"")
+        return
     while chunk := pending.result():
-        pending = ahead.submit(stream.read, _CHUNK)
+        try:
+            pending = ahead.submit(read)
+        except RuntimeError:
+            # As above, part-way: nothing is being read now, so go on in turn.
+            yield chunk
+            yield from iter(read, b"")
+            return
         yield chunk
 
 
