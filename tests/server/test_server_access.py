@@ -18,7 +18,8 @@ import pytest
 from workbench.core.edits import SetOverride, SetRating, UpdateProject
 from workbench.core.model import ConsensusOverride
 from workbench.core.ratings import Rating
-from workbench.store.server import NotPermitted, ServerProject
+from workbench.store import SCHEMA_VERSION
+from workbench.store.server import NewerServerSchema, NoSuchProject, NotPermitted, ServerProject
 
 
 @pytest.fixture
@@ -299,3 +300,68 @@ def test_two_windows_of_the_facilitator_opening_an_older_project_at_once_both_op
         assert not failures, f"attempt {attempt}: {failures[0]}"
         with team.facilitator.connect() as sql:
             assert _has_procedure(sql, team.name)
+
+
+def _open_while_another_upkeeps(team, change: str) -> BaseException | None:
+    """Open as the facilitator while another connection holds the upkeep lock, makes
+    ``change`` and commits: what the open raised, or None."""
+    with team.facilitator.connect() as sql:
+        sql.execute(f"DROP PROCEDURE achwb_{team.name}.rate_cells")
+    other = psycopg.connect(
+        team.facilitator.cluster.conninfo(user=team.facilitator.name),
+        password=team.facilitator.password,
+    )
+    try:
+        other.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            (f"achwb upkeep achwb_{team.name}",),
+        )
+        raised: list[BaseException | None] = []
+
+        def open_once() -> None:
+            try:
+                ServerProject.open(team.facilitator.url(team.name)).close()
+                raised.append(None)
+            except BaseException as error:  # noqa: BLE001 - returned to the test
+                raised.append(error)
+
+        opening = threading.Thread(target=open_once)
+        opening.start()
+        deadline = time.monotonic() + 10
+        while not _waits_for_a_lock(other) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        other.execute(change.format(schema=f"achwb_{team.name}"))
+        other.commit()
+        opening.join(timeout=30)
+        return raised[0]
+    finally:
+        other.close()
+
+
+def _waits_for_a_lock(connection) -> bool:  # noqa: ANN001
+    found = connection.execute(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+    ).fetchone()
+    return bool(found[0])
+
+
+@pytest.mark.parametrize("isolation", ["read committed", "repeatable read"])
+def test_an_open_that_waited_for_another_upkeep_sees_what_it_did(team, pg, isolation):
+    """Whatever the server's default isolation, the open that waited reads again: a
+    project another window upgraded past this version is refused, not opened (and its
+    procedure not replaced by this version's)."""
+    with pg.cluster.admin() as admin:
+        admin.execute(
+            f"ALTER ROLE {team.facilitator.name} SET default_transaction_isolation = '{isolation}'"
+        )
+    raised = _open_while_another_upkeeps(
+        team, f"UPDATE {{schema}}.schema_version SET version = {SCHEMA_VERSION + 1}"
+    )
+    assert isinstance(raised, NewerServerSchema), raised
+    with team.facilitator.connect() as sql:
+        assert not _has_procedure(sql, team.name)
+
+
+def test_an_open_that_waited_while_the_project_was_deleted_says_so(team):
+    raised = _open_while_another_upkeeps(team, "DROP SCHEMA {schema} CASCADE")
+    assert isinstance(raised, NoSuchProject), raised

@@ -186,22 +186,9 @@ class ServerProject(Following):
                         "opening it once"
                     )
                 by_procedure = tables.has_rating_procedure(connection, address.schema)
-                if upkeeper and (version < SCHEMA_VERSION or not by_procedure):
-                    # An older project: the migrations, then what this version adds outside
-                    # them (the edit procedure, pushed projects have it from the start).
-                    # Two windows of the facilitator may open it at the same moment: the
-                    # later waits here, then finds the work done instead of failing on
-                    # the catalogue's unique index with a second CREATE.
-                    tables.lock_upkeep(connection, address.schema)
-                    version = tables.schema_version(connection, address.schema) or 0
-                    by_procedure = tables.has_rating_procedure(connection, address.schema)
-                    if version < SCHEMA_VERSION or not by_procedure:
-                        if version < SCHEMA_VERSION:
-                            tables.upgrade_schema(connection, address.schema)
-                        tables.install_rating_procedure(connection, address.schema)
-                        for member in access.members(connection, address.schema):
-                            access.grant_analyst(connection, address.schema, member.role)
-                    by_procedure = True
+            if upkeeper and (version < SCHEMA_VERSION or not by_procedure):
+                cls._upkeep(address, engine)
+                by_procedure = True
             with cls._transaction(address, engine, "REPEATABLE READ") as connection:
                 tables.use_schema(connection, address.schema)
                 project = tables.load_project(connection)
@@ -226,6 +213,31 @@ class ServerProject(Following):
             engine.dispose()
             raise
         return cls(address, engine, project, role, facilitator, members, read_only, by_procedure)
+
+    @classmethod
+    def _upkeep(cls, address: ServerAddress, engine: Engine) -> None:
+        """Bring an older project up to this version: the migrations, then what this
+        version adds outside them (the edit procedure; pushed projects have it from
+        the start).
+
+        Two windows of the facilitator may open it at the same moment: the later waits
+        for the upkeep lock, then finds the work done instead of failing on the
+        catalogue's unique index with a second CREATE. The lock is taken first, in a
+        transaction of its own: a window waiting for it holds no table another's
+        upgrade or deletion would wait for. Everything is asked again once it is
+        held, since the other window may have upgraded the project (even past this
+        version, which is then refused) or deleted it.
+        """
+        with cls._transaction(address, engine, "READ COMMITTED") as connection:
+            tables.lock_upkeep(connection, address.schema)
+            _, _, version = cls._inspect(connection, address)
+            by_procedure = tables.has_rating_procedure(connection, address.schema)
+            if version < SCHEMA_VERSION:
+                tables.upgrade_schema(connection, address.schema)
+            if version < SCHEMA_VERSION or not by_procedure:
+                tables.install_rating_procedure(connection, address.schema)
+                for member in access.members(connection, address.schema):
+                    access.grant_analyst(connection, address.schema, member.role)
 
     @staticmethod
     def _inspect(connection: Connection, address: ServerAddress) -> tuple[str, str, int]:
