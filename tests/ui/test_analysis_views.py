@@ -345,3 +345,25 @@ def test_views_in_the_analysis_area_refresh_only_when_their_tab_is_shown(main_wi
     assert bayes.when_shown.stale
     main_window.show_dock("bayes")
     qtbot.waitUntil(lambda: bayes.isVisible() and not bayes.when_shown.stale, timeout=5000)
+
+
+def test_a_chart_that_failed_to_be_made_is_tried_again_with_its_own_error(qtbot):
+    import pyqtgraph as pg
+
+    from workbench.ui.base.lazy_chart import LazyChart
+
+    attempts: list[int] = []
+
+    def make(parent):  # noqa: ANN001, ANN202
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OSError("no fonts")
+        return pg.PlotWidget(parent)
+
+    holder = LazyChart(make)
+    qtbot.addWidget(holder)
+    with pytest.raises(OSError, match="no fonts"):
+        holder.chart()
+    assert not holder.made
+    assert isinstance(holder.chart(), pg.PlotWidget) and holder.made
+    assert holder.chart() is holder.chart() and len(attempts) == 2

@@ -38,7 +38,11 @@ class LazyChart(QWidget):
         if self._chart is None:
             make, self._make = self._make, None
             assert make is not None, "the chart asked for itself while being made"
-            chart = make(self)
+            try:
+                chart = make(self)
+            except BaseException:
+                self._make = make  # asked again, it tries again and says what failed
+                raise
             self._layout.addWidget(chart)
             self._chart = chart
             # Laid out and shown now, not when the posted layout request and the queued
