@@ -127,6 +127,12 @@ def test_hidden_pages_make_their_charts_only_when_first_shown(main_window, qtbot
     qtbot.waitUntil(lambda: charts["bayes"].made and view.plot.isVisible(), timeout=2000)
     np.testing.assert_allclose(view.bars.opts["height"], main_window.document.scores.posterior)
     assert [key for key, chart in charts.items() if chart.made] == ["bayes"]
+    # One analyst: the disagreement page says how to bring in a team, and makes no chart.
+    assert len(main_window.document.project.analysts) == 1
+    main_window.show_dock("disagreement")
+    invitation = area.pages["disagreement"].needs_team
+    qtbot.waitUntil(invitation.isVisible, timeout=2000)
+    assert not charts["disagreement"].made
 
 
 # -- the Bayesian view ----------------------------------------------------------------

@@ -327,6 +327,12 @@ class DisagreementView(QWidget):
 
     # -- refreshing ----------------------------------------------------------------------
 
+    def _show_team(self, team: bool) -> None:
+        # With fewer than two analysts there is nothing to compare: say how to get a team.
+        self.needs_team.setVisible(not team)
+        self._split.setVisible(team)
+        self.summary.setVisible(team)
+
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if self._stale:
@@ -339,6 +345,10 @@ class DisagreementView(QWidget):
             self._draw_heat_map()
 
     def refresh(self) -> None:
+        if self.document.is_open:
+            # Costs nothing, even hidden; and a page first shown without a team never
+            # shows (and so never makes) its chart.
+            self._show_team(len(self.document.project.analysts) >= 2)
         # A hidden dock does no work on every keystroke; it catches up when shown.
         self._stale = not self.isVisible()
         if self._stale:
@@ -349,11 +359,7 @@ class DisagreementView(QWidget):
             self._show_cell(None)
             return
         project = self.document.project
-        alone = len(project.analysts) < 2
-        self.needs_team.setVisible(alone)
-        self._split.setVisible(not alone)
-        self.summary.setVisible(not alone)
-        if alone:
+        if len(project.analysts) < 2:
             self.team = None
             self.model.set_team(None)
             self._show_cell(None)
