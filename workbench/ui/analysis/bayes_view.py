@@ -34,7 +34,7 @@ from workbench.core.edits import Batch, UpdateHypothesis, UpdateProject
 from workbench.core.errors import WorkbenchError
 from workbench.core.ratings import DEFAULT_LIKELIHOODS, SCALE, Rating
 from workbench.reports.content import BAYES_NOTE, bayes_warning, effective_priors
-from workbench.ui.base.chart_font import follow_widget_font
+from workbench.ui.base.chart_font import still_chart
 from workbench.ui.base.dialogs import report
 from workbench.ui.base.document import Document
 from workbench.ui.base.lazy_chart import LazyChart
@@ -288,11 +288,7 @@ class BayesView(QWidget):
         )
 
     def _make_chart(self, parent: QWidget) -> pg.PlotWidget:
-        plot = follow_widget_font(pg.PlotWidget(parent, background="w"))
-        plot.setObjectName("posteriorChart")
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
+        plot = still_chart("posteriorChart", parent)
         plot.setLabel("left", "posterior")
         plot.setYRange(0, 1.05, padding=0)
         plot.showGrid(y=True, alpha=0.25)

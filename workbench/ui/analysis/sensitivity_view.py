@@ -45,7 +45,7 @@ from workbench.reports.content import (
     linchpin_reasons,
     sensitivity_sentences,
 )
-from workbench.ui.base.chart_font import follow_widget_font
+from workbench.ui.base.chart_font import still_chart
 from workbench.ui.base.document import Document
 from workbench.ui.base.lazy_chart import LazyChart
 
@@ -221,11 +221,7 @@ class SensitivityView(QWidget):
         self._stale = True  # computed when first shown
 
     def _make_chart(self, parent: QWidget) -> pg.PlotWidget:
-        plot = follow_widget_font(pg.PlotWidget(parent, background="w"))
-        plot.setObjectName("tornadoChart")
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
+        plot = still_chart("tornadoChart", parent)
         plot.getPlotItem().invertY(True)
         plot.showGrid(x=True, y=False, alpha=0.25)
         plot.setLabel("bottom", "change in the leader's lead when the item is excluded")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QWidget
 
 
 def apply_font(plot: pg.PlotWidget, font: QFont) -> None:
@@ -44,4 +45,16 @@ def follow_widget_font(plot: pg.PlotWidget) -> pg.PlotWidget:
     follower = _FollowFont(plot)
     plot.installEventFilter(follower)
     apply_font(plot, plot.font())
+    return plot
+
+
+def still_chart(name: str, parent: QWidget | None = None) -> pg.PlotWidget:
+    """A chart that shows rather than explores, in its widget's font: white, named
+    ``name``, with no context menu, no auto-range button and no panning or zooming
+    (a dragged chart in the middle of a meeting only loses its place)."""
+    plot = follow_widget_font(pg.PlotWidget(parent, background="w"))
+    plot.setObjectName(name)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.setMouseEnabled(x=False, y=False)
     return plot

@@ -42,7 +42,7 @@ from workbench.core import palette as colours
 from workbench.core.plurals import counted
 from workbench.core.ratings import Rating
 from workbench.core.team import CellDisagreement, TeamAnalysis, analyse_team
-from workbench.ui.base.chart_font import follow_widget_font
+from workbench.ui.base.chart_font import still_chart
 from workbench.ui.base.document import Document
 from workbench.ui.base.lazy_chart import LazyChart
 from workbench.ui.base.palette import RATING_FILL, RATING_TEXT
@@ -292,12 +292,8 @@ class DisagreementView(QWidget):
         self.refresh()
 
     def _make_chart(self, parent: QWidget) -> pg.PlotWidget:
-        plot = follow_widget_font(pg.PlotWidget(parent, background="w"))
-        plot.setObjectName("spreadHeatMap")
+        plot = still_chart("spreadHeatMap", parent)
         plot.setMinimumHeight(220)
-        plot.setMenuEnabled(False)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.hideButtons()
         item = plot.getPlotItem()
         item.invertY(True)
         item.setLabel("left", "Evidence")
