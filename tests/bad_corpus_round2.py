@@ -308,18 +308,19 @@ _ODS_NS = (
 )
 
 
-def _ods_repeat_bomb(path: Path) -> None:
-    """A 2 KB OpenDocument sheet whose repeat counts stand for 90 million cells."""
+def ods_bytes(row_attributes: str, cell_attributes: str, hypothesis: str = "H1: a") -> bytes:
+    """An OpenDocument sheet: a header row (Evidence, ``hypothesis``), then one row
+    (attributes as given) of a cell and a second cell (attributes as given)."""
     cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
     wide = (
-        '<table:table-cell table:number-columns-repeated="1000" office:value-type="string">'
+        f'<table:table-cell {cell_attributes} office:value-type="string">'
         "<text:p>C</text:p></table:table-cell>"
     )
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>'
         '<office:body><office:spreadsheet><table:table table:name="Matrix">'
-        f"<table:table-row>{cell.format('Evidence')}{cell.format('H1')}</table:table-row>"
-        f'<table:table-row table:number-rows-repeated="90000">{cell.format("x")}{wide}'
+        f"<table:table-row>{cell.format('Evidence')}{cell.format(hypothesis)}</table:table-row>"
+        f"<table:table-row {row_attributes}>{cell.format('x')}{wide}"
         "</table:table-row></table:table></office:spreadsheet></office:body>"
         "</office:document-content>"
     )
@@ -329,12 +330,23 @@ def _ods_repeat_bomb(path: Path) -> None:
         '<manifest:file-entry manifest:full-path="/" manifest:media-type='
         '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'
     )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
         )
         archive.writestr("content.xml", content)
         archive.writestr("META-INF/manifest.xml", manifest)
+    return out.getvalue()
+
+
+def _ods_repeat_bomb(path: Path) -> None:
+    """A 2 KB OpenDocument sheet whose repeat counts stand for 90 million cells."""
+    path.write_bytes(
+        ods_bytes(
+            'table:number-rows-repeated="90000"', 'table:number-columns-repeated="1000"', "H1"
+        )
+    )
 
 
 ROUND_TWO_IMPORTS: tuple[BadFile, ...] = (

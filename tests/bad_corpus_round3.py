@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
-from bad_corpus_round2 import _ODS_NS, _rewrite_sheet, _small_matrix_bytes
+from bad_corpus_round2 import _rewrite_sheet, _small_matrix_bytes, ods_bytes
 from corpus_kit import IMPORT_COMMANDS, BadFile
 
 #: What each refusal says about the sheet (the member holding it) and its size.
@@ -65,38 +65,6 @@ def _dimension(ref: str) -> Callable[[Path], None]:
         path.write_bytes(_rewrite_sheet(_small_matrix_bytes(), change))
 
     return make
-
-
-def ods_bytes(row_attributes: str, cell_attributes: str) -> bytes:
-    """An OpenDocument sheet: a header row, then one row (attributes as given) of a
-    cell and a second cell (attributes as given)."""
-    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
-    wide = (
-        f'<table:table-cell {cell_attributes} office:value-type="string">'
-        "<text:p>C</text:p></table:table-cell>"
-    )
-    content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>'
-        '<office:body><office:spreadsheet><table:table table:name="Matrix">'
-        f"<table:table-row>{cell.format('Evidence')}{cell.format('H1: a')}</table:table-row>"
-        f"<table:table-row {row_attributes}>{cell.format('x')}{wide}"
-        "</table:table-row></table:table></office:spreadsheet></office:body>"
-        "</office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
-        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type='
-        '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
-        )
-        archive.writestr("content.xml", content)
-        archive.writestr("META-INF/manifest.xml", manifest)
-    return out.getvalue()
 
 
 def _ods(row_attributes: str, cell_attributes: str) -> Callable[[Path], None]:
